@@ -1,0 +1,262 @@
+"""The one access layer: may this user see or change this thing?
+
+Every view, API endpoint and download asks here. Answers come from the user's memberships that
+are in force today (ended memberships grant nothing); access is denied by default. A view that
+is told "no" for an object raises Http404 (never revealing that the object exists); for an
+object the user may see but not change it answers 403.
+
+The grants are read once per request (one query) and kept on the user object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from regions.models import (
+    ADVISER_ROLES,
+    COUNCIL_ROLES,
+    COUNCIL_SENIOR_ROLES,
+    MFA_ROLES,
+    REGIONAL_LEAD_ROLES,
+    Council,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Region,
+    Role,
+)
+
+NATIONAL_STAFF_ROLES = frozenset(ADVISER_ROLES | {Role.PROGRAMME_MANAGER, Role.CIB_ADMIN})
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What a user's active memberships give them."""
+
+    # council id -> roles held there
+    council_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    # region id -> roles held there
+    region_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    national_roles: frozenset[str] = frozenset()
+    is_superuser: bool = False
+
+    @property
+    def any(self) -> bool:
+        return bool(
+            self.council_roles or self.region_roles or self.national_roles or self.is_superuser
+        )
+
+    @property
+    def all_roles(self) -> frozenset[str]:
+        roles: set[str] = set(self.national_roles)
+        for held in (*self.council_roles.values(), *self.region_roles.values()):
+            roles |= held
+        return frozenset(roles)
+
+    @property
+    def is_national_staff(self) -> bool:
+        return self.is_superuser or bool(self.national_roles & NATIONAL_STAFF_ROLES)
+
+    @property
+    def covers_all_regions(self) -> bool:
+        """National advisers and national staff see every region as an adviser does."""
+        return self.is_national_staff
+
+    def regions_with(self, roles: Iterable[str]) -> frozenset[int]:
+        wanted = frozenset(roles)
+        return frozenset(rid for rid, held in self.region_roles.items() if held & wanted)
+
+    def councils_with(self, roles: Iterable[str]) -> frozenset[int]:
+        wanted = frozenset(roles)
+        return frozenset(cid for cid, held in self.council_roles.items() if held & wanted)
+
+
+_ANONYMOUS = Grants()
+
+
+def grants_for(user: Any) -> Grants:
+    """The user's grants from memberships in force today, read once per user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _ANONYMOUS
+    cached = getattr(user, "_cib_grants", None)
+    if cached is not None:
+        return cached
+    council_roles: dict[int, set[str]] = {}
+    region_roles: dict[int, set[str]] = {}
+    national_roles: set[str] = set()
+    rows = (
+        Membership.objects.active()
+        .filter(user=user)
+        .values_list("role", "organisation__kind", "organisation__council_id",
+                     "organisation__region_id")
+    )
+    for role, kind, council_id, region_id in rows:
+        if kind == OrganisationKind.COUNCIL:
+            council_roles.setdefault(council_id, set()).add(role)
+        elif kind == OrganisationKind.REGION:
+            region_roles.setdefault(region_id, set()).add(role)
+        else:
+            national_roles.add(role)
+    grants = Grants(
+        council_roles={k: frozenset(v) for k, v in council_roles.items()},
+        region_roles={k: frozenset(v) for k, v in region_roles.items()},
+        national_roles=frozenset(national_roles),
+        is_superuser=bool(user.is_superuser),
+    )
+    user._cib_grants = grants
+    return grants
+
+
+def forget_grants(user: Any) -> None:
+    """Drop the grants kept on a user object (after its memberships change)."""
+    if hasattr(user, "_cib_grants"):
+        del user._cib_grants
+
+
+# --- Who may use the portal at all ---------------------------------------------------------
+
+
+def is_member(user: Any) -> bool:
+    """Anyone with a membership in force may use the portal and see published data."""
+    return grants_for(user).any
+
+
+def is_national_staff(user: Any) -> bool:
+    return grants_for(user).is_national_staff
+
+
+def requires_mfa(user: Any) -> bool:
+    """National roles and regional leads must sign in with a second factor."""
+    return bool(grants_for(user).all_roles & MFA_ROLES)
+
+
+def home_kind(user: Any) -> str | None:
+    """Which home page fits the user: "adviser", "regional", "council", or None."""
+    grants = grants_for(user)
+    if grants.is_national_staff or grants.regions_with(ADVISER_ROLES):
+        return "adviser"
+    if grants.region_roles:
+        return "regional"
+    if grants.council_roles:
+        return "council"
+    return None
+
+
+# --- Regions and councils -------------------------------------------------------------------
+
+
+def adviser_region_ids(user: Any) -> frozenset[int] | None:
+    """Regions the user advises on; None means every region."""
+    grants = grants_for(user)
+    if grants.covers_all_regions:
+        return None
+    return grants.regions_with(ADVISER_ROLES)
+
+
+def led_region_ids(user: Any) -> frozenset[int]:
+    """Regions where the user is a regional lead."""
+    return grants_for(user).regions_with(REGIONAL_LEAD_ROLES)
+
+
+def can_view_published(user: Any) -> bool:
+    """Published data (councils, regions, Ofsted, the data set) is open to every member."""
+    return is_member(user)
+
+
+def can_view_council_confidential(user: Any, council: Council) -> bool:
+    """A council's confidential material: its own staff, its region's leads and programme
+    manager, and the advisers covering its region."""
+    grants = grants_for(user)
+    if grants.is_national_staff:
+        return True
+    if council.pk in grants.council_roles:
+        return True
+    held = grants.region_roles.get(council.region_id, frozenset())
+    return bool(held & (REGIONAL_LEAD_ROLES | ADVISER_ROLES | {Role.REGIONAL_PROGRAMME_MANAGER}))
+
+
+def is_council_senior_leader(user: Any, council: Council) -> bool:
+    return council.pk in grants_for(user).councils_with(COUNCIL_SENIOR_ROLES)
+
+
+def councils_with_confidential_access(user: Any) -> QuerySet[Council]:
+    """Councils whose confidential material the user may see."""
+    grants = grants_for(user)
+    if grants.is_national_staff:
+        return Council.objects.all()
+    region_ids = grants.regions_with(
+        REGIONAL_LEAD_ROLES | ADVISER_ROLES | {Role.REGIONAL_PROGRAMME_MANAGER}
+    )
+    return Council.objects.filter(Q(pk__in=grants.council_roles) | Q(region_id__in=region_ids))
+
+
+# --- Invitations and memberships ------------------------------------------------------------
+
+
+def roles_user_may_grant(user: Any, organisation: Organisation) -> frozenset[str]:
+    """The roles the user may invite people to in an organisation (none means no inviting)."""
+    from regions.models import ROLES_BY_KIND
+
+    grants = grants_for(user)
+    allowed = ROLES_BY_KIND[organisation.kind]
+    if grants.is_superuser or Role.CIB_ADMIN in grants.national_roles:
+        return allowed
+    if organisation.kind == OrganisationKind.COUNCIL:
+        if organisation.council_id in grants.councils_with(COUNCIL_SENIOR_ROLES):
+            return allowed
+        region_id = organisation.council.region_id
+        if region_id in grants.regions_with(REGIONAL_LEAD_ROLES):
+            return allowed
+        return frozenset()
+    if organisation.kind == OrganisationKind.REGION:
+        if organisation.region_id in grants.regions_with(REGIONAL_LEAD_ROLES):
+            # Regional leads name their fellow leads and programme manager; advisers are the
+            # LGA's to assign.
+            return frozenset(REGIONAL_LEAD_ROLES | {Role.REGIONAL_PROGRAMME_MANAGER})
+        return frozenset()
+    return frozenset()
+
+
+def organisations_user_may_invite_to(user: Any) -> QuerySet[Organisation]:
+    """Organisations where the user may invite someone to at least one role."""
+    grants = grants_for(user)
+    if grants.is_superuser or Role.CIB_ADMIN in grants.national_roles:
+        return Organisation.objects.all()
+    senior_councils = grants.councils_with(COUNCIL_SENIOR_ROLES)
+    lead_regions = grants.regions_with(REGIONAL_LEAD_ROLES)
+    return Organisation.objects.filter(
+        Q(council_id__in=senior_councils)
+        | Q(council__region_id__in=lead_regions)
+        | Q(region_id__in=lead_regions)
+    )
+
+
+# --- Reports --------------------------------------------------------------------------------
+
+
+def can_view_report(user: Any, job: Any) -> bool:
+    """A report is for the person who asked for it, while they may still see its subject."""
+    if not is_member(user) or job.requested_by_id != user.pk:
+        return False
+    subject = job.subject_council
+    if subject is not None and job.is_confidential:
+        return can_view_council_confidential(user, subject)
+    return can_view_published(user)
+
+
+# --- Helpers for views ----------------------------------------------------------------------
+
+
+def require(allowed: bool) -> None:
+    """Raise Http404 unless allowed: objects a user may not see do not exist for them."""
+    if not allowed:
+        raise Http404
+
+
+def region_for(obj: Council | Region) -> Region:
+    return obj if isinstance(obj, Region) else obj.region

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CibPortalConfig(AppConfig):
+    name = "cib_portal"
+    verbose_name = "CIB portal"

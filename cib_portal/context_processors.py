@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from cib_portal import access
+
+
+def portal(request: HttpRequest) -> dict:
+    """The portal's name and what the navigation may offer the signed-in user."""
+    user = getattr(request, "user", None)
+    return {
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "nav_is_member": access.is_member(user) if user is not None else False,
+        "nav_is_national_staff": access.is_national_staff(user) if user is not None else False,
+    }

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from regions import views as region_views
+
+from . import views
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="pages/start.html"), name="start"),
+    path("home/", region_views.home, name="home"),
+    path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"),
+         name="accessibility"),
+    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("cookies/", TemplateView.as_view(template_name="pages/cookies.html"), name="cookies"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("people/", include("accounts.urls")),
+    path("", include("regions.urls")),
+    path("reports/", include("reports.urls")),
+    path("api/v1/", include("cib_portal.api_urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "cib_portal.views.not_found"
+handler403 = "cib_portal.views.forbidden"
+handler500 = "cib_portal.views.server_error"

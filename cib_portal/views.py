@@ -1,0 +1,30 @@
+"""Project-wide views: health check and error pages."""
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database and Redis answer (used by docker-compose and load balancers)."""
+    from django.core.cache import cache
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        cache.set("healthz", "ok", 5)
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        return HttpResponse("unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)

@@ -1,0 +1,140 @@
+"""Writes for regions, councils and memberships."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+
+from .models import ROLES_BY_KIND, Membership, Organisation, Role
+
+
+class MembershipError(Exception):
+    """A membership cannot be made as asked; the message says why."""
+
+
+def organisation_by_code(code: str) -> Organisation:
+    """The organisation named by a GSS code or "national", or a MembershipError."""
+    try:
+        return Organisation.objects.select_related("council", "region").get(code=code.strip())
+    except Organisation.DoesNotExist:
+        raise MembershipError(
+            f"There is no organisation with code {code!r}. Use a council's or region's GSS code "
+            "(for example E08000025 or E12000005) or 'national'."
+        ) from None
+
+
+def role_check(*, organisation: Organisation, role: str) -> None:
+    """Raise MembershipError unless the role exists and may be held in the organisation."""
+    if role not in Role.values:
+        raise MembershipError(
+            f"There is no role {role!r}. Roles are: {', '.join(sorted(Role.values))}."
+        )
+    allowed = ROLES_BY_KIND[organisation.kind]
+    if role not in allowed:
+        raise MembershipError(
+            f"The role {role!r} cannot be held in {organisation.name} (a "
+            f"{organisation.get_kind_display().lower()}). Roles there are: "
+            f"{', '.join(sorted(allowed))}."
+        )
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    user: Any,
+    organisation: Organisation,
+    role: str,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    added_by: Any | None = None,
+) -> tuple[Membership, bool]:
+    """Give a user a role in an organisation; returns (membership, created).
+
+    An active membership with the same role is kept as it is (so provisioning is idempotent).
+    """
+    role_check(organisation=organisation, role=role)
+    today = timezone.localdate()
+    existing = (
+        Membership.objects.active(starts_on or today)
+        .filter(user=user, organisation=organisation, role=role)
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=user,
+                organisation=organisation,
+                role=role,
+                starts_on=starts_on or today,
+                ends_on=ends_on,
+                created_by=added_by,
+            )
+    except IntegrityError as exc:
+        raise MembershipError(
+            f"{user.email} already holds {role} in {organisation.name} for part of those dates."
+        ) from exc
+    audit_record(
+        actor=added_by,
+        action="membership.create",
+        obj=membership,
+        summary=f"{user.email} became {membership.get_role_display()} of {organisation.name}",
+        after={"user": user.email, "organisation": organisation.code, "role": role,
+               "starts_on": str(membership.starts_on),
+               "ends_on": str(ends_on) if ends_on else None},
+    )
+    return membership, True
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, ends_on: date | None = None,
+                   ended_by: Any | None = None) -> Membership:
+    """End a membership on a day (today by default); from the day after it grants nothing."""
+    day = ends_on or timezone.localdate()
+    if day < membership.starts_on:
+        raise MembershipError("A membership cannot end before it starts.")
+    before = {"ends_on": str(membership.ends_on) if membership.ends_on else None}
+    membership.ends_on = day
+    membership.save(update_fields=["ends_on"])
+    audit_record(
+        actor=ended_by,
+        action="membership.end",
+        obj=membership,
+        summary=f"{membership.user.email} stopped being {membership.get_role_display()} of "
+        f"{membership.organisation.name}",
+        before=before,
+        after={"ends_on": str(day)},
+    )
+    return membership
+
+
+@transaction.atomic
+def member_provision(
+    *, email: str, organisation_code: str, role: str, full_name: str = "",
+    added_by: Any | None = None,
+) -> tuple[Any, Membership, bool, bool]:
+    """Create the user if needed and give them the role: (user, membership, user_created,
+    membership_created). Used by `manage.py add_member` and the demo data."""
+    organisation = organisation_by_code(organisation_code)
+    role_check(organisation=organisation, role=role)
+    User = get_user_model()
+    email = User.objects.normalize_email(email.strip()).lower()
+    if not email or "@" not in email:
+        raise MembershipError(f"{email!r} is not an email address.")
+    user, user_created = User.objects.get_or_create(
+        email=email, defaults={"full_name": full_name}
+    )
+    if user_created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    membership, created = membership_add(
+        user=user, organisation=organisation, role=role, added_by=added_by
+    )
+    return user, membership, user_created, created

@@ -1,0 +1,102 @@
+"""Asking for reports and making them (the task is a thin wrapper over `report_render`)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from regions.models import Council
+
+from .models import ReportJob, ReportKind, ReportStatus
+
+
+class ReportError(Exception):
+    """A report cannot be asked for or made; the message says why."""
+
+
+def report_request_council_profile(*, user: Any, council: Council) -> ReportJob:
+    """Ask for a council's summary as a PDF; the job is queued when the transaction commits."""
+    job = ReportJob.objects.create(
+        kind=ReportKind.COUNCIL_PROFILE, requested_by=user, subject_council=council
+    )
+    report_enqueue(job=job)
+    return job
+
+
+def report_enqueue(*, job: ReportJob) -> None:
+    """Queue the job's task once the row that tracks it is committed."""
+    from .tasks import generate_report
+
+    job_id = str(job.pk)
+    transaction.on_commit(lambda: generate_report.delay(job_id))
+
+
+@transaction.atomic
+def report_retry(*, job: ReportJob) -> ReportJob:
+    """Queue a failed job again."""
+    job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ReportStatus.FAILED:
+        raise ReportError("Only a report that failed can be tried again.")
+    job.status, job.progress, job.error = ReportStatus.QUEUED, 0, ""
+    job.save(update_fields=["status", "progress", "error"])
+    report_enqueue(job=job)
+    return job
+
+
+def _progress(job: ReportJob, percent: int) -> None:
+    ReportJob.objects.filter(pk=job.pk).update(progress=percent)
+
+
+def report_render(*, job_id: str) -> ReportJob:
+    """Make the job's PDF and store it on the job. Safe to run again for the same job."""
+    job = ReportJob.objects.select_related("subject_council__region").get(pk=job_id)
+    if job.status == ReportStatus.DONE and job.file:
+        return job  # a redelivered task for a finished job has nothing to do
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=ReportStatus.RUNNING, started_at=timezone.now(), attempts=job.attempts + 1,
+        progress=5,
+    )
+    if settings.REPORTS_RENDER_DELAY_SECONDS:
+        time.sleep(settings.REPORTS_RENDER_DELAY_SECONDS)
+    renderers = {ReportKind.COUNCIL_PROFILE: _render_council_profile}
+    pdf = renderers[job.kind](job)
+    _progress(job, 90)
+    job.refresh_from_db()
+    if job.file:
+        job.file.delete(save=False)
+    job.file.save(job.filename, ContentFile(pdf), save=False)
+    job.status, job.progress, job.error = ReportStatus.DONE, 100, ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "status", "progress", "error", "finished_at"])
+    return job
+
+
+def report_fail(*, job_id: str, error: str) -> None:
+    """Record on the job why it failed, in words the person who asked can act on."""
+    ReportJob.objects.filter(pk=job_id).update(
+        status=ReportStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def _render_council_profile(job: ReportJob) -> bytes:
+    from weasyprint import HTML
+
+    from regions.selectors import council_detail
+
+    council = council_detail(user=job.requested_by, gss_code=job.subject_council.gss_code)
+    _progress(job, 30)
+    html = render_to_string("reports/pdf/council_profile.html", {
+        "council": council,
+        "neighbours": list(council.neighbour_links.all()),
+        "inspections": list(council.inspections.all()),
+        "generated_at": timezone.now(),
+        "requested_by": job.requested_by,
+    })
+    _progress(job, 60)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
