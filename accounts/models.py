@@ -104,6 +104,11 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation} ({self.role})"
 
+    def get_role_display(self) -> str:
+        from regions.models import Role
+
+        return Role(self.role).label if self.role in Role.values else self.role
+
     @property
     def is_pending(self) -> bool:
         return (

@@ -1,0 +1,26 @@
+"""manage.py load_demo_data: demo accounts, one per role (idempotent), and print them."""
+
+from django.core.management.base import BaseCommand
+
+from regions.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo_people
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts, one per role, and print how to sign in as each."
+
+    def handle(self, *args, **options):
+        rows = load_demo_people()
+        created = sum(1 for _, _, c in rows if c)
+        self.stdout.write(f"Demo accounts: {created} created, {len(rows) - created} unchanged.")
+        self.stdout.write("")
+        self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ with any of these "
+                          f"(password for all: {DEMO_PASSWORD}):")
+        width = max(len(email) for _, email, _ in rows)
+        for person, email, _ in rows:
+            self.stdout.write(f"  {email.ljust(width)}  {person.what}")
+        self.stdout.write("")
+        self.stdout.write(
+            "Accounts marked (MFA) ask for a 6-digit code: add the secret "
+            f"{DEMO_TOTP_SECRET} to an authenticator app, or run "
+            "`.venv/bin/python manage.py demo_totp_code EMAIL` for the current code."
+        )
