@@ -7,9 +7,6 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cib_portal.settings.local")
-    from cib_portal.embedded import ensure_services
-
-    ensure_services()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -31,10 +31,21 @@ _handles: dict[str, object] = {}
 
 def ensure_services() -> None:
     """Start the embedded PostgreSQL and Redis if DATABASE_URL / REDIS_URL are not set."""
+    _read_dotenv()
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = _start_postgres()
     if not os.environ.get("REDIS_URL"):
         os.environ["REDIS_URL"] = _start_redis()
+
+
+def _read_dotenv() -> None:
+    """Let DATABASE_URL / REDIS_URL in .env count as set (the environment wins over .env)."""
+    dotenv = BASE_DIR / ".env"
+    if not dotenv.exists():
+        return
+    import environ
+
+    environ.Env.read_env(dotenv, overwrite=False)
 
 
 def _start_postgres() -> str:

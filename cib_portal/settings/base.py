@@ -8,10 +8,9 @@ from pathlib import Path
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
-
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+VAR_DIR = Path(env("CIB_VAR_DIR", default=str(BASE_DIR / "var")))
 
 SECRET_KEY = env("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
@@ -36,7 +35,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "csp",
-    "cib_portal",
+    "cib_portal.apps.CibPortalConfig",
     "accounts",
     "regions",
     "datasets",
@@ -163,16 +162,16 @@ MEDIA_URL = "/media/"
 # re-queued if the worker dies, so a killed worker does not lose a report.
 
 
-def _celery_url(url: str, *, backend: bool) -> str:
+def _celery_url(url: str) -> str:
     """Celery names a Redis Unix socket differently from redis-py (the embedded Redis uses one)."""
     if url.startswith("unix://"):
         path = url.removeprefix("unix://").split("?", 1)[0]
-        return ("socket://" if backend else "redis+socket://") + path
+        return "redis+socket://" + path
     return url
 
 
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=_celery_url(REDIS_URL, backend=False))
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=_celery_url(REDIS_URL, backend=True))
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=_celery_url(REDIS_URL))
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=_celery_url(REDIS_URL))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -1,7 +1,12 @@
 """Settings for running the portal on a developer's machine (`make run`)."""
 
-from .base import *  # noqa: F403
-from .base import env
+from cib_portal.embedded import ensure_services
+
+# The embedded default: without DATABASE_URL / REDIS_URL, start PostgreSQL and Redis under var/.
+ensure_services()
+
+from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")

@@ -1,7 +1,12 @@
 """Settings for the test suite: the real PostgreSQL and Redis, fast password hashing."""
 
-from .base import *  # noqa: F403
-from .base import CONTENT_SECURITY_POLICY, env
+from cib_portal.embedded import ensure_services
+
+# The embedded default: without DATABASE_URL / REDIS_URL, start PostgreSQL and Redis under var/.
+ensure_services()
+
+from .base import *  # noqa: E402, F403
+from .base import CONTENT_SECURITY_POLICY, env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"
@@ -21,3 +26,5 @@ CACHES = {
 # Tests name a media folder of their own so that reports made in tests never mix with demo data.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=env.path("TEST_MEDIA_ROOT", default="var/test-media"))
 CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
+# Two test runs on one server (say, a developer's and a helper script's) need their own database.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_cib_portal")}  # noqa: F405
