@@ -28,3 +28,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=env.path("TEST_MEDIA_ROOT", default=
 CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
 # Two test runs on one server (say, a developer's and a helper script's) need their own database.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_cib_portal")}  # noqa: F405
+
+# Serve static files straight from static/ (no collectstatic needed outside production).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
