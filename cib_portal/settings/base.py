@@ -204,7 +204,7 @@ SPECTACULAR_SETTINGS = {
     "portal. The same access rules apply as on the portal's pages.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["cib_portal.api.MemberPermission"],
 }
 
 # Content Security Policy: no inline script or style anywhere.
