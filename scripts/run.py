@@ -49,7 +49,7 @@ def say(message: str) -> None:
 
 
 def banner(lines: list[str]) -> None:
-    width = max(len(line) for line in lines) + 4
+    width = min(max(len(line) for line in lines) + 4, 100)
     say("\n" + "=" * width + "\n" + "\n".join(f"  {line}" for line in lines) + "\n" + "=" * width)
 
 
