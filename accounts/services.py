@@ -32,14 +32,18 @@ def invitation_create(
     if role not in access.roles_user_may_grant(invited_by, organisation):
         raise InvitationError(
             f"You cannot invite people to {organisation.name} as {Role(role).label}."
-            if role in Role.values else f"There is no role {role!r}."
+            if role in Role.values
+            else f"There is no role {role!r}."
         )
     email = get_user_model().objects.normalize_email(email.strip()).lower()
     User = get_user_model()
     existing = User.objects.filter(email=email).first()
-    if existing and Membership.objects.active().filter(
-        user=existing, organisation=organisation, role=role
-    ).exists():
+    if (
+        existing
+        and Membership.objects.active()
+        .filter(user=existing, organisation=organisation, role=role)
+        .exists()
+    ):
         raise InvitationError(f"{email} is already {Role(role).label} of {organisation.name}.")
     try:
         with transaction.atomic():
@@ -74,9 +78,7 @@ def invitation_create(
 def invitation_for_token(token: str) -> Invitation | None:
     """The pending invitation with this token, or None if it is unknown, used or expired."""
     invitation = (
-        Invitation.objects.select_related("organisation", "invited_by")
-        .filter(token=token)
-        .first()
+        Invitation.objects.select_related("organisation", "invited_by").filter(token=token).first()
     )
     if invitation is None or not invitation.is_pending:
         return None

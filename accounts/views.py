@@ -86,8 +86,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("home")
             messages.success(request, f"You have joined {invitation.organisation.name}.")
             return redirect("home")
-        return render(request, "accounts/invitation_accept_signed_in.html",
-                      {"invitation": invitation})
+        return render(
+            request, "accounts/invitation_accept_signed_in.html", {"invitation": invitation}
+        )
     form = InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,11 +102,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
-                request, f"Welcome to the CIB portal. You have joined {invitation.organisation.name}."
+                request,
+                f"Welcome to the CIB portal. You have joined {invitation.organisation.name}.",
             )
             return redirect("home")
-    return render(request, "accounts/invitation_accept.html",
-                  {"form": form, "invitation": invitation})
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
 
 
 @login_required
@@ -121,8 +124,10 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
     access.require(access.is_member(request.user))
     Token.objects.filter(user=request.user).delete()
     token = Token.objects.create(user=request.user)
-    messages.success(request, "Your new API token is shown below. Copy it now: "
-                              "anyone with it can use the API as you.")
+    messages.success(
+        request,
+        "Your new API token is shown below. Copy it now: anyone with it can use the API as you.",
+    )
     return render(request, "accounts/api_token.html", {"token": token, "new_key": token.key})
 
 
@@ -134,5 +139,3 @@ def api_token_delete(request: HttpRequest) -> HttpResponse:
         raise Http404
     messages.success(request, "Your API token was deleted. Programs using it will stop working.")
     return redirect("accounts:api_token")
-
-

@@ -19,7 +19,6 @@ from django.http import Http404
 
 from regions.models import (
     ADVISER_ROLES,
-    COUNCIL_ROLES,
     COUNCIL_SENIOR_ROLES,
     MFA_ROLES,
     REGIONAL_LEAD_ROLES,
@@ -92,8 +91,9 @@ def grants_for(user: Any) -> Grants:
     rows = (
         Membership.objects.active()
         .filter(user=user)
-        .values_list("role", "organisation__kind", "organisation__council_id",
-                     "organisation__region_id")
+        .values_list(
+            "role", "organisation__kind", "organisation__council_id", "organisation__region_id"
+        )
     )
     for role, kind, council_id, region_id in rows:
         if kind == OrganisationKind.COUNCIL:

@@ -11,4 +11,6 @@ class MemberPermission(BasePermission):
     message = "You need a current role in an organisation to use the API."
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and access.is_member(request.user))
+        return bool(
+            request.user and request.user.is_authenticated and access.is_member(request.user)
+        )

@@ -34,22 +34,29 @@ def api_docs(request: HttpRequest) -> HttpResponse:
             for code, response in op.get("responses", {}).items():
                 content = response.get("content", {}).get("application/json", {})
                 ref = content.get("schema", {}).get("$ref") or content.get("schema", {}).get(
-                    "items", {}).get("$ref", "")
+                    "items", {}
+                ).get("$ref", "")
                 responses.append({"code": code, "schema": _schema_name(ref) if ref else ""})
-            operations.append({
-                "method": method.upper(),
-                "path": path,
-                "id": op.get("operationId", ""),
-                "summary": op.get("summary", ""),
-                "description": op.get("description", ""),
-                "parameters": [
-                    {"name": p["name"], "in": p["in"], "required": p.get("required", False),
-                     "description": p.get("description", ""),
-                     "type": p.get("schema", {}).get("type", "")}
-                    for p in op.get("parameters", [])
-                ],
-                "responses": responses,
-            })
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "id": op.get("operationId", ""),
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "parameters": [
+                        {
+                            "name": p["name"],
+                            "in": p["in"],
+                            "required": p.get("required", False),
+                            "description": p.get("description", ""),
+                            "type": p.get("schema", {}).get("type", ""),
+                        }
+                        for p in op.get("parameters", [])
+                    ],
+                    "responses": responses,
+                }
+            )
     components = []
     for name, comp in sorted(schema.get("components", {}).get("schemas", {}).items()):
         props = []
@@ -64,16 +71,27 @@ def api_docs(request: HttpRequest) -> HttpResponse:
                 )
             if kind == "array" and "items" in prop:
                 inner = prop["items"]
-                kind = f"list of {_schema_name(inner['$ref']) if '$ref' in inner else inner.get('type', '')}"
-            props.append({"name": pname, "type": kind,
-                          "description": prop.get("description", ""),
-                          "read_only": prop.get("readOnly", False)})
+                item = _schema_name(inner["$ref"]) if "$ref" in inner else inner.get("type", "")
+                kind = f"list of {item}"
+            props.append(
+                {
+                    "name": pname,
+                    "type": kind,
+                    "description": prop.get("description", ""),
+                    "read_only": prop.get("readOnly", False),
+                }
+            )
         if props:
-            components.append({"name": name, "description": comp.get("description", ""),
-                               "properties": props})
-    return render(request, "api/docs.html", {
-        "title": schema.get("info", {}).get("title", "API"),
-        "description": schema.get("info", {}).get("description", ""),
-        "operations": operations,
-        "components": components,
-    })
+            components.append(
+                {"name": name, "description": comp.get("description", ""), "properties": props}
+            )
+    return render(
+        request,
+        "api/docs.html",
+        {
+            "title": schema.get("info", {}).get("title", "API"),
+            "description": schema.get("info", {}).get("description", ""),
+            "operations": operations,
+            "components": components,
+        },
+    )

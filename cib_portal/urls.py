@@ -9,8 +9,11 @@ from . import views
 urlpatterns = [
     path("", TemplateView.as_view(template_name="pages/start.html"), name="start"),
     path("home/", region_views.home, name="home"),
-    path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"),
-         name="accessibility"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("cookies/", TemplateView.as_view(template_name="pages/cookies.html"), name="cookies"),
     path("healthz/", views.healthz, name="healthz"),

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import Council, Membership, OfstedInspection, Organisation, Region, StatisticalNeighbour
+from .models import (
+    Council,
+    Membership,
+    OfstedInspection,
+    Organisation,
+    Region,
+    StatisticalNeighbour,
+)
 
 
 class NeighbourInline(admin.TabularInline):

@@ -47,8 +47,17 @@ class CouncilSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Council
-        fields = ["gss_code", "la_number", "name", "region", "region_name", "type", "type_label",
-                  "ofsted", "statistical_neighbours"]
+        fields = [
+            "gss_code",
+            "la_number",
+            "name",
+            "region",
+            "region_name",
+            "type",
+            "type_label",
+            "ofsted",
+            "statistical_neighbours",
+        ]
 
     @extend_schema_field(OfstedSerializer(allow_null=True))
     def get_ofsted(self, council: Council) -> dict | None:
@@ -58,11 +67,14 @@ class CouncilSerializer(serializers.ModelSerializer):
 
 
 class CouncilApiFilter(django_filters.FilterSet):
-    region = django_filters.CharFilter(field_name="region__gss_code",
-                                       help_text="A region's GSS code, e.g. E12000005")
-    ofsted = django_filters.ChoiceFilter(field_name="latest_inspection__overall",
-                                         choices=Judgement.choices,
-                                         help_text="The latest Ofsted overall judgement")
+    region = django_filters.CharFilter(
+        field_name="region__gss_code", help_text="A region's GSS code, e.g. E12000005"
+    )
+    ofsted = django_filters.ChoiceFilter(
+        field_name="latest_inspection__overall",
+        choices=Judgement.choices,
+        help_text="The latest Ofsted overall judgement",
+    )
     type = django_filters.ChoiceFilter(choices=CouncilType.choices)
 
     class Meta:
@@ -85,9 +97,12 @@ class CouncilViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             selectors.council_list(user=self.request.user)
             .prefetch_related(
-                Prefetch("neighbour_links",
-                         queryset=StatisticalNeighbour.objects.select_related("neighbour")
-                         .order_by("rank"))
+                Prefetch(
+                    "neighbour_links",
+                    queryset=StatisticalNeighbour.objects.select_related("neighbour").order_by(
+                        "rank"
+                    ),
+                )
             )
             .order_by("name")
         )

@@ -31,24 +31,57 @@ class DemoPerson:
 
 
 DEMO_PEOPLE = [
-    DemoPerson("officer", "Olivia Officer", DEMO_COUNCIL, "council_officer",
-               "Council officer, Leeds"),
-    DemoPerson("dcs", "Dev Director", DEMO_COUNCIL, "dcs",
-               "Director of children's services, Leeds"),
-    DemoPerson("regional-lead", "Rita Regional", DEMO_REGION, "regional_lead_dcs",
-               "Regional lead DCS, Yorkshire and The Humber (MFA)"),
-    DemoPerson("lead-member", "Leon Member", DEMO_REGION, "regional_lead_member",
-               "Regional lead member, Yorkshire and The Humber (MFA)"),
-    DemoPerson("region-pm", "Priya Programme", DEMO_REGION, "regional_programme_manager",
-               "Regional programme manager, Yorkshire and The Humber"),
-    DemoPerson("adviser", "Alex Adviser", DEMO_REGION, "principal_adviser",
-               "LGA principal adviser for Yorkshire and The Humber (MFA)"),
-    DemoPerson("national-adviser", "Nadia National", "national", "principal_adviser",
-               "LGA principal adviser, national (MFA)"),
-    DemoPerson("programme-manager", "Pat Manager", "national", "programme_manager",
-               "LGA programme manager, national (MFA)"),
-    DemoPerson("cib-admin", "Cara Admin", "national", "cib_admin",
-               "CIB administrator, national (MFA)"),
+    DemoPerson(
+        "officer", "Olivia Officer", DEMO_COUNCIL, "council_officer", "Council officer, Leeds"
+    ),
+    DemoPerson(
+        "dcs", "Dev Director", DEMO_COUNCIL, "dcs", "Director of children's services, Leeds"
+    ),
+    DemoPerson(
+        "regional-lead",
+        "Rita Regional",
+        DEMO_REGION,
+        "regional_lead_dcs",
+        "Regional lead DCS, Yorkshire and The Humber (MFA)",
+    ),
+    DemoPerson(
+        "lead-member",
+        "Leon Member",
+        DEMO_REGION,
+        "regional_lead_member",
+        "Regional lead member, Yorkshire and The Humber (MFA)",
+    ),
+    DemoPerson(
+        "region-pm",
+        "Priya Programme",
+        DEMO_REGION,
+        "regional_programme_manager",
+        "Regional programme manager, Yorkshire and The Humber",
+    ),
+    DemoPerson(
+        "adviser",
+        "Alex Adviser",
+        DEMO_REGION,
+        "principal_adviser",
+        "LGA principal adviser for Yorkshire and The Humber (MFA)",
+    ),
+    DemoPerson(
+        "national-adviser",
+        "Nadia National",
+        "national",
+        "principal_adviser",
+        "LGA principal adviser, national (MFA)",
+    ),
+    DemoPerson(
+        "programme-manager",
+        "Pat Manager",
+        "national",
+        "programme_manager",
+        "LGA programme manager, national (MFA)",
+    ),
+    DemoPerson(
+        "cib-admin", "Cara Admin", "national", "cib_admin", "CIB administrator, national (MFA)"
+    ),
 ]
 
 
@@ -68,8 +101,10 @@ def load_demo_people() -> list[tuple[DemoPerson, str, bool]]:
     out = []
     for person in DEMO_PEOPLE:
         user, _, user_created, membership_created = member_provision(
-            email=demo_email(person), organisation_code=person.organisation,
-            role=person.role, full_name=person.full_name,
+            email=demo_email(person),
+            organisation_code=person.organisation,
+            role=person.role,
+            full_name=person.full_name,
         )
         if not user.has_usable_password():
             user.set_password(DEMO_PASSWORD)
@@ -78,9 +113,10 @@ def load_demo_people() -> list[tuple[DemoPerson, str, bool]]:
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
         access.forget_grants(user)
-        if access.requires_mfa(user) and not Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists():
+        if (
+            access.requires_mfa(user)
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, DEMO_TOTP_SECRET)
         out.append((person, user.email, user_created or membership_created))
     return out

@@ -204,9 +204,7 @@ class Role(models.TextChoices):
     PEER_REVIEWER = "peer_reviewer", "Peer reviewer"
 
 
-COUNCIL_ROLES = frozenset(
-    {Role.COUNCIL_OFFICER, Role.DCS, Role.LEAD_MEMBER, Role.CHIEF_EXECUTIVE}
-)
+COUNCIL_ROLES = frozenset({Role.COUNCIL_OFFICER, Role.DCS, Role.LEAD_MEMBER, Role.CHIEF_EXECUTIVE})
 # A council's senior leaders (DOMAIN.md: they see their council's risk flags).
 COUNCIL_SENIOR_ROLES = frozenset({Role.DCS, Role.LEAD_MEMBER, Role.CHIEF_EXECUTIVE})
 REGIONAL_LEAD_ROLES = frozenset(
@@ -225,7 +223,9 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
 }
 
 # Roles whose holders must use a second factor at sign-in.
-MFA_ROLES = frozenset(REGIONAL_LEAD_ROLES | ADVISER_ROLES | {Role.PROGRAMME_MANAGER, Role.CIB_ADMIN})
+MFA_ROLES = frozenset(
+    REGIONAL_LEAD_ROLES | ADVISER_ROLES | {Role.PROGRAMME_MANAGER, Role.CIB_ADMIN}
+)
 
 
 class DateRange(Func):

@@ -78,8 +78,9 @@ class LoadReport:
 def _read(name: str) -> list[dict[str, str]]:
     path = REFERENCE_DIR / name
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [{k.strip(): (v or "").strip() for k, v in row.items()} for row in
-                csv.DictReader(handle)]
+        return [
+            {k.strip(): (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)
+        ]
 
 
 def _judgement(value: str, where: str, problems: list[str], blank_ok: bool = False) -> str:
@@ -110,8 +111,14 @@ def read_reference_files() -> dict:
     by_gss: dict[str, dict] = {}
     for line, row in enumerate(councils, start=2):
         where = f"{COUNCILS_FILE} line {line}"
-        for column in ("old_la_code", "new_la_code", "la_name", "region_code", "region_name",
-                       "la_type"):
+        for column in (
+            "old_la_code",
+            "new_la_code",
+            "la_name",
+            "region_code",
+            "region_name",
+            "la_type",
+        ):
             if not row.get(column):
                 problems.append(f"{where}, column {column}: empty")
         if row["la_type"] not in {"SC", "UA", "MD", "ILB", "OLB"}:
@@ -143,8 +150,10 @@ def read_reference_files() -> dict:
 
     inspections: dict[tuple[str, date], dict] = {}
     skipped: Counter = Counter()
-    for name, status_column in ((OFSTED_HISTORY_FILE, "Local authority status"),
-                                (OFSTED_LATEST_FILE, None)):
+    for name, status_column in (
+        (OFSTED_HISTORY_FILE, "Local authority status"),
+        (OFSTED_LATEST_FILE, None),
+    ):
         for line, row in enumerate(_read(name), start=2):
             where = f"{name} line {line}"
             gss = row["Local authority area code"]
@@ -159,23 +168,32 @@ def read_reference_files() -> dict:
                     )
                 continue
             inspected = _date(row["Inspection date"], f"{where}, column Inspection date", problems)
-            published = _date(row["Publication date"], f"{where}, column Publication date",
-                              problems)
+            published = _date(
+                row["Publication date"], f"{where}, column Publication date", problems
+            )
             record = {
                 "publication_date": published,
                 "inspection_type": row.get("Inspection type", ""),
                 "overall": _judgement(row["Overall effectiveness"], where, problems),
                 "leadership": _judgement(
                     row["The impact of leaders on social work practice with children and families"],
-                    where, problems),
+                    where,
+                    problems,
+                ),
                 "help_and_protection": _judgement(
                     row["The experiences and progress of children who need help and protection"],
-                    where, problems),
+                    where,
+                    problems,
+                ),
                 "children_in_care": _judgement(
-                    row["The experiences and progress of children in care"], where, problems),
+                    row["The experiences and progress of children in care"], where, problems
+                ),
                 "care_leavers": _judgement(
-                    row["The experiences and progress of care leavers"], where, problems,
-                    blank_ok=True),
+                    row["The experiences and progress of care leavers"],
+                    where,
+                    problems,
+                    blank_ok=True,
+                ),
             }
             key = (gss, inspected)
             if key in inspections:
@@ -222,8 +240,9 @@ def load_reference_data() -> LoadReport:
             report.count("regions", "updated")
     seen_regions = {row["region_code"] for row in data["councils"]}
     touched = report.counts.get("regions", Counter())
-    report.count("regions", "unchanged",
-                 len(seen_regions) - touched["created"] - touched["updated"])
+    report.count(
+        "regions", "unchanged", len(seen_regions) - touched["created"] - touched["updated"]
+    )
 
     councils: dict[str, Council] = {c.gss_code: c for c in Council.objects.all()}
     for row in data["councils"]:
@@ -250,26 +269,27 @@ def load_reference_data() -> LoadReport:
     extra = set(councils) - {row["new_la_code"] for row in data["councils"]}
     if extra:
         report.notes.append(
-            "Councils in the database but not in the file (left in place): " + ", ".join(sorted(extra))
+            "Councils in the database but not in the file (left in place): "
+            + ", ".join(sorted(extra))
         )
 
     _load_organisations(regions, councils, report)
     _load_neighbours(data, councils, report)
     _load_inspections(data, councils, report)
     for name, n in sorted(data["skipped_inspections"].items()):
-        report.notes.append(
-            f"Skipped {n} inspection(s) of {name}: the council no longer exists."
-        )
+        report.notes.append(f"Skipped {n} inspection(s) of {name}: the council no longer exists.")
     return report
 
 
 def _load_organisations(regions, councils, report: LoadReport) -> None:
     existing = {o.code: o for o in Organisation.objects.all()}
-    wanted = [(NATIONAL_CODE, OrganisationKind.NATIONAL,
-               "National team (CIB and LGA)", {})]
-    wanted += [(r.gss_code, OrganisationKind.REGION, r.name, {"region": r}) for r in regions.values()]
-    wanted += [(c.gss_code, OrganisationKind.COUNCIL, c.name, {"council": c})
-               for c in councils.values()]
+    wanted = [(NATIONAL_CODE, OrganisationKind.NATIONAL, "National team (CIB and LGA)", {})]
+    wanted += [
+        (r.gss_code, OrganisationKind.REGION, r.name, {"region": r}) for r in regions.values()
+    ]
+    wanted += [
+        (c.gss_code, OrganisationKind.COUNCIL, c.name, {"council": c}) for c in councils.values()
+    ]
     for code, kind, name, link in wanted:
         org = existing.get(code)
         values = {"kind": kind, "name": name, **link}

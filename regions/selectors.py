@@ -23,8 +23,11 @@ from .models import (
 )
 
 JUDGEMENT_ORDER = {value: i for i, value in enumerate(Judgement.values, start=1)}
-GOVERNANCE_ROLES = (Role.REGIONAL_LEAD_MEMBER, Role.REGIONAL_LEAD_CHIEF_EXECUTIVE,
-                    Role.REGIONAL_LEAD_DCS)
+GOVERNANCE_ROLES = (
+    Role.REGIONAL_LEAD_MEMBER,
+    Role.REGIONAL_LEAD_CHIEF_EXECUTIVE,
+    Role.REGIONAL_LEAD_DCS,
+)
 
 
 def _judgement_rank() -> Case:
@@ -102,9 +105,7 @@ def region_detail(*, user: Any, gss_code: str) -> tuple[Region, list[Council], d
     region = Region.objects.filter(gss_code=gss_code).first()
     if region is None:
         raise Http404
-    councils = list(
-        region.councils.select_related("latest_inspection").order_by("name")
-    )
+    councils = list(region.councils.select_related("latest_inspection").order_by("name"))
     people = region_people(region_ids=[region.pk])[region.pk]
     national_advisers = list(
         Membership.objects.active()
@@ -156,7 +157,8 @@ def national_overview(*, user: Any) -> dict:
         "totals": totals,
         "inadequate": list(inadequate),
         "missing_leads": [
-            (r, lacking) for r, lacking in regions_missing_leads()
+            (r, lacking)
+            for r, lacking in regions_missing_leads()
             if region_ids is None or r.pk in region_ids
         ],
     }
@@ -166,11 +168,15 @@ def user_councils(*, user: Any) -> list[Council]:
     """Councils where the user holds a council role."""
     ids = access.grants_for(user).council_roles.keys()
     return list(
-        Council.objects.filter(pk__in=ids).select_related("region", "latest_inspection")
+        Council.objects.filter(pk__in=ids)
+        .select_related("region", "latest_inspection")
         .prefetch_related(
-            Prefetch("neighbour_links",
-                     queryset=StatisticalNeighbour.objects.select_related(
-                         "neighbour__latest_inspection").order_by("rank"))
+            Prefetch(
+                "neighbour_links",
+                queryset=StatisticalNeighbour.objects.select_related(
+                    "neighbour__latest_inspection"
+                ).order_by("rank"),
+            )
         )
     )
 
@@ -183,6 +189,8 @@ def user_regions(*, user: Any) -> list[Region]:
 
 def user_memberships(*, user: Any) -> list[Membership]:
     return list(
-        Membership.objects.active().filter(user=user).select_related("organisation")
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organisation")
         .order_by("organisation__name")
     )

@@ -86,16 +86,21 @@ def membership_add(
         action="membership.create",
         obj=membership,
         summary=f"{user.email} became {membership.get_role_display()} of {organisation.name}",
-        after={"user": user.email, "organisation": organisation.code, "role": role,
-               "starts_on": str(membership.starts_on),
-               "ends_on": str(ends_on) if ends_on else None},
+        after={
+            "user": user.email,
+            "organisation": organisation.code,
+            "role": role,
+            "starts_on": str(membership.starts_on),
+            "ends_on": str(ends_on) if ends_on else None,
+        },
     )
     return membership, True
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, ends_on: date | None = None,
-                   ended_by: Any | None = None) -> Membership:
+def membership_end(
+    *, membership: Membership, ends_on: date | None = None, ended_by: Any | None = None
+) -> Membership:
     """End a membership on a day (today by default); from the day after it grants nothing."""
     day = ends_on or timezone.localdate()
     if day < membership.starts_on:
@@ -117,7 +122,11 @@ def membership_end(*, membership: Membership, ends_on: date | None = None,
 
 @transaction.atomic
 def member_provision(
-    *, email: str, organisation_code: str, role: str, full_name: str = "",
+    *,
+    email: str,
+    organisation_code: str,
+    role: str,
+    full_name: str = "",
     added_by: Any | None = None,
 ) -> tuple[Any, Membership, bool, bool]:
     """Create the user if needed and give them the role: (user, membership, user_created,
@@ -128,9 +137,7 @@ def member_provision(
     email = User.objects.normalize_email(email.strip()).lower()
     if not email or "@" not in email:
         raise MembershipError(f"{email!r} is not an email address.")
-    user, user_created = User.objects.get_or_create(
-        email=email, defaults={"full_name": full_name}
-    )
+    user, user_created = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
     if user_created:
         user.set_unusable_password()
         user.save(update_fields=["password"])

@@ -36,8 +36,14 @@ def home(request: HttpRequest) -> HttpResponse:
             for c in councils:
                 if c.latest_inspection:
                     counts[c.latest_inspection.overall] += 1
-            blocks.append({"region": region, "councils": councils, "people": people[region.pk],
-                           "counts": [(label, counts[v]) for v, label in Judgement.choices]})
+            blocks.append(
+                {
+                    "region": region,
+                    "councils": councils,
+                    "people": people[region.pk],
+                    "counts": [(label, counts[v]) for v, label in Judgement.choices],
+                }
+            )
         context["blocks"] = blocks
         context["governance_roles"] = [(r, Role(r).label) for r in selectors.GOVERNANCE_ROLES]
         return render(request, "regions/home_regional.html", context)
@@ -59,38 +65,53 @@ def council_list(request: HttpRequest) -> HttpResponse:
     params_without_sort = params.copy()
     params_without_sort.pop("sort", None)
     columns = []
-    for key, label in (("name", "Council"), ("region", "Region"), ("type", "Type"),
-                       ("ofsted", "Latest Ofsted judgement"), ("published", "Published")):
+    for key, label in (
+        ("name", "Council"),
+        ("region", "Region"),
+        ("type", "Type"),
+        ("ofsted", "Latest Ofsted judgement"),
+        ("published", "Published"),
+    ):
         current = sort.lstrip("-") == key
         descending = current and sort.startswith("-")
         next_sort = key if (not current or descending) else f"-{key}"
         q = params_without_sort.copy()
         q["sort"] = next_sort
-        columns.append({
-            "label": label,
-            "href": "?" + q.urlencode(),
-            "aria_sort": ("descending" if descending else "ascending") if current else "none",
-        })
-    return render(request, "regions/council_list.html", {
-        "filter": council_filter,
-        "page_obj": page_obj,
-        "councils": page_obj.object_list,
-        "querystring_without_page": params.urlencode(),
-        "columns": columns,
-        "sort": sort if sort in SORTS else "name",
-        "total": paginator.count,
-    })
+        columns.append(
+            {
+                "label": label,
+                "href": "?" + q.urlencode(),
+                "aria_sort": ("descending" if descending else "ascending") if current else "none",
+            }
+        )
+    return render(
+        request,
+        "regions/council_list.html",
+        {
+            "filter": council_filter,
+            "page_obj": page_obj,
+            "councils": page_obj.object_list,
+            "querystring_without_page": params.urlencode(),
+            "columns": columns,
+            "sort": sort if sort in SORTS else "name",
+            "total": paginator.count,
+        },
+    )
 
 
 @login_required
 def council_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = selectors.council_detail(user=request.user, gss_code=gss_code)
-    return render(request, "regions/council_detail.html", {
-        "council": council,
-        "neighbours": list(council.neighbour_links.all()),
-        "inspections": list(council.inspections.all()),
-        "can_see_confidential": access.can_view_council_confidential(request.user, council),
-    })
+    return render(
+        request,
+        "regions/council_detail.html",
+        {
+            "council": council,
+            "neighbours": list(council.neighbour_links.all()),
+            "inspections": list(council.inspections.all()),
+            "can_see_confidential": access.can_view_council_confidential(request.user, council),
+        },
+    )
 
 
 @login_required
@@ -98,11 +119,11 @@ def region_list(request: HttpRequest) -> HttpResponse:
     access.require(access.can_view_published(request.user))
     regions = list(selectors.region_list(user=request.user))
     rows = [
-        {"region": r, "counts": [getattr(r, f"n_{v}") for v in Judgement.values]}
-        for r in regions
+        {"region": r, "counts": [getattr(r, f"n_{v}") for v in Judgement.values]} for r in regions
     ]
-    return render(request, "regions/region_list.html",
-                  {"rows": rows, "judgements": Judgement.choices})
+    return render(
+        request, "regions/region_list.html", {"rows": rows, "judgements": Judgement.choices}
+    )
 
 
 @login_required
@@ -111,11 +132,15 @@ def region_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
     by_role = people["by_role"]
     leads = [(Role(r).label, by_role.get(r, [])) for r in selectors.GOVERNANCE_ROLES]
     advisers = by_role.get(Role.PRINCIPAL_ADVISER, []) + by_role.get(Role.IMPROVEMENT_ADVISER, [])
-    return render(request, "regions/region_detail.html", {
-        "region": region,
-        "councils": councils,
-        "leads": leads,
-        "programme_managers": by_role.get(Role.REGIONAL_PROGRAMME_MANAGER, []),
-        "advisers": advisers,
-        "national_advisers": people["national_advisers"],
-    })
+    return render(
+        request,
+        "regions/region_detail.html",
+        {
+            "region": region,
+            "councils": councils,
+            "leads": leads,
+            "programme_managers": by_role.get(Role.REGIONAL_PROGRAMME_MANAGER, []),
+            "advisers": advisers,
+            "national_advisers": people["national_advisers"],
+        },
+    )

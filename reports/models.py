@@ -34,8 +34,9 @@ class ReportJob(models.Model):
     # True when the report includes the council's confidential material.
     is_confidential = models.BooleanField(default=False)
     params = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=ReportStatus.choices,
-                              default=ReportStatus.QUEUED)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

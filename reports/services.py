@@ -59,7 +59,9 @@ def report_render(*, job_id: str) -> ReportJob:
     if job.status == ReportStatus.DONE and job.file:
         return job  # a redelivered task for a finished job has nothing to do
     ReportJob.objects.filter(pk=job.pk).update(
-        status=ReportStatus.RUNNING, started_at=timezone.now(), attempts=job.attempts + 1,
+        status=ReportStatus.RUNNING,
+        started_at=timezone.now(),
+        attempts=job.attempts + 1,
         progress=5,
     )
     if settings.REPORTS_RENDER_DELAY_SECONDS:
@@ -91,12 +93,15 @@ def _render_council_profile(job: ReportJob) -> bytes:
 
     council = council_detail(user=job.requested_by, gss_code=job.subject_council.gss_code)
     _progress(job, 30)
-    html = render_to_string("reports/pdf/council_profile.html", {
-        "council": council,
-        "neighbours": list(council.neighbour_links.all()),
-        "inspections": list(council.inspections.all()),
-        "generated_at": timezone.now(),
-        "requested_by": job.requested_by,
-    })
+    html = render_to_string(
+        "reports/pdf/council_profile.html",
+        {
+            "council": council,
+            "neighbours": list(council.neighbour_links.all()),
+            "inspections": list(council.inspections.all()),
+            "generated_at": timezone.now(),
+            "requested_by": job.requested_by,
+        },
+    )
     _progress(job, 60)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -30,8 +30,11 @@ def generate_report(self, job_id: str) -> str:
         services.report_render(job_id=job_id)
     except TRANSIENT_ERRORS as exc:
         if self.request.retries >= self.max_retries:
-            services.report_fail(job_id=job_id, error="The report could not be made because a "
-                                 f"service was unavailable ({exc.__class__.__name__}). Try again.")
+            services.report_fail(
+                job_id=job_id,
+                error="The report could not be made because a "
+                f"service was unavailable ({exc.__class__.__name__}). Try again.",
+            )
         raise
     except Exception as exc:
         logger.exception("Report %s failed", job_id)

@@ -32,8 +32,9 @@ def job_list(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(selectors.report_list(user=request.user), 25).get_page(
         request.GET.get("page")
     )
-    return render(request, "reports/job_list.html", {"page_obj": page_obj,
-                                                      "jobs": page_obj.object_list})
+    return render(
+        request, "reports/job_list.html", {"page_obj": page_obj, "jobs": page_obj.object_list}
+    )
 
 
 @login_required
@@ -47,23 +48,30 @@ def council_profile_request(request: HttpRequest, gss_code: str) -> HttpResponse
 @login_required
 def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
     job = selectors.report_get(user=request.user, job_id=_job_id(job_id))
-    return render(request, "reports/job_detail.html", {
-        "job": job,
-        "status_url": reverse("reports:job_status", args=[job.pk]),
-    })
+    return render(
+        request,
+        "reports/job_detail.html",
+        {
+            "job": job,
+            "status_url": reverse("reports:job_status", args=[job.pk]),
+        },
+    )
 
 
 @login_required
 def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
     job = selectors.report_get(user=request.user, job_id=_job_id(job_id))
-    return JsonResponse({
-        "status": job.status,
-        "status_label": job.get_status_display(),
-        "progress": job.progress,
-        "error": job.error,
-        "download_url": reverse("reports:job_download", args=[job.pk])
-        if job.status == ReportStatus.DONE else None,
-    })
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "progress": job.progress,
+            "error": job.error,
+            "download_url": reverse("reports:job_download", args=[job.pk])
+            if job.status == ReportStatus.DONE
+            else None,
+        }
+    )
 
 
 @login_required
@@ -71,8 +79,12 @@ def job_download(request: HttpRequest, job_id: str) -> FileResponse:
     job = selectors.report_get(user=request.user, job_id=_job_id(job_id))
     if job.status != ReportStatus.DONE or not job.file:
         raise Http404
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
-                            content_type="application/pdf")
+    response = FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type="application/pdf",
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

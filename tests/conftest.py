@@ -86,9 +86,13 @@ def no_role_user(reference_data):
     from django.utils import timezone
 
     today = timezone.localdate()
-    return make_member(LEEDS, "council_officer", email="former@leeds.example",
-                       starts_on=today - timezone.timedelta(days=400),
-                       ends_on=today - timezone.timedelta(days=1))
+    return make_member(
+        LEEDS,
+        "council_officer",
+        email="former@leeds.example",
+        starts_on=today - timezone.timedelta(days=400),
+        ends_on=today - timezone.timedelta(days=1),
+    )
 
 
 @pytest.fixture

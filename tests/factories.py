@@ -31,8 +31,15 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=30))
 
 
-def make_member(org_code: str, role: str, *, email: str | None = None, mfa: bool = True,
-                verified: bool = True, **membership) -> User:
+def make_member(
+    org_code: str,
+    role: str,
+    *,
+    email: str | None = None,
+    mfa: bool = True,
+    verified: bool = True,
+    **membership,
+) -> User:
     """A user holding `role` in the organisation `org_code`, with TOTP set up when the role
     needs it (so tests reach the page rather than the MFA set-up), and a verified email."""
     from allauth.account.models import EmailAddress
@@ -42,10 +49,12 @@ def make_member(org_code: str, role: str, *, email: str | None = None, mfa: bool
     from cib_portal import access
 
     user = UserFactory(**({"email": email} if email else {}))
-    MembershipFactory(user=user, organisation=Organisation.objects.get(code=org_code), role=role,
-                      **membership)
-    EmailAddress.objects.get_or_create(user=user, email=user.email,
-                                       defaults={"verified": verified, "primary": True})
+    MembershipFactory(
+        user=user, organisation=Organisation.objects.get(code=org_code), role=role, **membership
+    )
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": verified, "primary": True}
+    )
     access.forget_grants(user)
     if mfa and access.requires_mfa(user) and not Authenticator.objects.filter(user=user).exists():
         TOTP.activate(user, generate_totp_secret())

@@ -9,9 +9,9 @@ from reports.models import ReportJob, ReportStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_confidential_access_follows_memberships(officer, regional_lead, adviser,
-                                                 national_adviser, other_officer,
-                                                 other_regional_lead):
+def test_confidential_access_follows_memberships(
+    officer, regional_lead, adviser, national_adviser, other_officer, other_regional_lead
+):
     leeds = Council.objects.get(gss_code="E08000035")
     assert access.can_view_council_confidential(officer, leeds)
     assert access.can_view_council_confidential(regional_lead, leeds)
@@ -52,8 +52,9 @@ MEMBER_PAGES = [
 
 
 @pytest.mark.parametrize("path", MEMBER_PAGES)
-def test_member_pages_for_member_other_member_and_no_role(path, officer, other_officer,
-                                                          no_role_user, client_for):
+def test_member_pages_for_member_other_member_and_no_role(
+    path, officer, other_officer, no_role_user, client_for
+):
     assert client_for(officer).get(path).status_code == 200
     assert client_for(other_officer).get(path).status_code == 200
     assert client_for(no_role_user).get(path).status_code == 404
@@ -72,8 +73,9 @@ def test_unknown_council_and_region_are_404(officer, client_for):
     assert client.get("/regions/E99999999/").status_code == 404
 
 
-def test_invitation_pages_for_senior_leader_regional_lead_and_officer(dcs, regional_lead,
-                                                                       officer, client_for):
+def test_invitation_pages_for_senior_leader_regional_lead_and_officer(
+    dcs, regional_lead, officer, client_for
+):
     for path in ("/people/invitations/", "/people/invitations/new/"):
         assert client_for(dcs).get(path).status_code == 200
         assert client_for(regional_lead).get(path).status_code == 200
@@ -83,17 +85,21 @@ def test_invitation_pages_for_senior_leader_regional_lead_and_officer(dcs, regio
 def _job(user, status=ReportStatus.DONE):
     from django.core.files.base import ContentFile
 
-    job = ReportJob.objects.create(kind="council_profile", requested_by=user,
-                                   subject_council=Council.objects.get(gss_code="E08000035"),
-                                   status=status, progress=100)
+    job = ReportJob.objects.create(
+        kind="council_profile",
+        requested_by=user,
+        subject_council=Council.objects.get(gss_code="E08000035"),
+        status=status,
+        progress=100,
+    )
     job.file.save("test.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
     return job
 
 
 @pytest.mark.parametrize("suffix", ["", "status/", "download/"])
-def test_report_pages_for_owner_colleague_and_outsider(suffix, officer, dcs, other_officer,
-                                                       no_role_user, client_for, settings,
-                                                       tmp_path):
+def test_report_pages_for_owner_colleague_and_outsider(
+    suffix, officer, dcs, other_officer, no_role_user, client_for, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     job = _job(officer)
     path = f"/reports/{job.pk}/{suffix}"
@@ -114,8 +120,9 @@ def test_report_download_is_the_pdf_as_an_attachment(officer, client_for, settin
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-def test_admin_is_for_national_staff_only(national_adviser, cib_admin, officer, regional_lead,
-                                          client_for):
+def test_admin_is_for_national_staff_only(
+    national_adviser, cib_admin, officer, regional_lead, client_for
+):
     assert client_for(national_adviser).get("/admin/").status_code == 200
     assert client_for(cib_admin).get("/admin/regions/council/").status_code == 200
     assert client_for(cib_admin).get("/admin/audit/auditevent/").status_code == 200

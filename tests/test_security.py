@@ -23,7 +23,11 @@ def test_check_deploy_is_clean_with_production_settings():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -31,17 +35,34 @@ def test_check_deploy_is_clean_with_production_settings():
 
 def test_production_settings_need_a_secret_key_from_the_environment():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    env.update(DJANGO_SETTINGS_MODULE="cib_portal.settings.production",
-               ALLOWED_HOSTS="portal.example.org")
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=60)
+    env.update(
+        DJANGO_SETTINGS_MODULE="cib_portal.settings.production", ALLOWED_HOSTS="portal.example.org"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/councils/", "/councils/E08000035/",
-                                  "/regions/E12000003/", "/home/", "/api/v1/docs/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/accounts/login/",
+        "/councils/",
+        "/councils/E08000035/",
+        "/regions/E12000003/",
+        "/home/",
+        "/api/v1/docs/",
+    ],
+)
 def test_pages_send_a_strict_csp_and_have_no_inline_script_or_style(path, officer, client_for):
     signed_in = path not in ("/", "/accounts/login/")
     response = client_for(officer if signed_in else None).get(path)
@@ -64,11 +85,22 @@ def test_production_cookies_are_secure_and_hsts_is_on():
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
         "s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_SSL_REDIRECT)"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cib_portal.settings.production",
-           "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "portal.example.org",
-           "DATABASE_URL": "postgres://postgres@127.0.0.1/x", "REDIS_URL": "redis://127.0.0.1/0"}
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cib_portal.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "portal.example.org",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1/x",
+        "REDIS_URL": "redis://127.0.0.1/0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.stdout.split() == ["True"] * 5, result.stderr
 
 

@@ -31,7 +31,8 @@ def test_council_detail_has_codes_region_type_ofsted_and_ordered_neighbours(api)
         for link in leeds.neighbour_links.select_related("neighbour").order_by("rank")
     ]
     assert [(n["rank"], n["gss_code"], n["band"]) for n in body["statistical_neighbours"]] == (
-        expected)
+        expected
+    )
     assert len(expected) == 10
 
 
@@ -57,7 +58,9 @@ def test_an_unknown_council_is_404(api):
 def test_regions(api):
     body = api.get("/api/v1/regions/").json()
     assert [(r["name"], r["council_count"]) for r in body][:2] == [
-        ("East Midlands", 10), ("East of England", 11)]
+        ("East Midlands", 10),
+        ("East of England", 11),
+    ]
     assert len(body) == 9
     assert sum(r["council_count"] for r in body) == 153
 
@@ -70,8 +73,10 @@ def test_token_authentication(officer):
     assert client.get("/api/v1/councils/").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/api/v1/councils/", "/api/v1/councils/E08000035/",
-                                  "/api/v1/regions/", "/api/v1/schema/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/councils/", "/api/v1/councils/E08000035/", "/api/v1/regions/", "/api/v1/schema/"],
+)
 def test_api_refuses_anonymous_and_people_without_a_role(path, no_role_user, officer):
     client = APIClient()
     assert client.get(path).status_code in (401, 403)
@@ -87,5 +92,12 @@ def test_schema_documents_the_council_endpoints(api):
     assert "/api/v1/councils/{gss_code}/" in schema["paths"]
     assert "/api/v1/regions/" in schema["paths"]
     fields = schema["components"]["schemas"]["Council"]["properties"]
-    assert {"gss_code", "la_number", "name", "region", "type", "ofsted",
-            "statistical_neighbours"} <= set(fields)
+    assert {
+        "gss_code",
+        "la_number",
+        "name",
+        "region",
+        "type",
+        "ofsted",
+        "statistical_neighbours",
+    } <= set(fields)

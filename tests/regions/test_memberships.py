@@ -14,10 +14,10 @@ from tests.factories import MembershipFactory, UserFactory, make_member
 pytestmark = pytest.mark.django_db
 
 
-def test_add_member_creates_the_user_and_the_membership_and_is_idempotent(reference_data,
-                                                                            capsys):
-    call_command("add_member", "New.Admin@Example.org", "national", "cib_admin",
-                 "--name", "New Admin")
+def test_add_member_creates_the_user_and_the_membership_and_is_idempotent(reference_data, capsys):
+    call_command(
+        "add_member", "New.Admin@Example.org", "national", "cib_admin", "--name", "New Admin"
+    )
     user = User.objects.get(email="new.admin@example.org")
     assert user.full_name == "New Admin"
     assert not user.has_usable_password()
@@ -28,8 +28,9 @@ def test_add_member_creates_the_user_and_the_membership_and_is_idempotent(refere
     call_command("add_member", "new.admin@example.org", "national", "cib_admin")
     assert "Found user new.admin@example.org; already had" in capsys.readouterr().out
     assert Membership.objects.filter(user=user).count() == 1
-    assert AuditEvent.objects.filter(action="membership.create", object_id=str(
-        user.memberships.get().pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="membership.create", object_id=str(user.memberships.get().pk)
+    ).exists()
 
 
 def test_add_member_refuses_an_unknown_organisation(reference_data):
@@ -56,8 +57,9 @@ def test_an_ended_membership_grants_nothing(no_role_user, client_for):
 
 
 def test_a_future_membership_grants_nothing_yet(reference_data):
-    user = make_member("E08000035", "council_officer",
-                       starts_on=timezone.localdate() + timezone.timedelta(days=3))
+    user = make_member(
+        "E08000035", "council_officer", starts_on=timezone.localdate() + timezone.timedelta(days=3)
+    )
     assert not access.is_member(user)
 
 
@@ -65,19 +67,29 @@ def test_the_database_refuses_overlapping_memberships_with_the_same_role(referen
     user = UserFactory()
     leeds = Organisation.objects.get(code="E08000035")
     today = timezone.localdate()
-    MembershipFactory(user=user, organisation=leeds, role="dcs", starts_on=today,
-                      ends_on=today + timezone.timedelta(days=100))
+    MembershipFactory(
+        user=user,
+        organisation=leeds,
+        role="dcs",
+        starts_on=today,
+        ends_on=today + timezone.timedelta(days=100),
+    )
     with pytest.raises(IntegrityError):
-        MembershipFactory(user=user, organisation=leeds, role="dcs",
-                          starts_on=today + timezone.timedelta(days=50))
+        MembershipFactory(
+            user=user, organisation=leeds, role="dcs", starts_on=today + timezone.timedelta(days=50)
+        )
 
 
 def test_successive_memberships_with_the_same_role_are_allowed(reference_data):
     user = UserFactory()
     leeds = Organisation.objects.get(code="E08000035")
     today = timezone.localdate()
-    MembershipFactory(user=user, organisation=leeds, role="dcs",
-                      starts_on=today - timezone.timedelta(days=100),
-                      ends_on=today - timezone.timedelta(days=1))
+    MembershipFactory(
+        user=user,
+        organisation=leeds,
+        role="dcs",
+        starts_on=today - timezone.timedelta(days=100),
+        ends_on=today - timezone.timedelta(days=1),
+    )
     MembershipFactory(user=user, organisation=leeds, role="dcs", starts_on=today)
     assert Membership.objects.active().filter(user=user).count() == 1

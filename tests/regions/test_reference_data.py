@@ -26,13 +26,25 @@ def test_nine_regions_and_153_councils_with_their_codes_names_regions_and_types(
     assert Region.objects.count() == 9
     assert Council.objects.count() == 153 == len(file_rows)
     loaded = {
-        c.gss_code: (str(c.la_number), c.name, c.region.gss_code, c.region.name, c.type,
-                     c.alt_gss_code)
+        c.gss_code: (
+            str(c.la_number),
+            c.name,
+            c.region.gss_code,
+            c.region.name,
+            c.type,
+            c.alt_gss_code,
+        )
         for c in Council.objects.select_related("region")
     }
     expected = {
-        r["new_la_code"]: (r["old_la_code"], r["la_name"], r["region_code"], r["region_name"],
-                           r["la_type"], r["alt_new_la_code"])
+        r["new_la_code"]: (
+            r["old_la_code"],
+            r["la_name"],
+            r["region_code"],
+            r["region_name"],
+            r["la_type"],
+            r["alt_new_la_code"],
+        )
         for r in file_rows
     }
     assert loaded == expected
@@ -41,8 +53,14 @@ def test_nine_regions_and_153_councils_with_their_codes_names_regions_and_types(
 def test_region_council_counts_match_the_published_split(reference_data):
     counts = {r.name: r.councils.count() for r in Region.objects.all()}
     assert counts == {
-        "London": 33, "North West": 24, "South East": 19, "Yorkshire and The Humber": 15,
-        "South West": 15, "West Midlands": 14, "North East": 12, "East of England": 11,
+        "London": 33,
+        "North West": 24,
+        "South East": 19,
+        "Yorkshire and The Humber": 15,
+        "South West": 15,
+        "West Midlands": 14,
+        "North East": 12,
+        "East of England": 11,
         "East Midlands": 10,
     }
 
@@ -68,21 +86,30 @@ def test_every_council_has_its_ten_neighbours_in_the_official_order_with_bands(r
 
 def test_ofsted_latest_judgements_equal_the_published_file(reference_data):
     expected = {
-        r["Local authority area code"]: (date.fromisoformat(r["Inspection date"]),
-                                         date.fromisoformat(r["Publication date"]),
-                                         r["Overall effectiveness"])
+        r["Local authority area code"]: (
+            date.fromisoformat(r["Inspection date"]),
+            date.fromisoformat(r["Publication date"]),
+            r["Overall effectiveness"],
+        )
         for r in rows(reference.OFSTED_LATEST_FILE)
     }
     loaded = {
-        c.gss_code: (c.latest_inspection.inspection_date, c.latest_inspection.publication_date,
-                     c.latest_inspection.get_overall_display())
+        c.gss_code: (
+            c.latest_inspection.inspection_date,
+            c.latest_inspection.publication_date,
+            c.latest_inspection.get_overall_display(),
+        )
         for c in Council.objects.select_related("latest_inspection")
     }
     assert loaded == expected
-    overall = [c.latest_inspection.overall for c in Council.objects.select_related(
-        "latest_inspection")]
+    overall = [
+        c.latest_inspection.overall for c in Council.objects.select_related("latest_inspection")
+    ]
     assert {j: overall.count(j) for j in set(overall)} == {
-        "outstanding": 36, "good": 67, "requires_improvement": 31, "inadequate": 19,
+        "outstanding": 36,
+        "good": 67,
+        "requires_improvement": 31,
+        "inadequate": 19,
     }
 
 
@@ -95,8 +122,9 @@ def test_inspection_history_is_loaded_for_current_councils_and_abolished_ones_re
     barnet = list(
         OfstedInspection.objects.filter(council__gss_code="E09000003")
         .order_by("inspection_date")
-        .values_list("inspection_date", "inspection_type", "overall", "children_in_care",
-                     "care_leavers")
+        .values_list(
+            "inspection_date", "inspection_type", "overall", "children_in_care", "care_leavers"
+        )
     )
     assert barnet == [
         (date(2019, 5, 13), "ILACS Standard Inspection", "good", "good", ""),
@@ -123,8 +151,10 @@ def test_a_changed_file_is_reported_and_applied(reference_data, tmp_path, monkey
     for f in DATA.glob("*.csv"):
         shutil.copy(f, tmp_path / f.name)
     path = tmp_path / reference.COUNCILS_FILE
-    path.write_text(path.read_text(encoding="utf-8").replace("Barnet,", "Barnet (renamed),", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Barnet,", "Barnet (renamed),", 1),
+        encoding="utf-8",
+    )
     monkeypatch.setattr(reference, "REFERENCE_DIR", tmp_path)
     report = reference.load_reference_data()
     assert report.counts["councils"]["updated"] == 1

@@ -25,19 +25,26 @@ def test_councils_list_paginates_153_councils(officer, client_for):
 def test_councils_filter_by_region_type_and_ofsted(officer, client_for):
     client = client_for(officer)
     response = client.get("/councils/", {"region": "E12000001"})
-    expected = sorted(Council.objects.filter(region__gss_code="E12000001")
-                      .values_list("name", flat=True))
+    expected = sorted(
+        Council.objects.filter(region__gss_code="E12000001").values_list("name", flat=True)
+    )
     assert names(response) == expected
     response = client.get("/councils/", {"type": "SC", "ofsted": "inadequate"})
-    expected = sorted(Council.objects.filter(type="SC", latest_inspection__overall="inadequate")
-                      .values_list("name", flat=True))
+    expected = sorted(
+        Council.objects.filter(type="SC", latest_inspection__overall="inadequate").values_list(
+            "name", flat=True
+        )
+    )
     assert names(response) == expected and expected
 
 
 def test_councils_search_by_name_and_empty_state(officer, client_for):
     client = client_for(officer)
     assert names(client.get("/councils/", {"q": "york"})) == [
-        "East Riding of Yorkshire", "North Yorkshire", "York"]
+        "East Riding of Yorkshire",
+        "North Yorkshire",
+        "York",
+    ]
     response = client.get("/councils/", {"q": "zzzz"})
     assert b"No councils match" in response.content
 
@@ -47,12 +54,16 @@ def test_councils_sort_by_ofsted_then_name_both_ways(officer, client_for):
     ascending = names(client.get("/councils/", {"region": "E12000003", "sort": "ofsted"}))
     descending = names(client.get("/councils/", {"region": "E12000003", "sort": "-ofsted"}))
     order = {"outstanding": 1, "good": 2, "requires_improvement": 3, "inadequate": 4}
-    by_name = {c.name: order[c.latest_inspection.overall] for c in
-               Council.objects.filter(region__gss_code="E12000003")
-               .select_related("latest_inspection")}
+    by_name = {
+        c.name: order[c.latest_inspection.overall]
+        for c in Council.objects.filter(region__gss_code="E12000003").select_related(
+            "latest_inspection"
+        )
+    }
     assert [by_name[n] for n in ascending] == sorted(by_name[n] for n in ascending)
-    assert [by_name[n] for n in descending] == sorted((by_name[n] for n in descending),
-                                                      reverse=True)
+    assert [by_name[n] for n in descending] == sorted(
+        (by_name[n] for n in descending), reverse=True
+    )
     assert b'aria-sort="descending"' in client.get("/councils/", {"sort": "-ofsted"}).content
 
 
@@ -62,8 +73,9 @@ def test_an_unknown_filter_value_is_a_clear_error_not_a_crash(officer, client_fo
     assert b"Select a valid choice" in response.content
 
 
-def test_councils_list_query_count_does_not_grow_with_rows(officer, client_for,
-                                                           django_assert_num_queries):
+def test_councils_list_query_count_does_not_grow_with_rows(
+    officer, client_for, django_assert_num_queries
+):
     client = client_for(officer)
     client.get("/councils/")  # warm the session and grants
     from django.db import connection
@@ -84,7 +96,7 @@ def test_council_page_shows_codes_ofsted_history_and_neighbours_in_order(officer
     assert "10 Jun 2024" in html and "13 May 2019" in html
     barnet = Council.objects.get(gss_code="E09000003")
     neighbours = [link.neighbour.name for link in barnet.neighbour_links.order_by("rank")]
-    table = html[html.index("Statistical neighbours"):]
+    table = html[html.index("Statistical neighbours") :]
     positions = [table.index(f">{name}</a>") for name in neighbours]
     assert positions == sorted(positions)
 

@@ -30,15 +30,19 @@ def test_asking_for_a_council_pdf_creates_a_job_and_queues_it_on_commit(
     job = ReportJob.objects.get()
     assert response["Location"] == f"/reports/{job.pk}/"
     assert (job.requested_by, job.subject_council.gss_code, job.status) == (
-        officer, "E08000035", ReportStatus.QUEUED)
+        officer,
+        "E08000035",
+        ReportStatus.QUEUED,
+    )
     # One task is queued, and only once the job row is committed.
     assert len(callbacks) == 1
 
 
 def test_the_council_pdf_has_the_councils_figures(officer):
     leeds = Council.objects.get(gss_code="E08000035")
-    job = ReportJob.objects.create(kind="council_profile", requested_by=officer,
-                                   subject_council=leeds)
+    job = ReportJob.objects.create(
+        kind="council_profile", requested_by=officer, subject_council=leeds
+    )
     services.report_render(job_id=str(job.pk))
     job.refresh_from_db()
     assert (job.status, job.progress, job.attempts) == (ReportStatus.DONE, 100, 1)
@@ -52,8 +56,11 @@ def test_the_council_pdf_has_the_councils_figures(officer):
 
 
 def test_rendering_a_finished_job_again_does_nothing(officer):
-    job = ReportJob.objects.create(kind="council_profile", requested_by=officer,
-                                   subject_council=Council.objects.get(gss_code="E08000035"))
+    job = ReportJob.objects.create(
+        kind="council_profile",
+        requested_by=officer,
+        subject_council=Council.objects.get(gss_code="E08000035"),
+    )
     services.report_render(job_id=str(job.pk))
     first = ReportJob.objects.get(pk=job.pk).file.name
     services.report_render(job_id=str(job.pk))
@@ -61,10 +68,14 @@ def test_rendering_a_finished_job_again_does_nothing(officer):
     assert job.file.name == first and job.attempts == 1
 
 
-def test_a_failure_is_recorded_on_the_job_and_can_be_retried(officer, client_for,
-                                                             django_capture_on_commit_callbacks):
-    job = ReportJob.objects.create(kind="council_profile", requested_by=officer,
-                                   subject_council=Council.objects.get(gss_code="E08000035"))
+def test_a_failure_is_recorded_on_the_job_and_can_be_retried(
+    officer, client_for, django_capture_on_commit_callbacks
+):
+    job = ReportJob.objects.create(
+        kind="council_profile",
+        requested_by=officer,
+        subject_council=Council.objects.get(gss_code="E08000035"),
+    )
     services.report_fail(job_id=str(job.pk), error="The report could not be made: disk full.")
     client = client_for(officer)
     page = client.get(f"/reports/{job.pk}/")
@@ -77,19 +88,29 @@ def test_a_failure_is_recorded_on_the_job_and_can_be_retried(officer, client_for
 
 
 def test_only_a_failed_job_can_be_retried(officer):
-    job = ReportJob.objects.create(kind="council_profile", requested_by=officer,
-                                   subject_council=Council.objects.get(gss_code="E08000035"))
+    job = ReportJob.objects.create(
+        kind="council_profile",
+        requested_by=officer,
+        subject_council=Council.objects.get(gss_code="E08000035"),
+    )
     with pytest.raises(services.ReportError):
         services.report_retry(job=job)
 
 
 def test_the_status_endpoint_reports_progress_and_the_download(officer, client_for):
-    job = ReportJob.objects.create(kind="council_profile", requested_by=officer,
-                                   subject_council=Council.objects.get(gss_code="E08000035"))
+    job = ReportJob.objects.create(
+        kind="council_profile",
+        requested_by=officer,
+        subject_council=Council.objects.get(gss_code="E08000035"),
+    )
     client = client_for(officer)
     assert client.get(f"/reports/{job.pk}/status/").json() == {
-        "status": "queued", "status_label": "Queued", "progress": 0, "error": "",
-        "download_url": None}
+        "status": "queued",
+        "status_label": "Queued",
+        "progress": 0,
+        "error": "",
+        "download_url": None,
+    }
     services.report_render(job_id=str(job.pk))
     body = client.get(f"/reports/{job.pk}/status/").json()
     assert body["status"] == "done" and body["download_url"] == f"/reports/{job.pk}/download/"
@@ -98,7 +119,10 @@ def test_the_status_endpoint_reports_progress_and_the_download(officer, client_f
 def test_the_reports_list_shows_only_my_reports(officer, dcs, client_for):
     leeds = Council.objects.get(gss_code="E08000035")
     ReportJob.objects.create(kind="council_profile", requested_by=officer, subject_council=leeds)
-    ReportJob.objects.create(kind="council_profile", requested_by=dcs,
-                             subject_council=Council.objects.get(gss_code="E08000032"))
+    ReportJob.objects.create(
+        kind="council_profile",
+        requested_by=dcs,
+        subject_council=Council.objects.get(gss_code="E08000032"),
+    )
     html = client_for(officer).get("/reports/").content.decode()
     assert "Leeds" in html and "Bradford" not in html

@@ -50,9 +50,23 @@ class Worker:
         }
         self.log = media / f"{name}.log"
         self.process = subprocess.Popen(
-            [CELERY, "-A", "cib_portal", "worker", "--pool=solo", "--loglevel=INFO",
-             "-Q", queue, "-n", f"{name}-{queue}@%h", "--without-gossip", "--without-mingle"],
-            env=self.env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
+            [
+                CELERY,
+                "-A",
+                "cib_portal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-Q",
+                queue,
+                "-n",
+                f"{name}-{queue}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            env=self.env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         self.wait_for_log("ready.", timeout=60)
@@ -109,8 +123,9 @@ def wait_for(job: ReportJob, status: str, timeout: float) -> ReportJob:
     raise AssertionError(f"job stayed {job.status} ({job.progress}%): {job.error}")
 
 
-def test_a_council_pdf_arrives_through_a_real_worker(reference_data, officer, client_for,
-                                                     queue, media):
+def test_a_council_pdf_arrives_through_a_real_worker(
+    reference_data, officer, client_for, queue, media
+):
     worker = Worker(queue, media, "worker")
     try:
         client = client_for(officer)
@@ -133,7 +148,8 @@ def test_a_worker_killed_mid_job_does_not_lose_it(reference_data, officer, queue
     first = Worker(queue, media, "doomed", REPORTS_RENDER_DELAY_SECONDS="30")
     try:
         job = report_request_council_profile(
-            user=officer, council=Council.objects.get(gss_code="E08000035"))
+            user=officer, council=Council.objects.get(gss_code="E08000035")
+        )
         wait_for(job, ReportStatus.RUNNING, timeout=30)
         first.kill()
     finally:

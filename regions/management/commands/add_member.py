@@ -17,8 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("organisation", help="a council or region GSS code, or 'national'")
         parser.add_argument("role", help="a role code from DOMAIN.md, e.g. council_officer")
         parser.add_argument("--name", default="", help="the person's full name")
-        parser.add_argument("--password", default=None,
-                            help="set this password (otherwise the person resets it)")
+        parser.add_argument(
+            "--password", default=None, help="set this password (otherwise the person resets it)"
+        )
 
     def handle(self, *args, email, organisation, role, name, password, **options):
         try:
@@ -37,7 +38,9 @@ class Command(BaseCommand):
         )
         who = "Created user" if user_created else "Found user"
         what = "added" if created else "already had"
-        self.stdout.write(self.style.SUCCESS(
-            f"{who} {user.email}; {what} {membership.get_role_display()} "
-            f"({membership.role}) of {membership.organisation.name}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{who} {user.email}; {what} {membership.get_role_display()} "
+                f"({membership.role}) of {membership.organisation.name}."
+            )
+        )

@@ -13,8 +13,10 @@ class Command(BaseCommand):
         created = sum(1 for _, _, c in rows if c)
         self.stdout.write(f"Demo accounts: {created} created, {len(rows) - created} unchanged.")
         self.stdout.write("")
-        self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ with any of these "
-                          f"(password for all: {DEMO_PASSWORD}):")
+        self.stdout.write(
+            "Sign in at http://127.0.0.1:8000/accounts/login/ with any of these "
+            f"(password for all: {DEMO_PASSWORD}):"
+        )
         width = max(len(email) for _, email, _ in rows)
         for person, email, _ in rows:
             self.stdout.write(f"  {email.ljust(width)}  {person.what}")
