@@ -164,6 +164,17 @@ def national_overview(*, user: Any) -> dict:
     }
 
 
+def neighbour_codes() -> dict[int, list[tuple[int, str, str]]]:
+    """Every council's statistical neighbours as (rank, GSS code, band), in official order."""
+    out: dict[int, list[tuple[int, str, str]]] = {}
+    rows = StatisticalNeighbour.objects.order_by("council_id", "rank").values_list(
+        "council_id", "rank", "neighbour__gss_code", "band"
+    )
+    for council_id, rank, code, band in rows:
+        out.setdefault(council_id, []).append((rank, code, band))
+    return out
+
+
 def user_councils(*, user: Any) -> list[Council]:
     """Councils where the user holds a council role."""
     ids = access.grants_for(user).council_roles.keys()

@@ -31,14 +31,17 @@ _axe = Axe()
 
 # --- what each case needs --------------------------------------------------------------------
 
+
 def _invitation(request) -> Any:
     from accounts.services import invitation_create
     from regions.models import Organisation
 
     dcs = request.getfixturevalue("dcs")
     return invitation_create(
-        invited_by=dcs, organisation=Organisation.objects.get(code=LEEDS),
-        role="council_officer", email="newcomer@leeds.example",
+        invited_by=dcs,
+        organisation=Organisation.objects.get(code=LEEDS),
+        role="council_officer",
+        email="newcomer@leeds.example",
         base_url=request.getfixturevalue("live_server").url,
     )
 
@@ -48,7 +51,8 @@ def _report_job(request, *, failed: bool = False) -> Any:
     from reports.models import ReportJob, ReportKind, ReportStatus
 
     job = ReportJob.objects.create(
-        kind=ReportKind.COUNCIL_PROFILE, requested_by=request.getfixturevalue("officer"),
+        kind=ReportKind.COUNCIL_PROFILE,
+        requested_by=request.getfixturevalue("officer"),
         subject_council=Council.objects.get(gss_code=LEEDS),
     )
     if failed:
@@ -130,11 +134,18 @@ CASES: dict[str, Case] = {
     "start": Case("/"),
     "login": Case("/accounts/login/"),
     "login-errors": Case("/accounts/login/", setup=_fixture("officer"), act=_wrong_password),
-    "mfa-authenticate": Case("/accounts/login/", setup=_fixture("national_adviser"),
-                             act=_mfa_stage, expect_path="/accounts/2fa/authenticate/"),
-    "mfa-authenticate-errors": Case("/accounts/login/", setup=_fixture("national_adviser"),
-                                    act=_mfa_stage_wrong_code,
-                                    expect_path="/accounts/2fa/authenticate/"),
+    "mfa-authenticate": Case(
+        "/accounts/login/",
+        setup=_fixture("national_adviser"),
+        act=_mfa_stage,
+        expect_path="/accounts/2fa/authenticate/",
+    ),
+    "mfa-authenticate-errors": Case(
+        "/accounts/login/",
+        setup=_fixture("national_adviser"),
+        act=_mfa_stage_wrong_code,
+        expect_path="/accounts/2fa/authenticate/",
+    ),
     "password-reset": Case("/accounts/password/reset/"),
     "password-reset-errors": Case("/accounts/password/reset/", act=_submit_empty),
     "password-reset-done": Case("/accounts/password/reset/done/"),
@@ -142,10 +153,14 @@ CASES: dict[str, Case] = {
     "privacy": Case("/privacy/"),
     "cookies": Case("/cookies/"),
     "not-found": Case("/no-such-page/", expect_status=404),
-    "invitation-accept": Case(lambda request, inv: f"/people/invitation/{inv.token}/",
-                              setup=_invitation),
-    "invitation-accept-errors": Case(lambda request, inv: f"/people/invitation/{inv.token}/",
-                                     setup=_invitation, act=_submit_empty),
+    "invitation-accept": Case(
+        lambda request, inv: f"/people/invitation/{inv.token}/", setup=_invitation
+    ),
+    "invitation-accept-errors": Case(
+        lambda request, inv: f"/people/invitation/{inv.token}/",
+        setup=_invitation,
+        act=_submit_empty,
+    ),
     "invitation-invalid": Case("/people/invitation/not-a-real-token/", expect_status=404),
     # Signed in: home pages by role
     "home-officer": Case("/home/", user=_fixture("officer")),
@@ -156,8 +171,9 @@ CASES: dict[str, Case] = {
     "home-no-role": Case("/home/", user=_fixture("no_role_user"), expect_status=403),
     # Councils and regions
     "councils": Case("/councils/", user=_fixture("officer")),
-    "councils-filtered": Case(f"/councils/?region={YORKSHIRE}&ofsted=good",
-                              user=_fixture("officer")),
+    "councils-filtered": Case(
+        f"/councils/?region={YORKSHIRE}&ofsted=good", user=_fixture("officer")
+    ),
     "councils-sorted-page-2": Case("/councils/?sort=-ofsted&page=2", user=_fixture("adviser")),
     "councils-empty": Case("/councils/?q=zzzz", user=_fixture("officer")),
     "council-own": Case(f"/councils/{LEEDS}/", user=_fixture("officer")),
@@ -167,43 +183,66 @@ CASES: dict[str, Case] = {
     # Reports
     "reports-empty": Case("/reports/", user=_fixture("officer")),
     "reports-with-job": Case("/reports/", user=_fixture("officer"), setup=_report_job),
-    "report-queued": Case(lambda request, job: f"/reports/{job.pk}/", user=_fixture("officer"),
-                          setup=_report_job),
-    "report-failed": Case(lambda request, job: f"/reports/{job.pk}/", user=_fixture("officer"),
-                          setup=lambda request: _report_job(request, failed=True)),
+    "report-queued": Case(
+        lambda request, job: f"/reports/{job.pk}/", user=_fixture("officer"), setup=_report_job
+    ),
+    "report-failed": Case(
+        lambda request, job: f"/reports/{job.pk}/",
+        user=_fixture("officer"),
+        setup=lambda request: _report_job(request, failed=True),
+    ),
     # People
     "invitations": Case("/people/invitations/", user=_fixture("dcs"), setup=_invitation),
     "invitation-new": Case("/people/invitations/new/", user=_fixture("dcs")),
-    "invitation-new-errors": Case("/people/invitations/new/", user=_fixture("dcs"),
-                                  act=_submit_empty),
-    "invitation-withdraw": Case(lambda request, inv: f"/people/invitations/{inv.pk}/withdraw/",
-                                user=_fixture("dcs"), setup=_invitation),
+    "invitation-new-errors": Case(
+        "/people/invitations/new/", user=_fixture("dcs"), act=_submit_empty
+    ),
+    "invitation-withdraw": Case(
+        lambda request, inv: f"/people/invitations/{inv.pk}/withdraw/",
+        user=_fixture("dcs"),
+        setup=_invitation,
+    ),
     "api-token": Case("/people/api-token/", user=_fixture("officer")),
     "api-docs": Case("/api/v1/docs/", user=_fixture("officer")),
     # allauth: account and two-factor pages
     "account-email": Case("/accounts/email/", user=_fixture("officer"), real_sign_in=True),
-    "password-change": Case("/accounts/password/change/", user=_fixture("officer"),
-                            real_sign_in=True),
-    "password-change-errors": Case("/accounts/password/change/", user=_fixture("officer"),
-                                   real_sign_in=True, act=_submit_empty),
+    "password-change": Case(
+        "/accounts/password/change/", user=_fixture("officer"), real_sign_in=True
+    ),
+    "password-change-errors": Case(
+        "/accounts/password/change/", user=_fixture("officer"), real_sign_in=True, act=_submit_empty
+    ),
     "reauthenticate": Case("/accounts/reauthenticate/", user=_fixture("officer")),
     "mfa-index": Case("/accounts/2fa/", user=_fixture("regional_lead"), real_sign_in=True),
     "mfa-index-no-totp": Case("/accounts/2fa/", user=_officer_without_totp, real_sign_in=True),
-    "totp-activate": Case("/accounts/2fa/totp/activate/", user=_officer_without_totp,
-                          reauthenticate=True),
-    "totp-activate-errors": Case("/accounts/2fa/totp/activate/", user=_officer_without_totp,
-                                 reauthenticate=True, act=_totp_wrong_code),
-    "recovery-codes": Case("/accounts/2fa/recovery-codes/", user=_lead_with_recovery_codes,
-                           reauthenticate=True),
-    "recovery-codes-generate": Case("/accounts/2fa/recovery-codes/generate/",
-                                    user=_lead_with_recovery_codes, reauthenticate=True),
-    "reauthenticate-errors": Case("/accounts/reauthenticate/", user=_fixture("officer"),
-                                  act=lambda page: _reauthenticate(page, "wrong-password")),
+    "totp-activate": Case(
+        "/accounts/2fa/totp/activate/", user=_officer_without_totp, reauthenticate=True
+    ),
+    "totp-activate-errors": Case(
+        "/accounts/2fa/totp/activate/",
+        user=_officer_without_totp,
+        reauthenticate=True,
+        act=_totp_wrong_code,
+    ),
+    "recovery-codes": Case(
+        "/accounts/2fa/recovery-codes/", user=_lead_with_recovery_codes, reauthenticate=True
+    ),
+    "recovery-codes-generate": Case(
+        "/accounts/2fa/recovery-codes/generate/",
+        user=_lead_with_recovery_codes,
+        reauthenticate=True,
+    ),
+    "reauthenticate-errors": Case(
+        "/accounts/reauthenticate/",
+        user=_fixture("officer"),
+        act=lambda page: _reauthenticate(page, "wrong-password"),
+    ),
     "logout": Case("/accounts/logout/", user=_fixture("officer")),
 }
 
 
 # --- the check -------------------------------------------------------------------------------
+
 
 def format_violations(violations: list[dict]) -> str:
     lines = []

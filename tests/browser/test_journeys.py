@@ -78,11 +78,10 @@ def test_council_page_has_no_csp_violations(signed_in_page, officer):
 def test_national_adviser_must_enter_a_totp_code(page, national_adviser, live_server):
     fill_sign_in_form(page, national_adviser.email, PASSWORD)
     assert _path(page, live_server) == "/accounts/2fa/authenticate/"
-    # Not signed in yet: the portal's pages still send to sign-in.
+    # Not signed in yet: the portal's pages send back to sign-in, which resumes the code step.
     page.goto("/home/")
-    assert _path(page, live_server).startswith("/accounts/login/")
+    assert _path(page, live_server) == "/accounts/2fa/authenticate/"
 
-    fill_sign_in_form(page, national_adviser.email, PASSWORD)
     page.get_by_label("Code").fill(current_totp_code(national_adviser))
     page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(re.compile(r"/home/$"))
@@ -90,8 +89,7 @@ def test_national_adviser_must_enter_a_totp_code(page, national_adviser, live_se
 
 
 def test_lead_without_totp_is_sent_to_set_it_up(page, reference_data, live_server):
-    lead = make_member(YORKSHIRE, "regional_lead_dcs", email="newlead@yorkshire.example",
-                       mfa=False)
+    lead = make_member(YORKSHIRE, "regional_lead_dcs", email="newlead@yorkshire.example", mfa=False)
     fill_sign_in_form(page, lead.email, PASSWORD)
     expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/"))
     # Trying the portal's pages first still ends at the set-up.
