@@ -26,7 +26,6 @@ from regions.models import (
     Membership,
     Organisation,
     OrganisationKind,
-    Region,
     Role,
 )
 
@@ -222,6 +221,17 @@ def roles_user_may_grant(user: Any, organisation: Organisation) -> frozenset[str
     return frozenset()
 
 
+def may_invite_someone(user: Any) -> bool:
+    """Whether the user may invite anyone at all (from grants alone: no query)."""
+    grants = grants_for(user)
+    return bool(
+        grants.is_superuser
+        or Role.CIB_ADMIN in grants.national_roles
+        or grants.councils_with(COUNCIL_SENIOR_ROLES)
+        or grants.regions_with(REGIONAL_LEAD_ROLES)
+    )
+
+
 def organisations_user_may_invite_to(user: Any) -> QuerySet[Organisation]:
     """Organisations where the user may invite someone to at least one role."""
     grants = grants_for(user)
@@ -257,6 +267,3 @@ def require(allowed: bool) -> None:
     if not allowed:
         raise Http404
 
-
-def region_for(obj: Council | Region) -> Region:
-    return obj if isinstance(obj, Region) else obj.region

@@ -11,4 +11,5 @@ def portal(request: HttpRequest) -> dict:
         "PORTAL_NAME": settings.PORTAL_NAME,
         "nav_is_member": access.is_member(user) if user is not None else False,
         "nav_is_national_staff": access.is_national_staff(user) if user is not None else False,
+        "nav_can_invite": access.may_invite_someone(user) if user is not None else False,
     }

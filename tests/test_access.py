@@ -129,3 +129,8 @@ def test_admin_is_for_national_staff_only(
     for outsider in (officer, regional_lead):
         response = client_for(outsider).get("/admin/", follow=True)
         assert response.status_code == 404
+
+
+def test_the_people_link_shows_only_to_those_who_may_invite(dcs, officer, client_for):
+    assert b'href="/people/invitations/"' in client_for(dcs).get("/home/").content
+    assert b'href="/people/invitations/"' not in client_for(officer).get("/home/").content
