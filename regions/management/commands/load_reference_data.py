@@ -21,9 +21,23 @@ class Command(BaseCommand):
             ) from exc
         for line in report.lines():
             self.stdout.write(line)
+        from datasets.ees import ImportRejected
+        from datasets.services import datasets_load
+
+        try:
+            datasets_load(stdout=self.stdout)
+        except ImportRejected as exc:
+            raise CommandError(
+                "A shipped data file was rejected (nothing from it was saved):\n- "
+                + "\n- ".join(exc.errors)
+            ) from exc
         if report.changed:
-            self.stdout.write(self.style.SUCCESS("Reference data loaded."))
+            self.stdout.write(
+                self.style.SUCCESS("Regions, councils, neighbours and Ofsted judgements loaded.")
+            )
         else:
             self.stdout.write(
-                self.style.SUCCESS("Reference data already up to date: nothing changed.")
+                self.style.SUCCESS(
+                    "Regions, councils, neighbours and Ofsted judgements already up to date."
+                )
             )

@@ -1,0 +1,269 @@
+"""The comparison engine (DOMAIN.md, "The common data set").
+
+For a council, an indicator and a period: its value or symbol; the mean of a comparison group
+(statistical neighbours by default) over the members that have a value, with how many did; the
+region's and England's published figures (never recomputed); its rank among its neighbours and
+among all councils by polarity (1 = best; ties share a rank); its national quartile band (A best
+to D worst); and its trend and direction of travel over the last five periods.
+
+Suppressed and missing figures are left out of means, ranks and quartiles, and the number of
+councils actually compared is always given. For indicators with no polarity, ranks and bands
+run from the highest value (1, A) to the lowest, and directions are "up" or "down".
+
+The maths is in plain functions over dicts so it can be tested without a database; the
+selectors at the bottom read what they need in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+
+from .models import ENGLAND_CODE, Area, Indicator, Observation, Period, Polarity
+
+TREND_PERIODS = 5
+BANDS = "ABCD"
+
+Figure = tuple[Decimal | None, str]  # (value, symbol)
+
+
+def competition_ranks(values: dict[int, Decimal], polarity: str) -> dict[int, int]:
+    """Rank ids by value, 1 = best by polarity (highest first when there is none); equal values
+    share a rank and the next rank skips (1, 2, 2, 4)."""
+    descending = polarity != Polarity.LOWER
+    ordered = sorted(values.items(), key=lambda kv: kv[1], reverse=descending)
+    ranks: dict[int, int] = {}
+    previous: Decimal | None = None
+    rank = 0
+    for position, (key, value) in enumerate(ordered, start=1):
+        if value != previous:
+            rank, previous = position, value
+        ranks[key] = rank
+    return ranks
+
+
+def quartile_band(rank: int, count: int) -> str:
+    """A (best quarter) … D (worst quarter) from a rank among `count` councils."""
+    return BANDS[min(3, math.ceil(4 * rank / count) - 1)]
+
+
+def mean(values: list[Decimal]) -> Decimal | None:
+    return sum(values) / len(values) if values else None
+
+
+def direction(first: Decimal | None, last: Decimal | None, polarity: str) -> str | None:
+    """Direction of travel from the first to the last value of a trend."""
+    if first is None or last is None:
+        return None
+    if last == first:
+        return "no change"
+    if polarity == Polarity.NEITHER:
+        return "up" if last > first else "down"
+    better = last > first if polarity == Polarity.HIGHER else last < first
+    return "improving" if better else "worsening"
+
+
+@dataclass
+class Comparison:
+    indicator: Indicator
+    period: Period
+    value: Decimal | None
+    symbol: str
+    group_label: str
+    group_mean: Decimal | None
+    group_count: int  # members with a value
+    group_size: int  # members asked for
+    group_rank: int | None  # among the council and the group's members with a value
+    group_ranked: int
+    region_value: Decimal | None
+    region_symbol: str
+    england_value: Decimal | None
+    england_symbol: str
+    national_rank: int | None
+    national_count: int
+    quartile: str | None
+    trend: list[dict] = field(default_factory=list)
+    direction: str | None = None
+
+    @property
+    def sn_mean(self) -> Decimal | None:
+        return self.group_mean
+
+
+def compare_figures(
+    *,
+    council_id: int,
+    figures: dict[int, Figure],
+    group_ids: list[int],
+    polarity: str,
+) -> dict[str, Any]:
+    """The maths of one comparison, from every council's figure for the period."""
+    numeric = {cid: v for cid, (v, _) in figures.items() if v is not None}
+    own_value, own_symbol = figures.get(council_id, (None, ""))
+    members = [numeric[cid] for cid in group_ids if cid in numeric]
+    national = competition_ranks(numeric, polarity)
+    group_pool = {cid: numeric[cid] for cid in [council_id, *group_ids] if cid in numeric}
+    group_ranks = competition_ranks(group_pool, polarity)
+    rank = national.get(council_id)
+    return {
+        "value": own_value,
+        "symbol": own_symbol,
+        "group_mean": mean(members),
+        "group_count": len(members),
+        "group_size": len(group_ids),
+        "group_rank": group_ranks.get(council_id),
+        "group_ranked": len(group_pool),
+        "national_rank": rank,
+        "national_count": len(numeric),
+        "quartile": quartile_band(rank, len(numeric)) if rank else None,
+    }
+
+
+# --- Reading what a comparison needs ---------------------------------------------------------
+
+
+def latest_periods(
+    indicator_ids: list[int], *, upto: Period | None = None, count: int = TREND_PERIODS
+) -> dict[int, list[Period]]:
+    """For each indicator, its last `count` periods with figures, oldest first."""
+    rows = (
+        Observation.objects.filter(indicator_id__in=indicator_ids)
+        .values_list("indicator_id", "period_id")
+        .distinct()
+    )
+    by_indicator: dict[int, set[int]] = {}
+    for indicator_id, period_id in rows:
+        by_indicator.setdefault(indicator_id, set()).add(period_id)
+    periods = {
+        p.pk: p
+        for p in Period.objects.filter(pk__in={pid for ids in by_indicator.values() for pid in ids})
+    }
+    out: dict[int, list[Period]] = {}
+    for indicator_id, ids in by_indicator.items():
+        ordered = sorted((periods[i] for i in ids), key=lambda p: (p.end_year, p.start_year))
+        if upto is not None:
+            ordered = [
+                p for p in ordered if (p.end_year, p.start_year) <= (upto.end_year, upto.start_year)
+            ]
+        out[indicator_id] = ordered[-count:]
+    return out
+
+
+@dataclass
+class Context:
+    """Areas the comparisons of one council need, read once."""
+
+    council_area: Area
+    region_area: Area | None
+    england_area: Area | None
+    area_to_council: dict[int, int]
+    council_to_area: dict[int, int]
+
+
+def context_for(council) -> Context:
+    areas = list(
+        Area.objects.filter(
+            Q(council__isnull=False) | Q(code__in=[ENGLAND_CODE, council.region.gss_code])
+        ).only("id", "code", "council_id", "name", "level")
+    )
+    by_code = {a.code: a for a in areas}
+    area_to_council = {a.pk: a.council_id for a in areas if a.council_id}
+    return Context(
+        council_area=by_code[council.gss_code],
+        region_area=by_code.get(council.region.gss_code),
+        england_area=by_code.get(ENGLAND_CODE),
+        area_to_council=area_to_council,
+        council_to_area={c: a for a, c in area_to_council.items()},
+    )
+
+
+def comparisons(
+    *,
+    council,
+    indicators: list[Indicator],
+    group_ids: list[int],
+    group_label: str,
+    period: Period | None = None,
+) -> list[Comparison]:
+    """Comparisons of a council on several indicators (each at its latest period, or at
+    `period`), in a fixed number of queries whatever the number of indicators or councils."""
+    if not indicators:
+        return []
+    ctx = context_for(council)
+    windows = latest_periods([i.pk for i in indicators], upto=period)
+    latest = {iid: ps[-1].pk for iid, ps in windows.items() if ps}
+    trend_periods = {p.pk for ps in windows.values() for p in ps}
+    # Every area's figure for each indicator's latest period, and the council's own trend.
+    rows = Observation.objects.filter(
+        Q(indicator_id__in=list(latest), period_id__in=set(latest.values()))
+        | Q(indicator_id__in=list(latest), period_id__in=trend_periods, area_id=ctx.council_area.pk)
+    ).values_list("indicator_id", "period_id", "area_id", "value", "symbol")
+    latest_figures: dict[int, dict[int, Figure]] = {}
+    published: dict[tuple[int, int], Figure] = {}
+    own_trend: dict[tuple[int, int], Figure] = {}
+    for indicator_id, period_id, area_id, value, symbol in rows:
+        if area_id == ctx.council_area.pk:
+            own_trend[(indicator_id, period_id)] = (value, symbol)
+        if period_id != latest.get(indicator_id):
+            continue
+        council_id = ctx.area_to_council.get(area_id)
+        if council_id is not None:
+            latest_figures.setdefault(indicator_id, {})[council_id] = (value, symbol)
+        else:
+            published[(indicator_id, area_id)] = (value, symbol)
+    out = []
+    for indicator in indicators:
+        window = windows.get(indicator.pk) or []
+        if not window:
+            continue
+        maths = compare_figures(
+            council_id=council.pk,
+            figures=latest_figures.get(indicator.pk, {}),
+            group_ids=group_ids,
+            polarity=indicator.polarity,
+        )
+        region = published.get((indicator.pk, ctx.region_area.pk)) if ctx.region_area else None
+        england = published.get((indicator.pk, ctx.england_area.pk)) if ctx.england_area else None
+        trend = []
+        for p in window:
+            value, symbol = own_trend.get((indicator.pk, p.pk), (None, ""))
+            trend.append(
+                {
+                    "period": p.label,
+                    "time_identifier": p.time_identifier,
+                    "value": value,
+                    "symbol": symbol,
+                }
+            )
+        numeric = [t["value"] for t in trend if t["value"] is not None]
+        out.append(
+            Comparison(
+                indicator=indicator,
+                period=window[-1],
+                group_label=group_label,
+                region_value=region[0] if region else None,
+                region_symbol=region[1] if region else "",
+                england_value=england[0] if england else None,
+                england_symbol=england[1] if england else "",
+                trend=trend,
+                direction=direction(numeric[0], numeric[-1], indicator.polarity)
+                if len(numeric) >= 2
+                else None,
+                **maths,
+            )
+        )
+    return out
+
+
+def statistical_neighbour_ids(council) -> list[int]:
+    from regions.models import StatisticalNeighbour
+
+    return list(
+        StatisticalNeighbour.objects.filter(council=council)
+        .order_by("rank")
+        .values_list("neighbour_id", flat=True)
+    )

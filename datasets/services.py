@@ -1,0 +1,220 @@
+"""Writes for the common data set: areas, the catalogue, imports and derived indicators."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from regions.models import Council, Region
+
+from . import catalogue
+from .ees import (
+    ImportRejected,
+    ImportResult,
+    create_staging,
+    file_sha256,
+    import_ees_file,
+    merge_staging,
+)
+from .models import (
+    ENGLAND_CODE,
+    Area,
+    AreaLevel,
+    ImportRun,
+    ImportSpec,
+    ImportStatus,
+    Indicator,
+    Source,
+)
+
+DATASETS_DIR = Path(settings.BASE_DIR) / "data" / "datasets"
+
+
+class DatasetError(Exception):
+    """A data set change cannot be made; the message says why."""
+
+
+@transaction.atomic
+def areas_sync() -> int:
+    """Make sure England, every region and every council has an area; returns how many were
+    created."""
+    created = 0
+    _, made = Area.objects.get_or_create(
+        code=ENGLAND_CODE, defaults={"name": "England", "level": AreaLevel.NATIONAL}
+    )
+    created += made
+    for region in Region.objects.all():
+        _, made = Area.objects.update_or_create(
+            code=region.gss_code,
+            defaults={"name": region.name, "level": AreaLevel.REGIONAL, "region": region},
+        )
+        created += made
+    for council in Council.objects.all():
+        _, made = Area.objects.update_or_create(
+            code=council.gss_code,
+            defaults={"name": council.name, "level": AreaLevel.LOCAL_AUTHORITY, "council": council},
+        )
+        created += made
+    return created
+
+
+@transaction.atomic
+def catalogue_sync() -> dict[str, int]:
+    """Create the catalogue's indicators and specifications that are missing. Existing ones are
+    left as national staff may have edited them."""
+    counts = {"indicators": 0, "specifications": 0}
+    for spec in catalogue.INDICATORS:
+        fields = {k: v for k, v in spec.items() if k != "code"}
+        _, made = Indicator.objects.get_or_create(code=spec["code"], defaults=fields)
+        counts["indicators"] += made
+    for spec in catalogue.DERIVED:
+        if Indicator.objects.filter(code=spec["code"]).exists():
+            continue
+        Indicator.objects.create(
+            code=spec["code"],
+            name=spec["name"],
+            theme=spec["theme"],
+            unit=spec["unit"],
+            polarity=spec["polarity"],
+            source=Source.DERIVED,
+            decimals=spec["decimals"],
+            is_key=spec.get("is_key", False),
+            definition=spec["definition"],
+            numerator=Indicator.objects.get(code=spec["numerator"]),
+            denominator=Indicator.objects.get(code=spec["denominator"]),
+            scale=Decimal(spec["scale"]),
+            denominator_lag=spec["lag"],
+        )
+        counts["indicators"] += 1
+    for spec in catalogue.SPECS:
+        _, made = ImportSpec.objects.get_or_create(
+            name=spec["name"],
+            defaults={
+                "title": spec["title"],
+                "publication": spec["publication"],
+                "source": spec["source"],
+                "mappings": spec["mappings"],
+            },
+        )
+        counts["specifications"] += made
+    return counts
+
+
+def shipped_files_import(*, force: bool = False) -> list[tuple[str, ImportResult | None]]:
+    """Import the EES files shipped in data/datasets; a file already imported unchanged (same
+    SHA-256) is skipped unless `force`. Returns (file, result or None when skipped)."""
+    out = []
+    for spec in catalogue.SPECS:
+        path = DATASETS_DIR / spec["file"]
+        digest = file_sha256(path)
+        done = ImportRun.objects.filter(
+            sha256=digest, status=ImportStatus.SUCCEEDED, spec__name=spec["name"]
+        ).exists()
+        if done and not force:
+            out.append((spec["file"], None))
+            continue
+        _, result = import_ees_file(path, spec=ImportSpec.objects.get(name=spec["name"]))
+        out.append((spec["file"], result))
+    return out
+
+
+def derived_indicators_compute(*, indicators: list[Indicator] | None = None) -> ImportResult:
+    """Compute every derived indicator for every area and period where its inputs exist.
+
+    A suppressed input gives a suppressed result with the input's symbol; a zero denominator
+    gives 'z' (not applicable). Results go through the same merge as imports, so recomputing
+    changes nothing unless an input changed (and then keeps the old figure as a revision).
+    """
+    targets = indicators or list(Indicator.objects.filter(numerator__isnull=False))
+    result = ImportResult()
+    if not targets:
+        return result
+    with transaction.atomic(), connection.cursor() as cursor:
+        create_staging(cursor)
+        for indicator in targets:
+            cursor.execute(
+                """
+                INSERT INTO import_staging (indicator_id, area_id, period_id, value, symbol, line)
+                SELECT %(target)s, n.area_id, n.period_id,
+                       CASE WHEN n.symbol <> '' OR d.symbol <> '' OR d.value = 0 THEN NULL
+                            ELSE round(n.value / d.value * %(scale)s, 6) END,
+                       CASE WHEN n.symbol <> '' THEN n.symbol
+                            WHEN d.symbol <> '' THEN d.symbol
+                            WHEN d.value = 0 THEN 'z' ELSE '' END,
+                       0
+                FROM datasets_observation n
+                JOIN datasets_period np ON np.id = n.period_id
+                JOIN datasets_period dp ON dp.time_identifier = np.time_identifier
+                     AND dp.end_year = np.end_year - %(lag)s
+                     AND dp.start_year = np.start_year - %(lag)s
+                JOIN datasets_observation d ON d.indicator_id = %(denominator)s
+                     AND d.area_id = n.area_id AND d.period_id = dp.id
+                WHERE n.indicator_id = %(numerator)s
+                """,
+                {
+                    "target": indicator.pk,
+                    "numerator": indicator.numerator_id,
+                    "denominator": indicator.denominator_id,
+                    "scale": indicator.scale,
+                    "lag": indicator.denominator_lag,
+                },
+            )
+        merge_staging(cursor, None, result)
+    return result
+
+
+def import_file(
+    path: Path | str,
+    *,
+    spec_name: str | None = None,
+    started_by=None,
+    run: ImportRun | None = None,
+    progress=None,
+) -> tuple[ImportRun, ImportResult]:
+    """Import one EES file (from the command line or an upload), then refresh derived
+    indicators. Raises ImportRejected with every problem when the file is refused."""
+    spec = None
+    if spec_name:
+        spec = ImportSpec.objects.filter(name=spec_name).first()
+        if spec is None:
+            names = ", ".join(ImportSpec.objects.values_list("name", flat=True))
+            raise ImportRejected(
+                [f"There is no import specification {spec_name!r}. Specifications: {names}."]
+            )
+    run, result = import_ees_file(
+        path, spec=spec, started_by=started_by, run=run, progress=progress
+    )
+    derived_indicators_compute()
+    return run, result
+
+
+def datasets_load(*, stdout: io.TextIOBase | None = None) -> None:
+    """Everything `load_reference_data` does for the data set: areas, catalogue, the shipped
+    files and derived indicators. Idempotent."""
+
+    def say(text: str) -> None:
+        if stdout is not None:
+            stdout.write(text + "\n")
+
+    made = areas_sync()
+    say(f"data set areas: {made} created")
+    counts = catalogue_sync()
+    say(
+        f"catalogue: {counts['indicators']} indicators and {counts['specifications']} "
+        "import specifications created"
+    )
+    for name, result in shipped_files_import():
+        if result is None:
+            say(f"{name}: already imported, unchanged")
+        else:
+            for line in result.lines():
+                say(f"{name}: {line}")
+    derived = derived_indicators_compute()
+    say(
+        f"derived indicators: {derived.created} created, {derived.updated} updated, "
+        f"{derived.unchanged} unchanged"
+    )
