@@ -21,6 +21,9 @@ urlpatterns = [
     path("people/", include("accounts.urls")),
     path("", include("regions.urls")),
     path("reports/", include("reports.urls")),
+    path("data/imports/", include("datasets.import_urls")),
+    path("data/local/", include("datasets.local_urls")),
+    path("data/", include("datasets.urls")),
     path("api/v1/", include("cib_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]
