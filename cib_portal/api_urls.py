@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from datasets.api import CouncilComparisonView, IndicatorViewSet, ObservationViewSet
 from regions.api import CouncilViewSet, RegionViewSet
 
 from . import api_docs
@@ -9,9 +10,16 @@ from . import api_docs
 router = DefaultRouter()
 router.register("councils", CouncilViewSet, basename="council")
 router.register("regions", RegionViewSet, basename="region")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("observations", ObservationViewSet, basename="observation")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", api_docs.api_docs, name="api-docs"),
+    path(
+        "councils/<str:gss_code>/comparison/",
+        CouncilComparisonView.as_view(),
+        name="council-comparison",
+    ),
     path("", include(router.urls)),
 ]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 
 from .models import ENGLAND_CODE, Area, Indicator, Observation, Period, Polarity
@@ -130,11 +131,16 @@ def latest_periods(
     indicator_ids: list[int], *, upto: Period | None = None, count: int = TREND_PERIODS
 ) -> dict[int, list[Period]]:
     """For each indicator, its last `count` periods with figures, oldest first."""
-    rows = (
-        Observation.objects.filter(indicator_id__in=indicator_ids)
-        .values_list("indicator_id", "period_id")
-        .distinct()
-    )
+    # One index probe per indicator and period (the unique index leads with both) instead of
+    # reading every figure of the indicators: at 3 million rows that read took ~50 ms.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.id, p.id FROM unnest(%s::int[]) AS i(id) CROSS JOIN datasets_period p "
+            "WHERE EXISTS (SELECT 1 FROM datasets_observation o "
+            "WHERE o.indicator_id = i.id AND o.period_id = p.id)",
+            [list(indicator_ids)],
+        )
+        rows = cursor.fetchall()
     by_indicator: dict[int, set[int]] = {}
     for indicator_id, period_id in rows:
         by_indicator.setdefault(indicator_id, set()).add(period_id)

@@ -50,6 +50,7 @@ FORMER_COUNCILS = {
 }
 INNER_LONDON, OUTER_LONDON, LONDON = "E13000001", "E13000002", "E12000007"
 MAX_ERRORS = 200
+FOLDED = "London figures made by adding Inner and Outer London"
 COPY_CHUNK = 20_000
 
 
@@ -224,7 +225,9 @@ def import_ees_file(
         header = [h.strip() for h in header]
         spec = spec or detect_spec(header)
         result = _import(path, header, spec, run, progress)
-    except ImportRejected as exc:
+    except (ImportRejected, FileNotFoundError, UnicodeDecodeError, csv.Error) as exc:
+        if not isinstance(exc, ImportRejected):
+            exc = ImportRejected([_unreadable(path, exc)])
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportStatus.FAILED,
             errors=exc.errors,
@@ -233,7 +236,7 @@ def import_ees_file(
             sha256=file_sha256(path) if path.exists() else "",
         )
         run.refresh_from_db()
-        raise
+        raise exc from None
     ImportRun.objects.filter(pk=run.pk).update(
         spec=spec,
         status=ImportStatus.SUCCEEDED,
@@ -249,6 +252,14 @@ def import_ees_file(
     )
     run.refresh_from_db()
     return run, result
+
+
+def _unreadable(path: Path, exc: Exception) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"There is no file {path.name}."
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{path.name} is not a UTF-8 text file (is it a spreadsheet rather than a CSV?)."
+    return f"{path.name} is not a readable CSV file ({exc})."
 
 
 def _import(
@@ -385,8 +396,10 @@ def create_staging(cursor) -> None:
     """A fresh temporary table for the figures of one import (dropped at commit)."""
     cursor.execute("DROP TABLE IF EXISTS import_staging")
     cursor.execute(
+        # numeric(20, 6) as in datasets_observation, so a figure with more decimals is rounded
+        # once here and compares equal on the next import (otherwise it would always "change").
         "CREATE TEMP TABLE import_staging (indicator_id int, area_id int, period_id int, "
-        "value numeric, symbol text, line int) ON COMMIT DROP"
+        "value numeric(20, 6), symbol text, line int) ON COMMIT DROP"
     )
 
 
@@ -401,7 +414,7 @@ def _copy(cursor, buffer: io.StringIO) -> None:
     )
 
 
-def _check_duplicates(cursor) -> None:
+def _check_duplicates(cursor, noun: str = "Lines") -> None:
     cursor.execute(
         "SELECT array_agg(line ORDER BY line) FROM import_staging "
         "GROUP BY indicator_id, area_id, period_id HAVING count(*) > 1 LIMIT 20"
@@ -410,7 +423,7 @@ def _check_duplicates(cursor) -> None:
     if clashes:
         raise ImportRejected(
             [
-                f"Lines {', '.join(map(str, lines))} give the same figure (indicator, area and "
+                f"{noun} {', '.join(map(str, lines))} give the same figure (indicator, area and "
                 "period) more than once."
                 for (lines,) in clashes
             ]
@@ -450,6 +463,10 @@ def merge_staging(cursor, run: ImportRun | None, result: ImportResult) -> None:
         [run_id],
     )
     created = cursor.rowcount
+    if created > 10_000:
+        # Fresh statistics after a big load, so the planner does not treat the table as empty
+        # for the rest of the transaction (autovacuum cannot see uncommitted rows).
+        cursor.execute("ANALYZE datasets_observation")
     result.created += created
     result.updated += updated
     result.unchanged += total - created - updated
@@ -457,7 +474,9 @@ def merge_staging(cursor, run: ImportRun | None, result: ImportResult) -> None:
 
 def _fold_london(cursor, run: ImportRun, result: ImportResult) -> None:
     """Where a file gives Inner and Outer London but not London, London is their sum (for
-    counts only: rates and percentages cannot be added). A published London figure is kept."""
+    counts only: rates and percentages cannot be added). A published London figure is kept:
+    one in this file, or one stored earlier that was not itself made by adding the parts (a sum
+    made earlier is remade, so a revised Inner or Outer figure revises London too)."""
     cursor.execute(
         """
         SELECT s.indicator_id, s.period_id, sum(s.value)
@@ -465,13 +484,18 @@ def _fold_london(cursor, run: ImportRun, result: ImportResult) -> None:
         JOIN datasets_area a ON a.id = s.area_id AND a.code IN (%s, %s)
         JOIN datasets_indicator i ON i.id = s.indicator_id AND i.unit = 'count'
         WHERE NOT EXISTS (
+            SELECT 1 FROM import_staging g JOIN datasets_area l ON l.id = g.area_id
+            WHERE l.code = %s AND g.indicator_id = s.indicator_id
+              AND g.period_id = s.period_id)
+          AND NOT EXISTS (
             SELECT 1 FROM datasets_observation o JOIN datasets_area l ON l.id = o.area_id
+            LEFT JOIN datasets_importrun r ON r.id = o.import_run_id
             WHERE l.code = %s AND o.indicator_id = s.indicator_id
-              AND o.period_id = s.period_id)
+              AND o.period_id = s.period_id AND NOT coalesce(r.outcomes ? %s, false))
         GROUP BY s.indicator_id, s.period_id
         HAVING count(*) = 2 AND count(s.value) = 2
         """,
-        [INNER_LONDON, OUTER_LONDON, LONDON],
+        [INNER_LONDON, OUTER_LONDON, LONDON, LONDON, FOLDED],
     )
     rows = cursor.fetchall()
     if not rows:
@@ -486,7 +510,8 @@ def _fold_london(cursor, run: ImportRun, result: ImportResult) -> None:
     merge_staging(cursor, run, folded)
     result.created += folded.created
     result.updated += folded.updated
-    result.outcomes["London figures made by adding Inner and Outer London"] = {"London": len(rows)}
+    result.unchanged += folded.unchanged
+    result.outcomes[FOLDED] = {"London": len(rows)}
 
 
 def read_rows(path: Path) -> Iterator[dict[str, str]]:

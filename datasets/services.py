@@ -122,6 +122,36 @@ def shipped_files_import(*, force: bool = False) -> list[tuple[str, ImportResult
     return out
 
 
+LAIT_FILE = "lait_bds_long_0.parquet"
+LAIT_DICTIONARY = "lait_data_dictionary.csv"
+LAIT_LA_CODES = "lait_la_code_list.csv"
+
+
+def lait_import(
+    *, path: Path | str | None = None, force: bool = False, started_by=None, run=None
+) -> tuple[ImportRun | None, ImportResult | None]:
+    """Import DfE's LAIT benchmarking data (the shipped parquet unless `path` is given).
+
+    A file already imported successfully (same SHA-256) is skipped unless `force`: returns
+    (None, None) then. Raises ImportRejected with every problem when the file is refused."""
+    from .lait import import_lait_file
+
+    path = Path(path) if path else DATASETS_DIR / LAIT_FILE
+    if not force and path.exists():
+        digest = file_sha256(path)
+        if ImportRun.objects.filter(
+            sha256=digest, status=ImportStatus.SUCCEEDED, filename=path.name
+        ).exists():
+            return None, None
+    return import_lait_file(
+        path,
+        dictionary_path=DATASETS_DIR / LAIT_DICTIONARY,
+        la_codes_path=DATASETS_DIR / LAIT_LA_CODES,
+        started_by=started_by,
+        run=run,
+    )
+
+
 def derived_indicators_compute(*, indicators: list[Indicator] | None = None) -> ImportResult:
     """Compute every derived indicator for every area and period where its inputs exist.
 
@@ -192,9 +222,69 @@ def import_file(
     return run, result
 
 
+def import_run_start(*, user, upload, spec_name: str | None) -> ImportRun:
+    """Keep an uploaded file on a new import run and queue its import (after commit)."""
+    from .tasks import import_run_task
+
+    spec = ImportSpec.objects.get(name=spec_name) if spec_name else None
+    with transaction.atomic():
+        run = ImportRun(
+            filename=Path(upload.name).name[:300],
+            spec=spec,
+            started_by=user,
+            status=ImportStatus.PENDING,
+        )
+        run.upload.save(Path(upload.name).name, upload, save=False)
+        run.save()
+        transaction.on_commit(lambda: import_run_task.delay(run.pk))
+    return run
+
+
+def import_run_execute(*, run_id: int) -> ImportRun:
+    """Import a run's uploaded file (the spec chosen, or detected), then refresh derived
+    indicators. Raises ImportRejected, recorded on the run, when the file is refused."""
+    import tempfile
+
+    run = ImportRun.objects.select_related("spec").get(pk=run_id)
+    if run.status == ImportStatus.SUCCEEDED:
+        return run  # a redelivered task: the work is done
+    if not run.upload:
+        import_run_fail(run_id=run_id, error="The uploaded file has gone; upload it again.")
+        raise ImportRejected(["The uploaded file has gone; upload it again."])
+    # Work on a local copy, whatever the storage is, named as uploaded for the messages.
+    with tempfile.TemporaryDirectory() as folder:
+        local = Path(folder) / Path(run.filename).name
+        with run.upload.open("rb") as source, local.open("wb") as target:
+            for chunk in iter(lambda: source.read(1 << 20), b""):
+                target.write(chunk)
+        try:
+            run, _ = import_file(local, spec_name=run.spec.name if run.spec else None, run=run)
+        except ImportRejected as exc:
+            ImportRun.objects.filter(
+                pk=run_id, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
+            ).update(status=ImportStatus.FAILED, errors=exc.errors, finished_at=_now())
+            raise
+    return run
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def import_run_fail(*, run_id: int, error: str) -> None:
+    """Record that a run failed for a reason other than the file's content."""
+    from django.utils import timezone
+
+    ImportRun.objects.filter(pk=run_id).update(
+        status=ImportStatus.FAILED, errors=[error], finished_at=timezone.now()
+    )
+
+
 def datasets_load(*, stdout: io.TextIOBase | None = None) -> None:
     """Everything `load_reference_data` does for the data set: areas, catalogue, the shipped
-    files and derived indicators. Idempotent."""
+    EES files, the LAIT benchmarking data and derived indicators. Idempotent."""
 
     def say(text: str) -> None:
         if stdout is not None:
@@ -213,6 +303,12 @@ def datasets_load(*, stdout: io.TextIOBase | None = None) -> None:
         else:
             for line in result.lines():
                 say(f"{name}: {line}")
+    _, lait = lait_import()
+    if lait is None:
+        say(f"{LAIT_FILE}: already imported, unchanged")
+    else:
+        for line in lait.lines():
+            say(f"{LAIT_FILE}: {line}")
     derived = derived_indicators_compute()
     say(
         f"derived indicators: {derived.created} created, {derived.updated} updated, "

@@ -29,6 +29,23 @@ def report_request_council_profile(*, user: Any, council: Council) -> ReportJob:
     return job
 
 
+def report_request_data_profile(
+    *, user: Any, council: Council, include_local: bool = False
+) -> ReportJob:
+    """Ask for a council's data profile as a PDF. It is published data unless the council's
+    local indicators are included, and then access to it follows access to the council's
+    confidential material."""
+    job = ReportJob.objects.create(
+        kind=ReportKind.DATA_PROFILE,
+        requested_by=user,
+        subject_council=council,
+        is_confidential=include_local,
+        params={"include_local": include_local},
+    )
+    report_enqueue(job=job)
+    return job
+
+
 def report_enqueue(*, job: ReportJob) -> None:
     """Queue the job's task once the row that tracks it is committed."""
     from .tasks import generate_report
@@ -66,7 +83,10 @@ def report_render(*, job_id: str) -> ReportJob:
     )
     if settings.REPORTS_RENDER_DELAY_SECONDS:
         time.sleep(settings.REPORTS_RENDER_DELAY_SECONDS)
-    renderers = {ReportKind.COUNCIL_PROFILE: _render_council_profile}
+    renderers = {
+        ReportKind.COUNCIL_PROFILE: _render_council_profile,
+        ReportKind.DATA_PROFILE: _render_data_profile,
+    }
     pdf = renderers[job.kind](job)
     _progress(job, 90)
     job.refresh_from_db()
@@ -101,6 +121,38 @@ def _render_council_profile(job: ReportJob) -> bytes:
             "inspections": list(council.inspections.all()),
             "generated_at": timezone.now(),
             "requested_by": job.requested_by,
+        },
+    )
+    _progress(job, 60)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def _render_data_profile(job: ReportJob) -> bytes:
+    """The data profile PDF: the same partials, figures and charts as the page."""
+    from weasyprint import HTML
+
+    from cib_portal import access
+    from datasets import selectors as data_selectors
+
+    council = job.subject_council
+    context = data_selectors.data_profile(council=council)
+    _progress(job, 30)
+    local_rows: list[dict] = []
+    if job.params.get("include_local") and access.can_view_council_confidential(
+        job.requested_by, council
+    ):
+        from datasets.local import local_profile_rows
+
+        local_rows = local_profile_rows(user=job.requested_by, council=council)
+    html = render_to_string(
+        "reports/pdf/data_profile.html",
+        {
+            **context,
+            "local_rows": local_rows,
+            "include_local": bool(local_rows),
+            "generated_at": timezone.now(),
+            "requested_by": job.requested_by,
+            "for_pdf": True,
         },
     )
     _progress(job, 60)

@@ -1,0 +1,353 @@
+"""Local indicators: a council's own measures, confidential to it unless it shares them.
+
+Values are Observations against the council's Area, with periods whose time identifier is
+"Local". Who may see them: the council's staff, its region's leads and advisers (anyone
+`access.can_view_council_confidential` lets in); a shared indicator is visible to any member.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.text import slugify
+
+from audit.services import audit_record
+from cib_portal import access
+from regions.models import Council
+
+from .ees import parse_value
+from .models import (
+    Area,
+    AreaLevel,
+    Indicator,
+    Observation,
+    ObservationRevision,
+    Period,
+    Source,
+)
+
+LOCAL_THEME = "Local"
+LOCAL_TIME_IDENTIFIER = "Local"
+
+
+def visible_local_indicators(*, user: Any, council: Council) -> QuerySet[Indicator]:
+    """The council's local indicators this user may see (none for non-members)."""
+    qs = Indicator.objects.filter(council=council, source=Source.LOCAL)
+    if access.can_view_council_confidential(user, council):
+        return qs
+    if access.is_member(user):
+        return qs.filter(is_shared=True)
+    return qs.none()
+
+
+def can_view_local_indicator(user: Any, indicator: Indicator) -> bool:
+    if indicator.council_id is None:
+        return False
+    if access.can_view_council_confidential(user, indicator.council):
+        return True
+    return indicator.is_shared and access.is_member(user)
+
+
+def can_edit_local_indicator(user: Any, council: Council) -> bool:
+    """Any council role for that council (its own staff) may add and change local measures."""
+    return council.pk in access.grants_for(user).council_roles
+
+
+def local_profile_rows(*, user: Any, council: Council) -> list[dict]:
+    """The council's visible local indicators with their latest value or symbol.
+
+    Each row: indicator (Indicator), period (label or None), value (Decimal or None),
+    symbol (str), shared (bool). Indicators with no value yet are included with period None.
+    """
+    indicators = list(visible_local_indicators(user=user, council=council).order_by("name"))
+    if not indicators:
+        return []
+    latest: dict[int, Observation] = {}
+    area_filter = Q(area__council=council)
+    observations = (
+        Observation.objects.filter(area_filter, indicator__in=indicators)
+        .select_related("period")
+        .order_by("indicator_id", "-period__end_year", "-period__start_year", "-period__label")
+    )
+    for obs in observations:
+        latest.setdefault(obs.indicator_id, obs)
+    rows = []
+    for ind in indicators:
+        obs = latest.get(ind.pk)
+        rows.append(
+            {
+                "indicator": ind,
+                "period": obs.period.label if obs else None,
+                "value": obs.value if obs else None,
+                "symbol": obs.symbol if obs else "",
+                "shared": ind.is_shared,
+            }
+        )
+    return rows
+
+
+# --- Writes ---------------------------------------------------------------------------------
+
+LOCAL_FIELDS = ("name", "unit", "polarity", "definition")
+MAX_VALUES_FILE_BYTES = 1024 * 1024
+_FOUR_DIGITS = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_SPLIT_YEAR = re.compile(r"(?<!\d)(\d{4})\s*[-/]\s*(\d{2})(?!\d)")
+
+
+class LocalIndicatorError(Exception):
+    """A local indicator change cannot be made; `errors` says why (by line for files)."""
+
+    def __init__(self, errors: list[str] | str):
+        self.errors = [errors] if isinstance(errors, str) else errors
+        super().__init__("; ".join(self.errors[:5]))
+
+
+def local_period_years(label: str) -> tuple[int, int]:
+    """Years a local period label covers: "2024" → 2024; "2024-25", "Q1 2024/25" → 2024–2025;
+    "2023 to 2025" → 2023–2025. ValueError when the label names no year."""
+    if m := _SPLIT_YEAR.search(label):
+        start = int(m.group(1))
+        end = start - start % 100 + int(m.group(2))
+        if end < start:
+            end += 100
+        return start, end
+    years = [int(y) for y in _FOUR_DIGITS.findall(label)]
+    if not years or any(not 1900 <= y <= 2100 for y in years):
+        raise ValueError(label)
+    return min(years), max(years)
+
+
+def _parse_local(label: str, raw: str) -> tuple[str, int, int, Decimal | None, str]:
+    """(label, start, end, value, symbol) or ValueError with a message for a person."""
+    label = " ".join(label.split())
+    if not label:
+        raise ValueError("Enter the period, like 2024-25")
+    if len(label) > 40:
+        raise ValueError("The period must be 40 characters or fewer")
+    try:
+        start, end = local_period_years(label)
+    except ValueError:
+        raise ValueError(
+            f"The period {label!r} must include a year, like 2024 or 2024-25"
+        ) from None
+    try:
+        parsed = parse_value(raw)
+    except ValueError:
+        raise ValueError(
+            f"The value {raw.strip()!r} must be a number or a suppression symbol (c, x, z, k, u)"
+        ) from None
+    if parsed is None:
+        raise ValueError("Enter the value")
+    value, symbol = parsed
+    if value is not None and abs(value) >= Decimal("1e14"):
+        raise ValueError("The value is too large")
+    return label, start, end, value, symbol
+
+
+def _council_area(council: Council) -> Area:
+    area, _ = Area.objects.get_or_create(
+        code=council.gss_code,
+        defaults={"name": council.name, "level": AreaLevel.LOCAL_AUTHORITY, "council": council},
+    )
+    return area
+
+
+def _unique_code(council: Council, name: str) -> str:
+    base = f"local_{council.gss_code.lower()}_{slugify(name).replace('-', '_')}"[:110]
+    code, n = base, 1
+    while Indicator.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}_{n}"
+    return code
+
+
+@transaction.atomic
+def local_indicator_create(
+    *, actor: Any, council: Council, name: str, unit: str, polarity: str, definition: str = ""
+) -> Indicator:
+    """Add a local indicator for a council (confidential to it until shared)."""
+    indicator = Indicator.objects.create(
+        code=_unique_code(council, name),
+        name=name,
+        theme=LOCAL_THEME,
+        unit=unit,
+        polarity=polarity,
+        definition=definition,
+        source=Source.LOCAL,
+        council=council,
+        is_shared=False,
+        period_type="Reporting year",
+    )
+    audit_record(
+        actor=actor,
+        action="local_indicator.create",
+        obj=indicator,
+        summary=f"Added local indicator {name!r} for {council.name}",
+    )
+    return indicator
+
+
+@transaction.atomic
+def local_indicator_update(*, actor: Any, indicator: Indicator, changes: dict) -> Indicator:
+    """Change a local indicator's name, unit, polarity or definition (audited)."""
+    before = {f: getattr(indicator, f) for f in LOCAL_FIELDS}
+    for name in LOCAL_FIELDS:
+        if name in changes:
+            setattr(indicator, name, changes[name])
+    after = {f: getattr(indicator, f) for f in LOCAL_FIELDS}
+    changed = [f for f in LOCAL_FIELDS if before[f] != after[f]]
+    if changed:
+        indicator.save(update_fields=[*LOCAL_FIELDS, "updated_at"])
+        audit_record(
+            actor=actor,
+            action="local_indicator.update",
+            obj=indicator,
+            summary=f"Changed {', '.join(changed)} of local indicator {indicator.name!r}",
+            before={f: before[f] for f in changed},
+            after={f: after[f] for f in changed},
+        )
+    return indicator
+
+
+@transaction.atomic
+def local_indicator_share(*, actor: Any, indicator: Indicator, shared: bool) -> Indicator:
+    """Share a local indicator with every member, or make it confidential again (audited)."""
+    if indicator.is_shared == shared:
+        return indicator
+    indicator.is_shared = shared
+    indicator.save(update_fields=["is_shared", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="local_indicator.share" if shared else "local_indicator.unshare",
+        obj=indicator,
+        summary=(
+            f"Shared local indicator {indicator.name!r} with every member"
+            if shared
+            else f"Made local indicator {indicator.name!r} confidential to {indicator.council.name}"
+        ),
+        before={"is_shared": not shared},
+        after={"is_shared": shared},
+    )
+    return indicator
+
+
+@transaction.atomic
+def local_indicator_delete(*, actor: Any, indicator: Indicator) -> None:
+    """Delete a local indicator and its values (audited)."""
+    audit_record(
+        actor=actor,
+        action="local_indicator.delete",
+        obj=indicator,
+        summary=f"Deleted local indicator {indicator.name!r} of {indicator.council.name} "
+        f"with {indicator.observations.count()} values",
+    )
+    indicator.delete()
+
+
+def _store(indicator: Indicator, rows: list[tuple[str, int, int, Decimal | None, str]]) -> dict:
+    """Write values (inside the caller's transaction); previous figures kept as revisions."""
+    area = _council_area(indicator.council)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for label, start, end, value, symbol in rows:
+        period, _ = Period.objects.get_or_create(
+            label=label,
+            time_identifier=LOCAL_TIME_IDENTIFIER,
+            defaults={"start_year": start, "end_year": end},
+        )
+        obs = Observation.objects.filter(indicator=indicator, area=area, period=period).first()
+        if obs is None:
+            Observation.objects.create(
+                indicator=indicator, area=area, period=period, value=value, symbol=symbol
+            )
+            counts["created"] += 1
+        elif obs.value != value or obs.symbol != symbol:
+            ObservationRevision.objects.create(observation=obs, value=obs.value, symbol=obs.symbol)
+            obs.value, obs.symbol = value, symbol
+            obs.save(update_fields=["value", "symbol"])
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    return counts
+
+
+@transaction.atomic
+def local_value_set(*, actor: Any, indicator: Indicator, period: str, value: str) -> dict:
+    """Record one value (or symbol) of a local indicator for a period."""
+    try:
+        row = _parse_local(period, value)
+    except ValueError as exc:
+        raise LocalIndicatorError(str(exc)) from None
+    counts = _store(indicator, [row])
+    audit_record(
+        actor=actor,
+        action="local_indicator.values",
+        obj=indicator,
+        summary=f"Recorded {row[0]} value of local indicator {indicator.name!r}",
+    )
+    return counts
+
+
+def local_values_upload(*, actor: Any, indicator: Indicator, data: bytes) -> dict:
+    """Record values from a CSV with columns period,value: all or nothing; every problem is
+    reported with its line."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LocalIndicatorError("The file must be a UTF-8 CSV") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in ("period", "value") if c not in header]
+    if missing:
+        raise LocalIndicatorError(
+            f"Line 1: the file must have the columns period and value (missing: "
+            f"{', '.join(missing)})"
+        )
+    p_col, v_col = header.index("period"), header.index("value")
+    errors: list[str] = []
+    rows: list[tuple[str, int, int, Decimal | None, str]] = []
+    seen: dict[str, int] = {}
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            errors.append(f"Line {line}: {len(cells)} cells, but the header has {len(header)}")
+            continue
+        try:
+            row = _parse_local(cells[p_col], cells[v_col])
+        except ValueError as exc:
+            errors.append(f"Line {line}: {exc}")
+            continue
+        if row[0] in seen:
+            errors.append(f"Line {line}: the period {row[0]!r} is also on line {seen[row[0]]}")
+            continue
+        seen[row[0]] = line
+        rows.append(row)
+    if not rows and not errors:
+        errors.append("The file has no values")
+    if errors:
+        raise LocalIndicatorError(errors)
+    with transaction.atomic():
+        counts = _store(indicator, rows)
+        audit_record(
+            actor=actor,
+            action="local_indicator.values",
+            obj=indicator,
+            summary=f"Uploaded {len(rows)} values of local indicator {indicator.name!r}",
+        )
+    return counts
+
+
+def local_indicator_values(indicator: Indicator) -> list[Observation]:
+    """The indicator's values, newest period first."""
+    return list(
+        Observation.objects.filter(indicator=indicator)
+        .select_related("period")
+        .order_by("-period__end_year", "-period__start_year", "-period__label")
+    )

@@ -1,0 +1,428 @@
+"""Reads for the data pages: the catalogue, an indicator's figures, a council's data profile,
+comparisons with a chosen group, and saved comparison groups.
+
+Every selector that lists things takes the user and returns only what that user may see; each
+reads in a fixed number of queries whatever the number of councils or indicators.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from cib_portal import access
+from regions.models import Council, Region
+
+from . import charts
+from .comparison import (
+    Comparison,
+    comparisons,
+    competition_ranks,
+    mean,
+    quartile_band,
+    statistical_neighbour_ids,
+)
+from .models import ENGLAND_CODE, ComparisonGroup, Indicator, Observation, Period, Symbol
+
+
+def symbol_meaning(symbol: str) -> str:
+    """What a suppression symbol means, as published ("" for no symbol)."""
+    try:
+        return Symbol(symbol).label
+    except ValueError:
+        return ""
+
+
+# --- The catalogue ---------------------------------------------------------------------------
+
+
+def indicators_visible(*, user: Any) -> QuerySet[Indicator]:
+    """Indicators the user may see: every national one for a member, plus local ones of
+    councils whose confidential material they may see, and local ones that are shared."""
+    if not access.can_view_published(user):
+        return Indicator.objects.none()
+    confidential = access.councils_with_confidential_access(user).values("pk")
+    return Indicator.objects.filter(
+        Q(council__isnull=True) | Q(is_shared=True) | Q(council_id__in=confidential)
+    )
+
+
+def indicator_list(*, user: Any) -> QuerySet[Indicator]:
+    """The catalogue for the user, each indicator with the label of its latest period."""
+    latest = (
+        Observation.objects.filter(indicator_id=OuterRef("pk"))
+        .order_by("-period__end_year", "-period__start_year")
+        .values("period__label")[:1]
+    )
+    return (
+        indicators_visible(user=user)
+        .select_related("council")
+        .annotate(latest_period=Subquery(latest))
+        .order_by("theme", "name")
+    )
+
+
+def indicator_search(queryset: QuerySet[Indicator], text: str) -> QuerySet[Indicator]:
+    """Full-text search over name, code and definition, with a plain substring match as well
+    so that codes (cla_rate_per_10k) and part-words still find something."""
+    text = text.strip()
+    if not text:
+        return queryset
+    vector = SearchVector("name", weight="A") + SearchVector("definition", weight="B")
+    query = SearchQuery(text, search_type="websearch", config="english")
+    return queryset.annotate(_search=vector).filter(
+        Q(_search=query)
+        | Q(name__icontains=text)
+        | Q(code__icontains=text)
+        | Q(definition__icontains=text)
+    )
+
+
+def indicator_themes(*, user: Any) -> list[str]:
+    return sorted(set(indicators_visible(user=user).values_list("theme", flat=True)))
+
+
+def national_themes() -> list[str]:
+    """The themes of the national (published and derived) indicators."""
+    return sorted(
+        set(Indicator.objects.filter(council__isnull=True).values_list("theme", flat=True))
+    )
+
+
+def indicator_get(*, user: Any, code: str) -> Indicator:
+    """One indicator the user may see, or 404."""
+    try:
+        return indicators_visible(user=user).select_related("council").get(code=code)
+    except Indicator.DoesNotExist:
+        raise Http404 from None
+
+
+def indicator_periods(*, indicator: Indicator) -> list[Period]:
+    """The periods with a figure for the indicator, newest first."""
+    return list(
+        Period.objects.filter(observations__indicator=indicator)
+        .distinct()
+        .order_by("-end_year", "-start_year", "label")
+    )
+
+
+@dataclass
+class IndicatorFigures:
+    indicator: Indicator
+    period: Period
+    rows: list[dict]  # one per council
+    published: list[dict]  # England, then each region
+    england_value: Decimal | None
+    compared: int  # councils with a value
+    left_out: int  # councils with a symbol or no figure
+
+    @property
+    def chart(self) -> str:
+        return charts.distribution_chart(
+            self.rows,
+            None,
+            indicator=self.indicator,
+            period_label=self.period.label,
+            england_value=self.england_value,
+        )
+
+
+SORT_KEYS = {
+    "council": lambda r: (r["council"],),
+    "region": lambda r: (r["region"], r["council"]),
+    "value": lambda r: (r["value"] is None, r["value"] or 0, r["council"]),
+    "rank": lambda r: (r["national_rank"] is None, r["national_rank"] or 0, r["council"]),
+}
+
+
+def indicator_figures(
+    *, indicator: Indicator, period: Period, sort: str = "rank"
+) -> IndicatorFigures:
+    """Every council's figure for one period with national rank (by polarity, ties share) and
+    quartile band, and the published England and regional figures, in three queries."""
+    councils = list(Council.objects.select_related("region").order_by("name"))
+    regions = list(Region.objects.order_by("name"))
+    figures: dict[int, tuple[Decimal | None, str]] = {}
+    published_by_code: dict[str, tuple[Decimal | None, str]] = {}
+    for council_id, code, value, symbol in Observation.objects.filter(
+        indicator=indicator, period=period
+    ).values_list("area__council_id", "area__code", "value", "symbol"):
+        if council_id is not None:
+            figures[council_id] = (value, symbol)
+        else:
+            published_by_code[code] = (value, symbol)
+    numeric = {cid: v for cid, (v, _) in figures.items() if v is not None}
+    ranks = competition_ranks(numeric, indicator.polarity)
+    rows = []
+    for council in councils:
+        value, symbol = figures.get(council.pk, (None, ""))
+        rank = ranks.get(council.pk)
+        rows.append(
+            {
+                "council_id": council.pk,
+                "council": council.name,
+                "gss_code": council.gss_code,
+                "la_number": council.la_number,
+                "region": council.region.name,
+                "value": value,
+                "symbol": symbol,
+                "symbol_meaning": symbol_meaning(symbol),
+                "has_figure": council.pk in figures,
+                "national_rank": rank,
+                "quartile": quartile_band(rank, len(numeric)) if rank else None,
+            }
+        )
+    key, _, _ = sort.lstrip("-").partition(":")
+    rows.sort(key=SORT_KEYS.get(key, SORT_KEYS["rank"]), reverse=sort.startswith("-"))
+    published = []
+    england = published_by_code.get(ENGLAND_CODE, (None, ""))
+    published.append(
+        {
+            "name": "England",
+            "value": england[0],
+            "symbol": england[1],
+            "symbol_meaning": symbol_meaning(england[1]),
+            "has_figure": ENGLAND_CODE in published_by_code,
+        }
+    )
+    for region in regions:
+        value, symbol = published_by_code.get(region.gss_code, (None, ""))
+        published.append(
+            {
+                "name": region.name,
+                "value": value,
+                "symbol": symbol,
+                "symbol_meaning": symbol_meaning(symbol),
+                "has_figure": region.gss_code in published_by_code,
+            }
+        )
+    return IndicatorFigures(
+        indicator=indicator,
+        period=period,
+        rows=rows,
+        published=published,
+        england_value=england[0],
+        compared=len(numeric),
+        left_out=len(councils) - len(numeric),
+    )
+
+
+# --- A council's data profile and comparisons --------------------------------------------------
+
+
+def council_get(*, user: Any, gss_code: str) -> Council:
+    """A council for the data pages (published data: any member), or 404."""
+    if not access.can_view_published(user):
+        raise Http404
+    try:
+        return Council.objects.select_related("region").get(gss_code=gss_code)
+    except Council.DoesNotExist:
+        raise Http404 from None
+
+
+def key_indicators() -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(is_key=True, council__isnull=True).order_by("theme", "name")
+    )
+
+
+def trend_lines(
+    *, council: Council, items: list[Comparison], group_ids: list[int]
+) -> dict[int, dict[str, list[dict]]]:
+    """For each comparison, England's, the region's and the group's mean figures over the same
+    periods as the council's trend (the group mean leaves suppressed figures out), one query."""
+    if not items:
+        return {}
+    labels = {t["period"] for c in items for t in c.trend}
+    rows = Observation.objects.filter(
+        Q(area__code__in=[ENGLAND_CODE, council.region.gss_code])
+        | Q(area__council_id__in=group_ids),
+        indicator_id__in=[c.indicator.pk for c in items],
+        period__label__in=labels,
+        period__time_identifier__in={t["time_identifier"] for c in items for t in c.trend},
+    ).values_list(
+        "indicator_id", "period__label", "area__code", "area__council_id", "value", "symbol"
+    )
+    published: dict[tuple[int, str, str], tuple[Decimal | None, str]] = {}
+    group_values: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
+    for indicator_id, label, code, council_id, value, symbol in rows:
+        if council_id is None:
+            published[(indicator_id, label, code)] = (value, symbol)
+        elif value is not None:
+            group_values[(indicator_id, label)].append(value)
+    out = {}
+    for c in items:
+        iid = c.indicator.pk
+        lines: dict[str, list[dict]] = {"england": [], "region": [], "group": []}
+        for t in c.trend:
+            for key, code in (("england", ENGLAND_CODE), ("region", council.region.gss_code)):
+                value, symbol = published.get((iid, t["period"], code), (None, ""))
+                lines[key].append({"period": t["period"], "value": value, "symbol": symbol})
+            members = group_values.get((iid, t["period"]), [])
+            lines["group"].append(
+                {"period": t["period"], "value": mean(members), "count": len(members)}
+            )
+        out[iid] = lines
+    return out
+
+
+DIRECTION_WORDS = {
+    "improving": ("Improving", "↗"),
+    "worsening": ("Worsening", "↘"),
+    "no change": ("No change", "→"),
+    "up": ("Going up", "↑"),
+    "down": ("Going down", "↓"),
+}
+
+
+def profile_item(comparison: Comparison, lines: dict, council: Council) -> dict:
+    """One key indicator on the data profile: the comparison, its trend chart and table."""
+    trend_rows = [
+        {
+            **t,
+            "symbol_meaning": symbol_meaning(t["symbol"]),
+            "group": g,
+            "region": r,
+            "england": e,
+        }
+        for t, g, r, e in zip(
+            comparison.trend, lines["group"], lines["region"], lines["england"], strict=True
+        )
+    ]
+    words, arrow = DIRECTION_WORDS.get(comparison.direction or "", ("Not enough figures", ""))
+    return {
+        "c": comparison,
+        "symbol_meaning": symbol_meaning(comparison.symbol),
+        "region_symbol_meaning": symbol_meaning(comparison.region_symbol),
+        "england_symbol_meaning": symbol_meaning(comparison.england_symbol),
+        "direction_words": words,
+        "direction_arrow": arrow,
+        "trend_rows": trend_rows,
+        "chart": charts.trend_chart(
+            comparison,
+            lines["group"],
+            region=lines["region"],
+            england=lines["england"],
+            region_name=council.region.name,
+            council_name=council.name,
+        ),
+    }
+
+
+def by_theme(items: list[dict]) -> list[dict]:
+    themes: dict[str, list[dict]] = {}
+    for item in items:
+        themes.setdefault(item["c"].indicator.theme, []).append(item)
+    return [{"theme": t, "items": rows} for t, rows in themes.items()]
+
+
+def data_profile(*, council: Council) -> dict:
+    """A council's data profile: every key indicator compared with its statistical neighbours,
+    region and England, with trends, grouped by theme (published data only)."""
+    group_ids = statistical_neighbour_ids(council)
+    items = comparisons(
+        council=council,
+        indicators=key_indicators(),
+        group_ids=group_ids,
+        group_label="Statistical neighbours",
+    )
+    lines = trend_lines(council=council, items=items, group_ids=group_ids)
+    rows = [profile_item(c, lines[c.indicator.pk], council) for c in items]
+    periods = sorted({c.period.label for c in items})
+    return {
+        "council": council,
+        "themes": by_theme(rows),
+        "group_size": len(group_ids),
+        "periods": periods,
+        "sources": sorted({c.indicator.get_source_display() for c in items}),
+    }
+
+
+# --- Comparison groups --------------------------------------------------------------------------
+
+GROUP_KINDS = {
+    "sn": "Statistical neighbours (DfE model)",
+    "region": "Councils in the same region",
+    "england": "All councils in England",
+    "type": "Councils of the same type",
+}
+
+
+def comparison_groups(*, user: Any) -> QuerySet[ComparisonGroup]:
+    """The user's own saved comparison groups, with how many councils each has."""
+    if not access.can_view_published(user):
+        return ComparisonGroup.objects.none()
+    return ComparisonGroup.objects.filter(owner=user).annotate(size=Count("councils"))
+
+
+def comparison_group_get(*, user: Any, pk: int) -> ComparisonGroup:
+    """One of the user's own groups; anyone else's is a 404."""
+    try:
+        return comparison_groups(user=user).get(pk=pk)
+    except ComparisonGroup.DoesNotExist:
+        raise Http404 from None
+
+
+def group_choices(*, user: Any, council: Council) -> list[tuple[str, str]]:
+    choices = [
+        ("sn", GROUP_KINDS["sn"]),
+        ("region", f"Councils in {council.region.name}"),
+        ("england", GROUP_KINDS["england"]),
+        ("type", f"Councils of the same type ({council.get_type_display().lower()})"),
+    ]
+    choices += [
+        (f"custom-{g.pk}", f"Your group: {g.name}")
+        for g in comparison_groups(user=user).order_by("name")
+    ]
+    return choices
+
+
+def group_members(*, user: Any, council: Council, kind: str) -> tuple[list[int], str]:
+    """The ids of the councils in a comparison group (never the council itself) and its label."""
+    if kind == "region":
+        ids = Council.objects.filter(region_id=council.region_id)
+        label = f"Councils in {council.region.name}"
+    elif kind == "england":
+        ids = Council.objects.all()
+        label = "All councils in England"
+    elif kind == "type":
+        ids = Council.objects.filter(type=council.type)
+        label = f"{council.get_type_display()}s"
+    elif kind.startswith("custom-") and kind[7:].isdigit():
+        group = comparison_group_get(user=user, pk=int(kind[7:]))
+        ids = group.councils.all()
+        label = group.name
+    else:
+        return statistical_neighbour_ids(council), GROUP_KINDS["sn"]
+    return list(ids.exclude(pk=council.pk).values_list("pk", flat=True)), label
+
+
+def compare(*, user: Any, council: Council, kind: str, theme: str | None) -> dict:
+    """The council against a chosen group across indicators: key ones, or one theme's."""
+    group_ids, label = group_members(user=user, council=council, kind=kind)
+    indicators = Indicator.objects.filter(council__isnull=True)
+    indicators = indicators.filter(theme=theme) if theme else indicators.filter(is_key=True)
+    items = comparisons(
+        council=council,
+        indicators=list(indicators.order_by("theme", "name")),
+        group_ids=group_ids,
+        group_label=label,
+    )
+    members = list(
+        Council.objects.filter(pk__in=group_ids).select_related("region").order_by("name")
+    )
+    rows = [
+        {
+            "c": c,
+            "symbol_meaning": symbol_meaning(c.symbol),
+            "england_symbol_meaning": symbol_meaning(c.england_symbol),
+        }
+        for c in items
+    ]
+    return {"rows": rows, "group_label": label, "members": members}

@@ -1,0 +1,49 @@
+"""Data set tasks: thin wrappers over datasets.services."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import services
+from .ees import ImportRejected
+
+logger = logging.getLogger(__name__)
+
+# Failures worth another try: the database or the file store was briefly unreachable.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=5,
+)
+def import_run_task(self, run_id: int) -> int:
+    """Import one uploaded file; a rejection (every problem) or a failure is recorded on the run."""
+    try:
+        services.import_run_execute(run_id=run_id)
+    except ImportRejected:
+        pass  # recorded on the run by the importer
+    except TRANSIENT_ERRORS as exc:
+        if self.request.retries >= self.max_retries:
+            services.import_run_fail(
+                run_id=run_id,
+                error="The file could not be imported because a service was unavailable "
+                f"({exc.__class__.__name__}). Nothing was saved. Upload it again.",
+            )
+        raise
+    except Exception as exc:
+        logger.exception("Import run %s failed", run_id)
+        services.import_run_fail(
+            run_id=run_id,
+            error=f"The file could not be imported: {exc}. Nothing was saved. Tell the portal "
+            "team if it fails again.",
+        )
+    return run_id

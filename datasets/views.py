@@ -1,0 +1,329 @@
+"""Pages for the common data set: the indicator catalogue, an indicator's figures, a council's
+data profile, comparisons, "why these neighbours", and saved comparison groups.
+
+Published data is open to every member (access.can_view_published); anyone else gets a 404.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cib_portal import access
+
+from . import editing, neighbours, selectors
+from .filters import IndicatorFilter
+from .forms import CompareForm, ComparisonGroupForm, IndicatorEditForm
+from .models import Symbol
+
+INDICATORS_PER_PAGE = 25
+
+
+def _require_member(request: HttpRequest) -> None:
+    access.require(access.can_view_published(request.user))
+
+
+def _sort_columns(request: HttpRequest, columns: list[tuple[str, str]], sort: str) -> list[dict]:
+    """Column headers that sort the table on the server, with aria-sort for the current one."""
+    params = request.GET.copy()
+    params.pop("sort", None)
+    out = []
+    for key, label in columns:
+        current = sort.lstrip("-") == key
+        descending = current and sort.startswith("-")
+        q = params.copy()
+        q["sort"] = key if (not current or descending) else f"-{key}"
+        out.append(
+            {
+                "key": key,
+                "label": label,
+                "href": "?" + q.urlencode(),
+                "aria_sort": ("descending" if descending else "ascending") if current else "none",
+            }
+        )
+    return out
+
+
+def _local_rows(user, council) -> list[dict]:
+    try:
+        from .local import local_profile_rows
+    except ImportError:  # pragma: no cover - the local indicators module is another feature's
+        return []
+    return local_profile_rows(user=user, council=council)
+
+
+# --- The catalogue and an indicator's figures ----------------------------------------------------
+
+
+@login_required
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    _require_member(request)
+    indicator_filter = IndicatorFilter(
+        request.GET, queryset=selectors.indicator_list(user=request.user), user=request.user
+    )
+    paginator = Paginator(indicator_filter.qs, INDICATORS_PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "datasets/indicator_list.html",
+        {
+            "filter": indicator_filter,
+            "page_obj": page_obj,
+            "indicators": page_obj.object_list,
+            "querystring_without_page": params.urlencode(),
+            "total": paginator.count,
+            "nav_section": "data",
+        },
+    )
+
+
+def _period_for(request: HttpRequest, periods: list) -> object:
+    wanted = request.GET.get("period")
+    if not periods:
+        raise Http404
+    if wanted:
+        for p in periods:
+            if p.label == wanted:
+                return p
+        raise Http404
+    return periods[0]
+
+
+@login_required
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = selectors.indicator_get(user=request.user, code=code)
+    periods = selectors.indicator_periods(indicator=indicator)
+    period = _period_for(request, periods) if periods else None
+    sort = request.GET.get("sort", "rank")
+    figures = (
+        selectors.indicator_figures(indicator=indicator, period=period, sort=sort)
+        if period
+        else None
+    )
+    return render(
+        request,
+        "datasets/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "periods": periods,
+            "period": period,
+            "figures": figures,
+            "columns": _sort_columns(
+                request,
+                [
+                    ("council", "Council"),
+                    ("region", "Region"),
+                    ("value", "Figure"),
+                    ("rank", "National rank"),
+                ],
+                sort,
+            ),
+            "symbols": Symbol.choices,
+            "can_edit": access.is_national_staff(request.user) and not indicator.is_local,
+            "nav_section": "data",
+        },
+    )
+
+
+@login_required
+def indicator_csv(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = selectors.indicator_get(user=request.user, code=code)
+    period = _period_for(request, selectors.indicator_periods(indicator=indicator))
+    figures = selectors.indicator_figures(indicator=indicator, period=period, sort="council")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{indicator.code}-{period.label.replace("/", "-")}.csv"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")  # a BOM, so that Excel reads the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "gss_code",
+            "la_number",
+            "council",
+            "region",
+            "period",
+            "time_identifier",
+            "value",
+            "symbol",
+            "symbol_meaning",
+            "national_rank",
+            "quartile",
+        ]
+    )
+    for row in figures.rows:
+        writer.writerow(
+            [
+                row["gss_code"],
+                row["la_number"],
+                row["council"],
+                row["region"],
+                period.label,
+                period.time_identifier,
+                "" if row["value"] is None else f"{row['value'].normalize():f}",
+                row["symbol"],
+                row["symbol_meaning"],
+                row["national_rank"] or "",
+                row["quartile"] or "",
+            ]
+        )
+    return response
+
+
+@login_required
+def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
+    access.require(access.is_national_staff(request.user))
+    indicator = selectors.indicator_get(user=request.user, code=code)
+    access.require(not indicator.is_local)
+    form = IndicatorEditForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        editing.indicator_update(
+            actor=request.user,
+            # A fresh copy: validating the ModelForm already wrote the new values onto
+            # `indicator`, and the audit record needs the values from before.
+            indicator=selectors.indicator_get(user=request.user, code=code),
+            changes={f: form.cleaned_data[f] for f in editing.EDITABLE_FIELDS},
+        )
+        messages.success(request, f"‘{form.cleaned_data['name']}’ has been saved.")
+        return redirect("datasets:indicator_detail", code=code)
+    return render(
+        request,
+        "datasets/indicator_edit.html",
+        {"indicator": indicator, "form": form, "nav_section": "data"},
+    )
+
+
+# --- A council's data ----------------------------------------------------------------------------
+
+
+@login_required
+def profile(request: HttpRequest, gss_code: str) -> HttpResponse:
+    council = selectors.council_get(user=request.user, gss_code=gss_code)
+    context = selectors.data_profile(council=council)
+    context["local_rows"] = _local_rows(request.user, council)
+    context["nav_section"] = "data"
+    return render(request, "datasets/profile.html", context)
+
+
+@login_required
+@require_POST
+def profile_pdf(request: HttpRequest, gss_code: str) -> HttpResponse:
+    from reports.services import report_request_data_profile
+
+    council = selectors.council_get(user=request.user, gss_code=gss_code)
+    include_local = bool(_local_rows(request.user, council)) and (
+        access.can_view_council_confidential(request.user, council)
+    )
+    job = report_request_data_profile(
+        user=request.user, council=council, include_local=include_local
+    )
+    return redirect("reports:job_detail", job_id=job.pk)
+
+
+@login_required
+def compare(request: HttpRequest, gss_code: str) -> HttpResponse:
+    council = selectors.council_get(user=request.user, gss_code=gss_code)
+    themes = selectors.national_themes()
+    form = CompareForm(
+        request.GET or None,
+        group_choices=selectors.group_choices(user=request.user, council=council),
+        themes=themes,
+    )
+    kind, theme = "sn", ""
+    if form.is_bound and form.is_valid():
+        kind, theme = form.cleaned_data["group"], form.cleaned_data["theme"]
+    result = selectors.compare(user=request.user, council=council, kind=kind, theme=theme or None)
+    return render(
+        request,
+        "datasets/compare.html",
+        {
+            "council": council,
+            "form": form,
+            "theme": theme,
+            "kind": kind,
+            **result,
+            "nav_section": "data",
+        },
+    )
+
+
+@login_required
+def neighbours_view(request: HttpRequest, gss_code: str) -> HttpResponse:
+    council = selectors.council_get(user=request.user, gss_code=gss_code)
+    return render(
+        request,
+        "datasets/neighbours.html",
+        {"council": council, "x": neighbours.explain(council), "nav_section": "data"},
+    )
+
+
+# --- Saved comparison groups ----------------------------------------------------------------------
+
+
+@login_required
+def group_list(request: HttpRequest) -> HttpResponse:
+    _require_member(request)
+    return render(
+        request,
+        "datasets/group_list.html",
+        {
+            "groups": list(selectors.comparison_groups(user=request.user).order_by("name")),
+            "nav_section": "data",
+        },
+    )
+
+
+@login_required
+def group_create(request: HttpRequest) -> HttpResponse:
+    _require_member(request)
+    form = ComparisonGroupForm(request.POST or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        group = editing.comparison_group_create(
+            owner=request.user,
+            name=form.cleaned_data["name"],
+            councils=form.cleaned_data["councils"],
+        )
+        messages.success(request, f"Your group ‘{group.name}’ has been saved.")
+        return redirect("datasets:group_list")
+    return render(
+        request, "datasets/group_form.html", {"form": form, "group": None, "nav_section": "data"}
+    )
+
+
+@login_required
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = selectors.comparison_group_get(user=request.user, pk=pk)
+    form = ComparisonGroupForm(request.POST or None, instance=group, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        editing.comparison_group_update(
+            group=group, name=form.cleaned_data["name"], councils=form.cleaned_data["councils"]
+        )
+        messages.success(request, f"Your group ‘{group.name}’ has been saved.")
+        return redirect("datasets:group_list")
+    return render(
+        request, "datasets/group_form.html", {"form": form, "group": group, "nav_section": "data"}
+    )
+
+
+@login_required
+def group_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    group = selectors.comparison_group_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        name = group.name
+        editing.comparison_group_delete(group=group)
+        messages.success(request, f"Your group ‘{name}’ has been deleted.")
+        return redirect("datasets:group_list")
+    return render(
+        request,
+        "datasets/group_delete.html",
+        {"group": group, "members": list(group.councils.order_by("name")), "nav_section": "data"},
+    )

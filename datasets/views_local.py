@@ -1,0 +1,277 @@
+"""Local indicators: a council's own measures, added and kept by its staff.
+
+Confidential to the council (its staff, its region's leads and advisers) unless shared; anyone
+else gets 404. Someone who may see an indicator but not change it (a regional lead, say) gets
+403 on the change pages.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cib_portal import access
+from regions.models import Council
+
+from . import local
+from .models import Indicator, Polarity, Source, Unit
+
+MAX_VALUES_FILE_BYTES = 1024 * 1024
+
+
+class LocalIndicatorForm(forms.Form):
+    council = forms.ModelChoiceField(
+        queryset=Council.objects.none(),
+        label="Council",
+        error_messages={"required": "Select the council this indicator belongs to"},
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=300,
+        error_messages={"required": "Enter the indicator's name"},
+    )
+    unit = forms.ChoiceField(
+        label="Unit",
+        choices=Unit.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the unit"},
+    )
+    polarity = forms.ChoiceField(
+        label="Is a higher value better?",
+        choices=Polarity.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether higher or lower is better"},
+    )
+    definition = forms.CharField(
+        label="Definition (optional)",
+        help_text="What is counted, and how, so others read the figures rightly.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, councils=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if councils is None:
+            del self.fields["council"]
+        else:
+            self.fields["council"].queryset = councils
+            if councils.count() == 1:
+                self.fields["council"].initial = councils.first()
+                self.fields["council"].widget = forms.HiddenInput()
+
+
+class LocalValueForm(forms.Form):
+    period = forms.CharField(
+        label="Period",
+        max_length=40,
+        help_text="For example, 2024-25, 2024 or Q1 2025-26.",
+        error_messages={"required": "Enter the period, like 2024-25"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    value = forms.CharField(
+        label="Value",
+        max_length=30,
+        help_text="A number, or a symbol: c (suppressed), x (not available), z (not applicable).",
+        error_messages={"required": "Enter the value"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
+    )
+
+
+class LocalValuesUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a CSV file",
+        help_text="Two columns with the headings period and value, one row per period. Up to 1 MB.",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The selected file must be a CSV")
+        if upload.size > MAX_VALUES_FILE_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 1 MB")
+        return upload
+
+
+def _own_councils(user):
+    return Council.objects.filter(pk__in=access.grants_for(user).council_roles).order_by("name")
+
+
+def _viewable(request: HttpRequest, pk: int) -> Indicator:
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("council"), pk=pk, source=Source.LOCAL
+    )
+    access.require(local.can_view_local_indicator(request.user, indicator))
+    return indicator
+
+
+def _editable(request: HttpRequest, pk: int) -> Indicator:
+    indicator = _viewable(request, pk)
+    if not local.can_edit_local_indicator(request.user, indicator.council):
+        raise PermissionDenied
+    return indicator
+
+
+@login_required
+def local_list(request: HttpRequest) -> HttpResponse:
+    access.require(access.is_member(request.user))
+    own = list(_own_councils(request.user))
+    groups = [
+        {
+            "council": council,
+            "rows": local.local_profile_rows(user=request.user, council=council),
+        }
+        for council in own
+    ]
+    others = (
+        Indicator.objects.filter(source=Source.LOCAL)
+        .exclude(council__in=own)
+        .select_related("council")
+        .order_by("council__name", "name")
+    )
+    visible = set(
+        access.councils_with_confidential_access(request.user).values_list("pk", flat=True)
+    )
+    others = [i for i in others if i.is_shared or i.council_id in visible]
+    return render(
+        request,
+        "datasets/local/list.html",
+        {"groups": groups, "others": others, "can_add": bool(own)},
+    )
+
+
+@login_required
+def local_create(request: HttpRequest) -> HttpResponse:
+    councils = _own_councils(request.user)
+    access.require(councils.exists())
+    form = LocalIndicatorForm(request.POST or None, councils=councils)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        indicator = local.local_indicator_create(
+            actor=request.user,
+            council=data["council"],
+            name=data["name"],
+            unit=data["unit"],
+            polarity=data["polarity"],
+            definition=data["definition"],
+        )
+        messages.success(request, f"Local indicator ‘{indicator.name}’ added. Add its values.")
+        return redirect("local:detail", pk=indicator.pk)
+    return render(request, "datasets/local/form.html", {"form": form, "indicator": None})
+
+
+@login_required
+def local_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = _viewable(request, pk)
+    return render(
+        request,
+        "datasets/local/detail.html",
+        {
+            "indicator": indicator,
+            "values": local.local_indicator_values(indicator),
+            "can_edit": local.can_edit_local_indicator(request.user, indicator.council),
+        },
+    )
+
+
+@login_required
+def local_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = _editable(request, pk)
+    initial = {f: getattr(indicator, f) for f in local.LOCAL_FIELDS}
+    form = LocalIndicatorForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        local.local_indicator_update(
+            actor=request.user, indicator=indicator, changes=form.cleaned_data
+        )
+        messages.success(request, "Local indicator changed.")
+        return redirect("local:detail", pk=indicator.pk)
+    return render(request, "datasets/local/form.html", {"form": form, "indicator": indicator})
+
+
+@login_required
+def local_value_add(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = _editable(request, pk)
+    form = LocalValueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            local.local_value_set(
+                actor=request.user,
+                indicator=indicator,
+                period=form.cleaned_data["period"],
+                value=form.cleaned_data["value"],
+            )
+        except local.LocalIndicatorError as exc:
+            message = exc.errors[0]
+            form.add_error("period" if "period" in message.lower() else "value", message)
+        else:
+            messages.success(request, "Value saved.")
+            return redirect("local:detail", pk=indicator.pk)
+    return render(request, "datasets/local/value_form.html", {"form": form, "indicator": indicator})
+
+
+@login_required
+def local_values_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = _editable(request, pk)
+    form = LocalValuesUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = local.local_values_upload(
+                actor=request.user, indicator=indicator, data=form.cleaned_data["file"].read()
+            )
+        except local.LocalIndicatorError as exc:
+            problems = exc.errors
+            form.add_error(
+                "file",
+                f"The file was not saved: {len(problems)} problem"
+                f"{'s' if len(problems) != 1 else ''} (listed below). Correct it and upload it "
+                "again",
+            )
+        else:
+            messages.success(
+                request,
+                f"Values saved: {counts['created']} added, {counts['updated']} changed, "
+                f"{counts['unchanged']} unchanged.",
+            )
+            return redirect("local:detail", pk=indicator.pk)
+    return render(
+        request,
+        "datasets/local/values_upload.html",
+        {"form": form, "indicator": indicator, "problems": problems},
+    )
+
+
+@login_required
+@require_POST
+def local_share(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = _editable(request, pk)
+    shared = request.POST.get("shared") == "1"
+    local.local_indicator_share(actor=request.user, indicator=indicator, shared=shared)
+    messages.success(
+        request,
+        "The indicator is now shared with every member of the portal."
+        if shared
+        else f"The indicator is now confidential to {indicator.council.name}.",
+    )
+    return redirect("local:detail", pk=indicator.pk)
+
+
+@login_required
+def local_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = _editable(request, pk)
+    if request.method == "POST":
+        name = indicator.name
+        local.local_indicator_delete(actor=request.user, indicator=indicator)
+        messages.success(request, f"Local indicator ‘{name}’ deleted.")
+        return redirect("local:list")
+    return render(
+        request,
+        "datasets/local/delete.html",
+        {"indicator": indicator, "count": indicator.observations.count()},
+    )

@@ -1,0 +1,145 @@
+"""Uploading EES files: national staff only; the task imports the uploaded file."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from datasets import services
+from datasets.models import ImportRun, ImportStatus, Observation
+from datasets.tasks import import_run_task
+
+HEADER = (
+    "time_period,time_identifier,geographic_level,country_code,region_code,region_name,"
+    "old_la_code,new_la_code,la_name,At31_episodes,Started_episodes,awaiting_assessment"
+)
+GOOD = (HEADER + "\n2099,Reporting year,National,E92000001,,,,,,100,50,5\n").encode()
+BAD = (HEADER + "\n2099,Reporting year,National,E92000001,,,,,,ten,50,five\n").encode()
+
+
+# These tests build the data set they need from nothing.
+pytestmark = pytest.mark.empty_data_set
+
+@pytest.fixture
+def catalogue(reference_data):
+    services.areas_sync()
+    services.catalogue_sync()
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    calls = []
+    monkeypatch.setattr(import_run_task, "delay", lambda run_id: calls.append(run_id))
+    return calls
+
+
+def upload(client, content=GOOD, name="b1.csv", spec="detect"):
+    return client.post(
+        reverse("imports:upload"),
+        {"file": SimpleUploadedFile(name, content, content_type="text/csv"), "spec": spec},
+    )
+
+
+# --- Who may see the pages (in threes) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["imports:run_list", "imports:upload"])
+def test_national_staff_see_the_import_pages(client_for, cib_admin, catalogue, name):
+    response = client_for(cib_admin).get(reverse(name))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["imports:run_list", "imports:upload"])
+def test_council_officer_gets_404(client_for, officer, name):
+    assert client_for(officer).get(reverse(name)).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["imports:run_list", "imports:upload"])
+def test_no_role_user_gets_404(client_for, no_role_user, name):
+    assert client_for(no_role_user).get(reverse(name)).status_code == 404
+
+
+def test_run_detail_and_status_for_staff_only(client_for, cib_admin, officer, no_role_user):
+    run = ImportRun.objects.create(filename="x.csv")
+    for name in ("imports:run_detail", "imports:run_status"):
+        url = reverse(name, args=[run.pk])
+        assert client_for(cib_admin).get(url).status_code == 200
+        assert client_for(officer).get(url).status_code == 404
+        assert client_for(no_role_user).get(url).status_code == 404
+
+
+def test_council_officer_cannot_upload(client_for, officer, queued, catalogue):
+    assert upload(client_for(officer)).status_code == 404
+    assert not ImportRun.objects.exists() and not queued
+
+
+# --- Uploading ----------------------------------------------------------------------------
+
+
+def test_upload_saves_the_file_queues_the_task_after_commit_and_redirects(
+    client_for, cib_admin, catalogue, queued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client_for(cib_admin))
+    run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("imports:run_detail", args=[run.pk])
+    assert queued == [run.pk]
+    assert run.status == ImportStatus.PENDING and run.upload and run.started_by == cib_admin
+    page = client_for(cib_admin).get(response.url)
+    assert "waiting to be imported" in page.content.decode()
+    status = client_for(cib_admin).get(reverse("imports:run_status", args=[run.pk])).json()
+    assert status == {
+        "status": "pending",
+        "status_label": "Waiting",
+        "progress": 0,
+        "finished": False,
+    }
+
+
+def test_only_csv_files_are_accepted(client_for, cib_admin, catalogue, queued):
+    response = upload(client_for(cib_admin), content=b"%PDF-1.4\x00\x01", name="report.pdf")
+    assert response.status_code == 200
+    assert "The selected file must be a CSV" in response.content.decode()
+    assert "govuk-error-summary" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_oversized_file_is_refused(client_for, cib_admin, catalogue, queued, monkeypatch):
+    monkeypatch.setattr("datasets.forms_imports.MAX_UPLOAD_BYTES", 10)
+    response = upload(client_for(cib_admin))
+    assert "must be smaller than" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_task_imports_the_uploaded_file_and_the_page_shows_the_counts(
+    client_for, cib_admin, catalogue, queued
+):
+    upload(client_for(cib_admin), spec="cin-b1")
+    run = ImportRun.objects.get()
+    import_run_task.run(run.pk)  # the task's function, without a broker
+    run.refresh_from_db()
+    assert run.status == ImportStatus.SUCCEEDED
+    assert (run.created, run.updated, run.unchanged) == (3, 0, 0)
+    assert run.spec.name == "cin-b1"
+    assert Observation.objects.filter(period__label="2099", area__code="E92000001").count() == 3
+    page = client_for(cib_admin).get(reverse("imports:run_detail", args=[run.pk]))
+    assert "Figures created" in page.content.decode()
+    listing = client_for(cib_admin).get(reverse("imports:run_list")).content.decode()
+    assert "b1.csv" in listing
+
+
+def test_task_records_every_problem_of_a_rejected_file(client_for, cib_admin, catalogue, queued):
+    upload(client_for(cib_admin), content=BAD)
+    run = ImportRun.objects.get()
+    import_run_task.run(run.pk)
+    run.refresh_from_db()
+    assert run.status == ImportStatus.FAILED
+    assert any("Line 2, column At31_episodes" in e for e in run.errors)
+    assert any("Line 2, column awaiting_assessment" in e for e in run.errors)
+    assert not Observation.objects.filter(period__label="2099").exists()
+    page = client_for(cib_admin).get(reverse("imports:run_detail", args=[run.pk]))
+    text = page.content.decode()
+    assert "The file was rejected: 2 problems" in text
+    assert "Line 2, column awaiting_assessment" in text
