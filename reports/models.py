@@ -20,6 +20,31 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class ReportBatch(models.Model):
+    """Several reports asked for in one action (the data profiles of a region or of England)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=40, choices=ReportKind.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_batches"
+    )
+    # The region the batch covers, or empty for every council in England.
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        return self.region.name if self.region_id else "every council in England"
+
+
 class ReportJob(models.Model):
     """One report made in the background. The row exists before its task is queued."""
 
@@ -35,6 +60,9 @@ class ReportJob(models.Model):
     # True when the report includes the council's confidential material.
     is_confidential = models.BooleanField(default=False)
     params = models.JSONField(default=dict, blank=True)
+    batch = models.ForeignKey(
+        ReportBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs"
+    )
     status = models.CharField(
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )

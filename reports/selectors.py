@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from cib_portal import access
 
-from .models import ReportJob
+from .models import ReportBatch, ReportJob, ReportStatus
 
 
 def report_list(*, user: Any) -> QuerySet[ReportJob]:
@@ -17,6 +17,28 @@ def report_list(*, user: Any) -> QuerySet[ReportJob]:
     if not access.is_member(user):
         return ReportJob.objects.none()
     return ReportJob.objects.filter(requested_by=user).select_related("subject_council")
+
+
+def batch_get(*, user: Any, batch_id: Any) -> ReportBatch:
+    """A batch the user asked for (and may still ask for), or Http404."""
+    batch = ReportBatch.objects.select_related("region").filter(pk=batch_id).first()
+    if batch is None or batch.requested_by_id != user.pk or not access.is_national_staff(user):
+        raise Http404
+    return batch
+
+
+def batch_progress(*, batch: ReportBatch) -> dict[str, int]:
+    """How many of the batch's reports are queued, in progress, ready and failed."""
+    counts = dict(batch.jobs.order_by().values_list("status").annotate(n=Count("pk")))
+    total = sum(counts.values())
+    finished = counts.get(ReportStatus.DONE, 0) + counts.get(ReportStatus.FAILED, 0)
+    return {
+        "total": total,
+        "done": counts.get(ReportStatus.DONE, 0),
+        "failed": counts.get(ReportStatus.FAILED, 0),
+        "waiting": total - finished,
+        "percent": round(100 * finished / total) if total else 100,
+    }
 
 
 def report_get(*, user: Any, job_id: Any) -> ReportJob:

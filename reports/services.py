@@ -11,9 +11,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from regions.models import Council
+from regions.models import Council, Region
 
-from .models import ReportJob, ReportKind, ReportStatus
+from .models import ReportBatch, ReportJob, ReportKind, ReportStatus
 
 
 class ReportError(Exception):
@@ -44,6 +44,37 @@ def report_request_data_profile(
     )
     report_enqueue(job=job)
     return job
+
+
+@transaction.atomic
+def report_batch_data_profiles(*, user: Any, region: Region | None = None) -> ReportBatch:
+    """Ask for the data profile of every council of a region (or of England) in one action.
+
+    One job per council, each queued when the batch is committed; published data only (no
+    local indicators), so every member may read them."""
+    from cib_portal import access
+
+    if not access.is_national_staff(user):
+        raise ReportError("Only national staff can make the profiles of a region or of England.")
+    batch = ReportBatch.objects.create(
+        kind=ReportKind.DATA_PROFILE, requested_by=user, region=region
+    )
+    councils = Council.objects.order_by("name")
+    if region is not None:
+        councils = councils.filter(region=region)
+    jobs = ReportJob.objects.bulk_create(
+        ReportJob(
+            kind=ReportKind.DATA_PROFILE,
+            requested_by=user,
+            subject_council=council,
+            params={"include_local": False},
+            batch=batch,
+        )
+        for council in councils
+    )
+    for job in jobs:
+        report_enqueue(job=job)
+    return batch
 
 
 def report_enqueue(*, job: ReportJob) -> None:

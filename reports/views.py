@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+import zipfile
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,10 +16,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
+from regions.models import Region
 from regions.selectors import council_detail
 
 from . import selectors, services
-from .models import ReportStatus
+from .models import ReportBatch, ReportStatus
 
 
 def _job_id(value: str) -> uuid.UUID:
@@ -32,8 +36,15 @@ def job_list(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(selectors.report_list(user=request.user), 25).get_page(
         request.GET.get("page")
     )
+    batches = []
+    if access.is_national_staff(request.user):
+        batches = list(
+            ReportBatch.objects.filter(requested_by=request.user).select_related("region")[:10]
+        )
     return render(
-        request, "reports/job_list.html", {"page_obj": page_obj, "jobs": page_obj.object_list}
+        request,
+        "reports/job_list.html",
+        {"page_obj": page_obj, "jobs": page_obj.object_list, "batches": batches},
     )
 
 
@@ -98,3 +109,76 @@ def job_retry(request: HttpRequest, job_id: str) -> HttpResponse:
     except services.ReportError as exc:
         messages.error(request, str(exc))
     return redirect("reports:job_detail", job_id=job.pk)
+
+
+class BatchForm(forms.Form):
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.order_by("name"),
+        required=False,
+        empty_label="Every council in England",
+        label="Which councils?",
+        help_text="One data profile PDF is made for each council.",
+    )
+
+
+@login_required
+def batch_create(request: HttpRequest) -> HttpResponse:
+    access.require(access.is_national_staff(request.user))
+    form = BatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        batch = services.report_batch_data_profiles(
+            user=request.user, region=form.cleaned_data["region"]
+        )
+        return redirect("reports:batch_detail", batch_id=batch.pk)
+    return render(request, "reports/batch_form.html", {"form": form})
+
+
+@login_required
+def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
+    batch = selectors.batch_get(user=request.user, batch_id=_job_id(batch_id))
+    jobs = batch.jobs.select_related("subject_council").order_by("subject_council__name")
+    return render(
+        request,
+        "reports/batch_detail.html",
+        {
+            "batch": batch,
+            "jobs": jobs,
+            "progress": selectors.batch_progress(batch=batch),
+            "status_url": reverse("reports:batch_status", args=[batch.pk]),
+        },
+    )
+
+
+@login_required
+def batch_status(request: HttpRequest, batch_id: str) -> JsonResponse:
+    batch = selectors.batch_get(user=request.user, batch_id=_job_id(batch_id))
+    return JsonResponse(selectors.batch_progress(batch=batch))
+
+
+@login_required
+def batch_zip(request: HttpRequest, batch_id: str) -> FileResponse:
+    """Every finished PDF of the batch in one ZIP file."""
+    batch = selectors.batch_get(user=request.user, batch_id=_job_id(batch_id))
+    done = [
+        job
+        for job in batch.jobs.select_related("subject_council")
+        if job.status == ReportStatus.DONE and job.file
+    ]
+    if not done:
+        raise Http404
+    archive = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as bundle:
+        for job in done:
+            with job.file.open("rb") as handle:
+                bundle.writestr(job.filename, handle.read())
+    archive.seek(0)
+    scope = batch.region.name if batch.region_id else "England"
+    slug = "".join(ch if ch.isalnum() else "-" for ch in scope.lower()).strip("-")
+    response = FileResponse(
+        archive,
+        as_attachment=True,
+        content_type="application/zip",
+        filename=f"data-profiles-{slug}-{batch.created_at:%Y-%m-%d}.zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

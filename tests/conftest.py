@@ -26,6 +26,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_data()
 
 
+@pytest.fixture(scope="session")
+def data_set(django_db_setup, django_db_blocker):
+    from datasets.services import datasets_load
+
+    with django_db_blocker.unblock():
+        datasets_load()
+
+
 @pytest.fixture
 def reference_data(db):
     """Make sure the reference data is there (a flushed database gets it back)."""

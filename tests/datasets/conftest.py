@@ -1,17 +1,8 @@
-"""The common data set in the test database, loaded once per session (datasets_load is
-idempotent; it needs the regions reference data that django_db_setup loads)."""
+"""Fixtures for the data set tests (the session-wide `data_set` fixture is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-
-
-@pytest.fixture(scope="session")
-def data_set(django_db_setup, django_db_blocker):
-    from datasets.services import datasets_load
-
-    with django_db_blocker.unblock():
-        datasets_load()
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +25,18 @@ def _empty_data_set(request):
         Period,
     )
 
-    tables = [m._meta.db_table for m in (ObservationRevision, Observation, ImportRun,
-                                         ImportSpec, Indicator, Period, Area, ComparisonGroup)]
+    tables = [
+        m._meta.db_table
+        for m in (
+            ObservationRevision,
+            Observation,
+            ImportRun,
+            ImportSpec,
+            Indicator,
+            Period,
+            Area,
+            ComparisonGroup,
+        )
+    ]
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")

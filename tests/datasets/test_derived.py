@@ -17,6 +17,7 @@ LEEDS = "E08000035"
 # These tests build the data set they need from nothing.
 pytestmark = pytest.mark.empty_data_set
 
+
 @pytest.fixture
 def cin_and_population(reference_data):
     services.areas_sync()

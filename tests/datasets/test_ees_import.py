@@ -33,6 +33,7 @@ C1_HEADER = (
 # These tests build the data set they need from nothing.
 pytestmark = pytest.mark.empty_data_set
 
+
 @pytest.fixture
 def catalogue(reference_data):
     services.areas_sync()

@@ -22,6 +22,7 @@ LEEDS = "E08000035"
 # These tests build the data set they need from nothing.
 pytestmark = pytest.mark.empty_data_set
 
+
 @pytest.fixture
 def areas(reference_data):
     services.areas_sync()

@@ -16,6 +16,7 @@ from regions.models import Council
 # These tests build the data set they need from nothing.
 pytestmark = pytest.mark.empty_data_set
 
+
 @pytest.fixture
 def leeds(reference_data):
     services.areas_sync()

@@ -21,6 +21,7 @@ BAD = (HEADER + "\n2099,Reporting year,National,E92000001,,,,,,ten,50,five\n").e
 # These tests build the data set they need from nothing.
 pytestmark = pytest.mark.empty_data_set
 
+
 @pytest.fixture
 def catalogue(reference_data):
     services.areas_sync()
