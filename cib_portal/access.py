@@ -266,4 +266,3 @@ def require(allowed: bool) -> None:
     """Raise Http404 unless allowed: objects a user may not see do not exist for them."""
     if not allowed:
         raise Http404
-

@@ -99,15 +99,24 @@ def test_local_indicator_pages_have_no_axe_violations(
     officer = request.getfixturevalue("officer")
     areas_sync()
     indicator = local.local_indicator_create(
-        actor=officer, council=Council.objects.get(gss_code=LEEDS),
-        name="Visits within 5 working days", unit="percentage", polarity="higher",
+        actor=officer,
+        council=Council.objects.get(gss_code=LEEDS),
+        name="Visits within 5 working days",
+        unit="percentage",
+        polarity="higher",
         definition="Statutory visits to children in care made within 5 working days.",
     )
     page = signed_in_page(officer)
     base = f"/data/local/{indicator.pk}"
-    for path in ["/data/local/", "/data/local/new/", f"{base}/", f"{base}/edit/",
-                 f"{base}/values/new/", f"{base}/values/upload/",
-                 f"{base}/delete/"]:
+    for path in [
+        "/data/local/",
+        "/data/local/new/",
+        f"{base}/",
+        f"{base}/edit/",
+        f"{base}/values/new/",
+        f"{base}/values/upload/",
+        f"{base}/delete/",
+    ]:
         _check(page, live_server, path)
     _check(page, live_server, "/data/local/new/", act=_submit_empty)
     _check(page, live_server, f"{base}/values/new/", act=_submit_empty)
@@ -122,25 +131,45 @@ def test_import_and_batch_pages_for_national_staff_have_no_axe_violations(
 
     admin = request.getfixturevalue("cib_admin")
     done = ImportRun.objects.create(
-        filename="b1.csv", status=ImportStatus.SUCCEEDED, rows_read=2132, created=6396,
+        filename="b1.csv",
+        status=ImportStatus.SUCCEEDED,
+        rows_read=2132,
+        created=6396,
         outcomes={"Former councils, stored as historic areas": {"Cumbria (909)": 11}},
-        started_by=admin, progress=100)
+        started_by=admin,
+        progress=100,
+    )
     refused = ImportRun.objects.create(
-        filename="bad.csv", status=ImportStatus.FAILED, started_by=admin,
-        errors=["Line 3, column rate_per_10000: 'abc' is not a number or a suppression symbol."])
-    waiting = ImportRun.objects.create(filename="big.csv", status=ImportStatus.RUNNING,
-                                       started_by=admin)
+        filename="bad.csv",
+        status=ImportStatus.FAILED,
+        started_by=admin,
+        errors=["Line 3, column rate_per_10000: 'abc' is not a number or a suppression symbol."],
+    )
+    waiting = ImportRun.objects.create(
+        filename="big.csv", status=ImportStatus.RUNNING, started_by=admin
+    )
     # Rows made directly: nothing is queued, since no worker runs in this test.
     region = Region.objects.get(gss_code="E12000001")
     batch = ReportBatch.objects.create(kind="data_profile", requested_by=admin, region=region)
     for i, council in enumerate(Council.objects.filter(region=region)):
-        ReportJob.objects.create(kind="data_profile", requested_by=admin, batch=batch,
-                                 subject_council=council,
-                                 status=ReportStatus.FAILED if i == 0 else ReportStatus.QUEUED,
-                                 error="The report could not be made: test." if i == 0 else "")
+        ReportJob.objects.create(
+            kind="data_profile",
+            requested_by=admin,
+            batch=batch,
+            subject_council=council,
+            status=ReportStatus.FAILED if i == 0 else ReportStatus.QUEUED,
+            error="The report could not be made: test." if i == 0 else "",
+        )
     page = signed_in_page(admin)
-    for path in ["/data/imports/", "/data/imports/new/", f"/data/imports/{done.pk}/",
-                 f"/data/imports/{refused.pk}/", f"/data/imports/{waiting.pk}/",
-                 "/reports/", "/reports/batches/new/", f"/reports/batches/{batch.pk}/"]:
+    for path in [
+        "/data/imports/",
+        "/data/imports/new/",
+        f"/data/imports/{done.pk}/",
+        f"/data/imports/{refused.pk}/",
+        f"/data/imports/{waiting.pk}/",
+        "/reports/",
+        "/reports/batches/new/",
+        f"/reports/batches/{batch.pk}/",
+    ]:
         _check(page, live_server, path)
     _check(page, live_server, "/data/imports/new/", act=_submit_empty)
