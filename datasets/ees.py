@@ -362,6 +362,8 @@ def _import(
             if errors:
                 raise ImportRejected(errors)
             _copy(cursor, buffer)
+            if progress:
+                progress(85)
             _check_duplicates(cursor)
             merge_staging(cursor, run, result)
             _fold_london(cursor, run, result)

@@ -258,13 +258,39 @@ def import_run_execute(*, run_id: int) -> ImportRun:
             for chunk in iter(lambda: source.read(1 << 20), b""):
                 target.write(chunk)
         try:
-            run, _ = import_file(local, spec_name=run.spec.name if run.spec else None, run=run)
+            run, _ = import_file(
+                local,
+                spec_name=run.spec.name if run.spec else None,
+                run=run,
+                progress=lambda percent: import_progress_set(run_id=run_id, percent=percent),
+            )
         except ImportRejected as exc:
             ImportRun.objects.filter(
                 pk=run_id, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
             ).update(status=ImportStatus.FAILED, errors=exc.errors, finished_at=_now())
             raise
     return run
+
+
+def _progress_key(run_id: int) -> str:
+    return f"import-progress:{run_id}"
+
+
+def import_progress_set(*, run_id: int, percent: int) -> None:
+    """Record how far an import has got. The import is one transaction, so its progress goes
+    to the cache (Redis), which the status page can read while the transaction is open."""
+    from django.core.cache import cache
+
+    cache.set(_progress_key(run_id), int(percent), 6 * 60 * 60)
+
+
+def import_progress_get(*, run: ImportRun) -> int:
+    """How far a run has got: its own figure once finished, else the latest recorded."""
+    from django.core.cache import cache
+
+    if run.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED):
+        return run.progress if run.status == ImportStatus.SUCCEEDED else 0
+    return int(cache.get(_progress_key(run.pk), run.progress))
 
 
 def _now():

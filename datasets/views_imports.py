@@ -54,6 +54,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "outcomes": outcomes,
             "finished": run.status in FINISHED,
+            "progress": services.import_progress_get(run=run),
             "status_url": reverse("imports:run_status", args=[run.pk]),
         },
     )
@@ -66,7 +67,7 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
         {
             "status": run.status,
             "status_label": run.get_status_display(),
-            "progress": run.progress,
+            "progress": services.import_progress_get(run=run),
             "finished": run.status in FINISHED,
         }
     )

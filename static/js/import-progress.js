@@ -31,8 +31,13 @@
           window.location.reload()
           return
         }
+        var bar = document.getElementById('import-bar')
+        if (bar) {
+          bar.value = run.progress
+          bar.textContent = run.progress + '%'
+        }
         say(run.status === 'running'
-          ? 'The file is being imported.'
+          ? 'The file is being imported (' + run.progress + '% done).'
           : 'The file is waiting to be imported.')
         delay = Math.min(delay * 1.5, 10000)
         window.setTimeout(poll, delay)
