@@ -131,13 +131,24 @@ def latest_periods(
     indicator_ids: list[int], *, upto: Period | None = None, count: int = TREND_PERIODS
 ) -> dict[int, list[Period]]:
     """For each indicator, its last `count` periods with figures, oldest first."""
-    # One index probe per indicator and period (the unique index leads with both) instead of
-    # reading every figure of the indicators: at 3 million rows that read took ~50 ms.
+    # A skip scan of the unique index (indicator, period, area): one probe per indicator and
+    # period found, instead of reading every figure of the indicators (at 3 million figures
+    # that read took ~50 ms, and an EXISTS over all periods let the planner scan the table).
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT i.id, p.id FROM unnest(%s::int[]) AS i(id) CROSS JOIN datasets_period p "
-            "WHERE EXISTS (SELECT 1 FROM datasets_observation o "
-            "WHERE o.indicator_id = i.id AND o.period_id = p.id)",
+            """
+            WITH RECURSIVE found(indicator_id, period_id) AS (
+                SELECT i.id, (SELECT min(o.period_id) FROM datasets_observation o
+                              WHERE o.indicator_id = i.id)
+                FROM unnest(%s::int[]) AS i(id)
+                UNION ALL
+                SELECT f.indicator_id, (SELECT min(o.period_id) FROM datasets_observation o
+                                        WHERE o.indicator_id = f.indicator_id
+                                          AND o.period_id > f.period_id)
+                FROM found f WHERE f.period_id IS NOT NULL
+            )
+            SELECT indicator_id, period_id FROM found WHERE period_id IS NOT NULL
+            """,
             [list(indicator_ids)],
         )
         rows = cursor.fetchall()
