@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from cib_portal.tasks import TRANSIENT_ERRORS, reliable_task
 
 from . import services
 
 logger = logging.getLogger(__name__)
 
-# Failures worth another try: the database or the file store was briefly unreachable.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
-
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=5,
-)
+@reliable_task
 def generate_report(self, job_id: str) -> str:
     """Make one report; transient failures are retried, others are recorded on the job."""
     try:
