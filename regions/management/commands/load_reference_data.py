@@ -21,6 +21,9 @@ class Command(BaseCommand):
             ) from exc
         for line in report.lines():
             self.stdout.write(line)
+        from reviews.catalogue import products_sync
+
+        self.stdout.write(f"review and diagnostic products: {products_sync()} created")
         from datasets.ees import ImportRejected
         from datasets.services import datasets_load
 

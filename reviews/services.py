@@ -1,0 +1,201 @@
+"""Writes for reviews and diagnostics: booking, rescheduling, cancelling, overriding."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateRange
+
+from audit.services import audit_record
+
+from .entitlement import Entitlement, entitlement_for
+from .models import Booking, BookingStatus, ChargingBasis, Product, entitlement_end
+
+# The constraint that enforces the entitlement (the database's word is final).
+ENTITLEMENT_CONSTRAINT = "booking_free_every_three_years"
+
+
+class BookingError(Exception):
+    """A booking cannot be made or changed as asked; the message says why."""
+
+
+def _ranges(product: Product, start: date) -> dict:
+    return {
+        "on_site": DateRange(start, start + timedelta(days=product.on_site_days), "[)"),
+        "entitlement_window": DateRange(start, entitlement_end(start), "[)")
+        if product.entitlement_family
+        else None,
+    }
+
+
+def charging_for(*, product: Product, entitlement: Entitlement, requested: str | None) -> str:
+    """Free when entitled; otherwise the basis asked for (subsidised by default)."""
+    if entitlement.entitled and ChargingBasis.FREE in product.charging_options:
+        return ChargingBasis.FREE
+    basis = requested or ChargingBasis.SUBSIDISED
+    if basis == ChargingBasis.FREE and product.entitlement_family:
+        raise BookingError(entitlement.reason)
+    if basis not in product.charging_options:
+        raise BookingError(f"{product.name} cannot be booked on a {basis} basis.")
+    return basis
+
+
+def price_for(*, product: Product, basis: str) -> int:
+    if basis == ChargingBasis.SUBSIDISED:
+        return product.subsidised_price_pence or 0
+    if basis == ChargingBasis.WHOLE_COST:
+        return product.whole_cost_price_pence or 0
+    return 0
+
+
+def _save(booking: Booking) -> None:
+    """Save, turning the entitlement constraint's refusal into a message a person can act on."""
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        if ENTITLEMENT_CONSTRAINT in str(exc):
+            raise BookingError(
+                f"{booking.council.name} already has a free {booking.product.name.lower()} "
+                "starting less than three years before or after this date (another booking "
+                "was confirmed at the same moment). Book it on a subsidised or whole-cost "
+                "basis, or choose another date."
+            ) from exc
+        raise
+
+
+@transaction.atomic
+def booking_request(
+    *,
+    council,
+    product: Product,
+    first_on_site_day: date,
+    requested_by: Any,
+    charging_basis: str | None = None,
+    scope: str = "",
+    key_lines_of_enquiry: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+) -> Booking:
+    """Book a review or diagnostic. Free when the council is entitled (the database makes sure
+    two requests at once cannot both be free); otherwise on the basis asked for."""
+    entitlement = entitlement_for(council=council, product=product, start=first_on_site_day)
+    basis = charging_for(product=product, entitlement=entitlement, requested=charging_basis)
+    booking = Booking(
+        council=council,
+        product=product,
+        first_on_site_day=first_on_site_day,
+        charging_basis=basis,
+        price_pence=price_for(product=product, basis=basis),
+        entitlement_family=product.entitlement_family,
+        scope=scope,
+        key_lines_of_enquiry=key_lines_of_enquiry,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        requested_by=requested_by,
+        **_ranges(product, first_on_site_day),
+    )
+    _save(booking)
+    audit_record(
+        actor=requested_by,
+        action="booking.request",
+        obj=booking,
+        summary=f"{product.name} for {council.name} from {first_on_site_day}, {basis}",
+        after={"first_on_site_day": str(first_on_site_day), "charging_basis": basis},
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_reschedule(*, booking: Booking, first_on_site_day: date, changed_by: Any) -> Booking:
+    """Move a booking; the entitlement is checked again (a free booking that would now clash
+    is refused, and nothing changes)."""
+    booking = (
+        Booking.objects.select_for_update().select_related("product", "council").get(pk=booking.pk)
+    )
+    if booking.status in (
+        BookingStatus.CANCELLED,
+        BookingStatus.CLOSED,
+        BookingStatus.REPORT_PUBLISHED,
+    ):
+        raise BookingError(f"A {booking.get_status_display().lower()} booking cannot be moved.")
+    before = str(booking.first_on_site_day)
+    if booking.charging_basis == ChargingBasis.FREE and not booking.entitlement_override:
+        entitlement = entitlement_for(
+            council=booking.council,
+            product=booking.product,
+            start=first_on_site_day,
+            exclude_booking_id=booking.pk,
+        )
+        if not entitlement.entitled:
+            raise BookingError(entitlement.reason)
+    booking.first_on_site_day = first_on_site_day
+    for field, value in _ranges(booking.product, first_on_site_day).items():
+        setattr(booking, field, value)
+    _save(booking)
+    booking.team.filter(is_active=True).update(on_site=booking.on_site)
+    audit_record(
+        actor=changed_by,
+        action="booking.reschedule",
+        obj=booking,
+        summary=f"{booking} moved from {before}",
+        before={"first_on_site_day": before},
+        after={"first_on_site_day": str(first_on_site_day)},
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, reason: str, cancelled_by: Any) -> Booking:
+    """Cancel before the team is on site; a cancelled free booking releases the entitlement."""
+    if not reason.strip():
+        raise BookingError("Give a reason for cancelling.")
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status not in (
+        BookingStatus.REQUESTED,
+        BookingStatus.SCOPING,
+        BookingStatus.TEAM_ASSEMBLED,
+        BookingStatus.SCHEDULED,
+    ):
+        raise BookingError("A booking can be cancelled only before the team is on site.")
+    before = booking.status
+    booking.status, booking.cancellation_reason = BookingStatus.CANCELLED, reason.strip()
+    booking.save(update_fields=["status", "cancellation_reason", "updated_at"])
+    booking.team.update(is_active=False)
+    audit_record(
+        actor=cancelled_by,
+        action="booking.cancel",
+        obj=booking,
+        summary=f"{booking} cancelled: {reason.strip()[:200]}",
+        before={"status": before},
+        after={"status": BookingStatus.CANCELLED},
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_override_free(*, booking: Booking, reason: str, granted_by: Any) -> Booking:
+    """A programme manager makes a booking free although the rule would not (audited)."""
+    from cib_portal import access
+    from regions.models import Role
+
+    if Role.PROGRAMME_MANAGER not in access.grants_for(granted_by).national_roles:
+        raise BookingError("Only a programme manager can grant a free review as an override.")
+    if not reason.strip():
+        raise BookingError("Give the reason for granting a free review.")
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    before = {"charging_basis": booking.charging_basis, "price_pence": booking.price_pence}
+    booking.charging_basis, booking.price_pence = ChargingBasis.FREE, 0
+    booking.entitlement_override, booking.override_reason = True, reason.strip()
+    booking.save()
+    audit_record(
+        actor=granted_by,
+        action="booking.override_free",
+        obj=booking,
+        summary=f"Free review granted for {booking}: {reason.strip()[:200]}",
+        before=before,
+        after={"charging_basis": "free", "override_reason": reason},
+    )
+    return booking
