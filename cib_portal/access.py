@@ -266,3 +266,122 @@ def require(allowed: bool) -> None:
     """Raise Http404 unless allowed: objects a user may not see do not exist for them."""
     if not allowed:
         raise Http404
+
+
+# --- Reviews and diagnostics: bookings ------------------------------------------------------
+
+
+def _is_programme_manager(grants: Grants) -> bool:
+    return grants.is_superuser or Role.PROGRAMME_MANAGER in grants.national_roles
+
+
+def is_programme_manager(user: Any) -> bool:
+    """The LGA's programme manager (national): every booking, overrides, closing."""
+    return _is_programme_manager(grants_for(user))
+
+
+def can_manage_bookings(user: Any) -> bool:
+    """Programme managers and advisers (of any region) manage review bookings."""
+    grants = grants_for(user)
+    return (
+        _is_programme_manager(grants)
+        or bool(grants.national_roles & ADVISER_ROLES)
+        or bool(grants.regions_with(ADVISER_ROLES))
+    )
+
+
+def can_manage_booking(user: Any, booking: Any) -> bool:
+    """A programme manager, or an adviser covering the booking's council's region."""
+    grants = grants_for(user)
+    if _is_programme_manager(grants) or grants.national_roles & ADVISER_ROLES:
+        return True
+    return booking.council.region_id in grants.regions_with(ADVISER_ROLES)
+
+
+def councils_user_may_book_for(user: Any) -> QuerySet[Council]:
+    """Councils where the user is on the staff (any council role): they may book for them."""
+    return Council.objects.filter(pk__in=grants_for(user).council_roles).order_by("name")
+
+
+def _on_booking_team(user: Any, booking: Any) -> bool:
+    return booking.team.filter(is_active=True, reviewer__user_id=user.pk).exists()
+
+
+def can_view_booking(user: Any, booking: Any) -> bool:
+    """The council's staff, its region's leads, the advisers covering it, programme managers,
+    and the reviewers on its team while they are on it."""
+    grants = grants_for(user)
+    if not grants.any:
+        return False
+    if _is_programme_manager(grants) or grants.national_roles & ADVISER_ROLES:
+        return True
+    council = booking.council
+    if council.pk in grants.council_roles:
+        return True
+    held = grants.region_roles.get(council.region_id, frozenset())
+    if held & (REGIONAL_LEAD_ROLES | ADVISER_ROLES):
+        return True
+    return _on_booking_team(user, booking)
+
+
+def can_change_booking(user: Any, booking: Any) -> bool:
+    """Reschedule or cancel: the council's staff, or whoever manages the booking."""
+    return booking.council_id in grants_for(user).council_roles or can_manage_booking(user, booking)
+
+
+def bookings_visible_filter(user: Any) -> Q:
+    """A Q over Booking selecting the bookings the user may see (nothing when none)."""
+    grants = grants_for(user)
+    if not grants.any:
+        return Q(pk__in=[])
+    if _is_programme_manager(grants) or grants.national_roles & ADVISER_ROLES:
+        return Q()
+    from reviews.models import TeamAssignment
+
+    regions = grants.regions_with(REGIONAL_LEAD_ROLES | ADVISER_ROLES)
+    on_team = TeamAssignment.objects.filter(is_active=True, reviewer__user_id=user.pk).values(
+        "booking_id"
+    )
+    return (
+        Q(council_id__in=list(grants.council_roles))
+        | Q(council__region_id__in=list(regions))
+        | Q(pk__in=on_team)
+    )
+
+
+# --- Reviewer register, teams, calendars and the review pipeline -----------------------------
+
+
+def can_manage_reviewers(user: Any) -> bool:
+    """The reviewer register and review teams are the programme manager's."""
+    grants = grants_for(user)
+    return grants.is_superuser or Role.PROGRAMME_MANAGER in grants.national_roles
+
+
+def can_view_review_pipeline(user: Any) -> bool:
+    """The pipeline of reviews: programme managers and the LGA's advisers."""
+    grants = grants_for(user)
+    return can_manage_reviewers(user) or bool(grants.all_roles & ADVISER_ROLES)
+
+
+def reviewer_for(user: Any) -> Any | None:
+    """The register entry linked to this user, if any (and they may use the portal)."""
+    if not is_member(user):
+        return None
+    from reviews.models import Reviewer
+
+    return Reviewer.objects.filter(user=user, is_active=True).first()
+
+
+def can_manage_reviewer_availability(user: Any, reviewer: Any) -> bool:
+    """A reviewer keeps their own availability and calendar feed; the programme manager any."""
+    if can_manage_reviewers(user):
+        return True
+    return is_member(user) and reviewer.user_id is not None and reviewer.user_id == user.pk
+
+
+def can_view_booking_calendar(user: Any, booking: Any) -> bool:
+    """A booking's calendar: who may see the council's bookings, and the booking's team."""
+    if can_view_council_confidential(user, booking.council):
+        return True
+    return is_member(user) and booking.team.filter(is_active=True, reviewer__user=user).exists()

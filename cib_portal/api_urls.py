@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from datasets.api import CouncilComparisonView, IndicatorViewSet, ObservationViewSet
 from regions.api import CouncilViewSet, RegionViewSet
+from reviews.api import BookingViewSet, CouncilEntitlementView, ProductViewSet
 
 from . import api_docs
 
@@ -12,6 +13,8 @@ router.register("councils", CouncilViewSet, basename="council")
 router.register("regions", RegionViewSet, basename="region")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("observations", ObservationViewSet, basename="observation")
+router.register("products", ProductViewSet, basename="product")
+router.register("bookings", BookingViewSet, basename="booking")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -20,6 +23,11 @@ urlpatterns = [
         "councils/<str:gss_code>/comparison/",
         CouncilComparisonView.as_view(),
         name="council-comparison",
+    ),
+    path(
+        "councils/<str:gss_code>/entitlement/",
+        CouncilEntitlementView.as_view(),
+        name="council-entitlement",
     ),
     path("", include(router.urls)),
 ]

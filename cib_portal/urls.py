@@ -21,6 +21,8 @@ urlpatterns = [
     path("people/", include("accounts.urls")),
     path("", include("regions.urls")),
     path("reports/", include("reports.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("reviewers/", include("reviews.urls_reviewers")),
     path("data/imports/", include("datasets.import_urls")),
     path("data/local/", include("datasets.local_urls")),
     path("data/", include("datasets.urls")),

@@ -279,3 +279,24 @@ class TeamAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} on {self.booking}"
+
+
+class CapacitySetting(models.Model):
+    """How many reviews the LGA can have on site in the same ISO week (one row, edited by the
+    programme manager)."""
+
+    weekly_cap = models.PositiveSmallIntegerField(default=3)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekly_cap__gte=1), name="capacity_weekly_cap_at_least_one"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"At most {self.weekly_cap} reviews on site in a week"

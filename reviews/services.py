@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 
 from audit.services import audit_record
@@ -15,6 +15,7 @@ from .models import Booking, BookingStatus, ChargingBasis, Product, entitlement_
 
 # The constraint that enforces the entitlement (the database's word is final).
 ENTITLEMENT_CONSTRAINT = "booking_free_every_three_years"
+DEADLOCK_DETECTED = "40P01"
 
 
 class BookingError(Exception):
@@ -55,8 +56,11 @@ def _save(booking: Booking) -> None:
     try:
         with transaction.atomic():
             booking.save()
-    except IntegrityError as exc:
-        if ENTITLEMENT_CONSTRAINT in str(exc):
+    except (IntegrityError, OperationalError) as exc:
+        # Concurrent inserts checked against one exclusion constraint can also end in a
+        # deadlock (PostgreSQL picks one to fail): for the person it means the same thing.
+        deadlock = getattr(exc.__cause__, "pgcode", None) == DEADLOCK_DETECTED
+        if ENTITLEMENT_CONSTRAINT in str(exc) or deadlock:
             raise BookingError(
                 f"{booking.council.name} already has a free {booking.product.name.lower()} "
                 "starting less than three years before or after this date (another booking "
@@ -135,7 +139,16 @@ def booking_reschedule(*, booking: Booking, first_on_site_day: date, changed_by:
     for field, value in _ranges(booking.product, first_on_site_day).items():
         setattr(booking, field, value)
     _save(booking)
-    booking.team.filter(is_active=True).update(on_site=booking.on_site)
+    try:
+        with transaction.atomic():
+            booking.team.filter(is_active=True).update(on_site=booking.on_site)
+    except IntegrityError as exc:
+        if "reviewer_never_double_booked" in str(exc):
+            raise BookingError(
+                "A reviewer on this team is on another booking on the new dates. Change the "
+                "team first, or choose other dates."
+            ) from exc
+        raise
     audit_record(
         actor=changed_by,
         action="booking.reschedule",

@@ -16,10 +16,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+
+def _other_database(url: str, number: int) -> str:
+    """The same Redis server, another database number: tests clear their cache (FLUSHDB)
+    before each test, which must never touch the Celery queues in the broker's database."""
+    if url.startswith("unix://"):
+        path = url.split("?", 1)[0]
+        return f"{path}?db={number}"
+    base, _, last = url.rstrip("/").rpartition("/")
+    return f"{base}/{number}" if last.isdigit() and base.count("/") >= 2 else f"{url}/{number}"
+
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("REDIS_URL"),
+        "LOCATION": _other_database(env("REDIS_URL"), 1),
         "KEY_PREFIX": "cib-test",
     }
 }

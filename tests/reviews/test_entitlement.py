@@ -169,3 +169,27 @@ def test_twenty_requests_at_once_end_with_exactly_one_free_booking(reference_dat
     # at the database and was told why.
     assert outcomes.count("free") == 1
     assert set(outcomes) <= {"free", "subsidised", "refused"}
+
+
+def test_moving_a_booking_onto_a_team_members_other_booking_is_refused(review, leeds, officer):
+    from reviews.models import Reviewer, TeamAssignment
+
+    manager = make_member("national", "programme_manager", email="pm2@lga.example")
+    bradford = Council.objects.get(gss_code="E08000032")
+    first = book(leeds, review, date(2027, 3, 1), officer)
+    other = book(bradford, review, date(2027, 4, 5), officer)
+    reviewer = Reviewer.objects.create(
+        name="Rae Viewer", email="rae@example.org", types=["lead_reviewer"]
+    )
+    for booking in (first, other):
+        TeamAssignment.objects.create(
+            booking=booking,
+            reviewer=reviewer,
+            reviewer_type="lead_reviewer",
+            on_site=booking.on_site,
+            assigned_by=manager,
+        )
+    with pytest.raises(BookingError, match="on another booking on the new dates"):
+        booking_reschedule(booking=first, first_on_site_day=date(2027, 4, 7), changed_by=manager)
+    first.refresh_from_db()
+    assert first.first_on_site_day == date(2027, 3, 1)

@@ -1,0 +1,173 @@
+"""A booking's lifecycle: requested → scoping → team assembled → scheduled → on site → report
+drafted → report published → closed (or cancelled before on site).
+
+Each step is taken only by the role allowed to take it, only from the step before, and is
+recorded in the audit trail with an email to the council's contacts and the requester.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+
+from audit.services import audit_record
+from cib_portal import access
+from regions.models import Role
+
+from .models import Booking, BookingStatus, ReviewerType
+from .services import BookingError, booking_cancel, booking_reschedule
+
+ORDER = [
+    BookingStatus.REQUESTED,
+    BookingStatus.SCOPING,
+    BookingStatus.TEAM_ASSEMBLED,
+    BookingStatus.SCHEDULED,
+    BookingStatus.ON_SITE,
+    BookingStatus.REPORT_DRAFTED,
+    BookingStatus.REPORT_PUBLISHED,
+    BookingStatus.CLOSED,
+]
+
+# Who may take the step *into* each status, in words (for refusals and the detail page).
+WHO = {
+    BookingStatus.SCOPING: "a programme manager or adviser",
+    BookingStatus.TEAM_ASSEMBLED: "a programme manager or adviser",
+    BookingStatus.SCHEDULED: "a programme manager or adviser",
+    BookingStatus.ON_SITE: "a programme manager or adviser",
+    BookingStatus.REPORT_DRAFTED: "the lead reviewer, a programme manager or an adviser",
+    BookingStatus.REPORT_PUBLISHED: "the council's DCS or chief executive",
+    BookingStatus.CLOSED: "a programme manager",
+}
+
+COUNCIL_PUBLISHERS = frozenset({Role.DCS, Role.CHIEF_EXECUTIVE})
+
+
+def next_status(booking: Booking) -> str | None:
+    """The step after the booking's current one (None when closed or cancelled)."""
+    if booking.status not in ORDER or booking.status == BookingStatus.CLOSED:
+        return None
+    return ORDER[ORDER.index(booking.status) + 1]
+
+
+def _is_lead_reviewer(user: Any, booking: Booking) -> bool:
+    return booking.team.filter(
+        is_active=True, reviewer__user_id=user.pk, reviewer_type=ReviewerType.LEAD_REVIEWER
+    ).exists()
+
+
+def may_move_to(user: Any, booking: Booking, status: str) -> bool:
+    """Whether the user's role lets them move the booking into `status`."""
+    if status in (
+        BookingStatus.SCOPING,
+        BookingStatus.TEAM_ASSEMBLED,
+        BookingStatus.SCHEDULED,
+        BookingStatus.ON_SITE,
+    ):
+        return access.can_manage_booking(user, booking)
+    if status == BookingStatus.REPORT_DRAFTED:
+        return access.can_manage_booking(user, booking) or _is_lead_reviewer(user, booking)
+    if status == BookingStatus.REPORT_PUBLISHED:
+        held = access.grants_for(user).council_roles.get(booking.council_id, frozenset())
+        return bool(held & COUNCIL_PUBLISHERS)
+    if status == BookingStatus.CLOSED:
+        return access.is_programme_manager(user)
+    return False
+
+
+def booking_recipients(booking: Booking) -> list[str]:
+    """The people told about a change: the council's contact and the requester."""
+    emails = [booking.contact_email, getattr(booking.requested_by, "email", "")]
+    return sorted({e for e in emails if e})
+
+
+def _notify(booking: Booking, subject: str, body: str) -> None:
+    recipients = booking_recipients(booking)
+    if not recipients:
+        return
+    message = f"{body}\n\nBooking: {booking}\nSee it in the CIB portal under Reviews.\n"
+    transaction.on_commit(
+        lambda: send_mail(f"[CIB portal] {subject}", message, None, recipients, fail_silently=True)
+    )
+
+
+@transaction.atomic
+def booking_advance(*, booking: Booking, to_status: str, actor: Any) -> Booking:
+    """Move a booking to its next step, if the actor's role allows that step."""
+    booking = (
+        Booking.objects.select_for_update()
+        .select_related("council", "product", "requested_by")
+        .get(pk=booking.pk)
+    )
+    label = dict(BookingStatus.choices)
+    expected = next_status(booking)
+    if to_status not in label:
+        raise BookingError(f"‘{to_status}’ is not a step of a booking.")
+    if expected is None:
+        raise BookingError(
+            f"A {booking.get_status_display().lower()} booking cannot move to another step."
+        )
+    if to_status != expected:
+        raise BookingError(
+            f"This booking is {booking.get_status_display().lower()}: its next step is "
+            f"{label[expected].lower()}, not {label[to_status].lower()}."
+        )
+    if not may_move_to(actor, booking, to_status):
+        raise BookingError(f"Only {WHO[to_status]} can mark a booking {label[to_status].lower()}.")
+    before = booking.status
+    booking.status = to_status
+    booking.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="booking.status",
+        obj=booking,
+        summary=f"{booking}: {label[before]} → {label[to_status]}",
+        before={"status": before},
+        after={"status": to_status},
+    )
+    _notify(
+        booking,
+        f"{booking.product.name} for {booking.council.name}: {label[to_status].lower()}",
+        f"The booking has moved from {label[before].lower()} to {label[to_status].lower()}.",
+    )
+    return booking
+
+
+def booking_cancel_and_notify(*, booking: Booking, reason: str, cancelled_by: Any) -> Booking:
+    """Cancel (booking_cancel) and tell the people concerned."""
+    booking = booking_cancel(booking=booking, reason=reason, cancelled_by=cancelled_by)
+    booking = Booking.objects.select_related("council", "product", "requested_by").get(
+        pk=booking.pk
+    )
+    _notify(
+        booking,
+        f"{booking.product.name} for {booking.council.name}: cancelled",
+        f"The booking has been cancelled. Reason: {reason.strip()}",
+    )
+    return booking
+
+
+def booking_requested_notify(*, booking: Booking) -> None:
+    """Tell the council's contact and the requester that the request was received."""
+    _notify(
+        booking,
+        f"{booking.product.name} for {booking.council.name}: requested",
+        f"The booking has been requested ({booking.get_charging_basis_display().lower()}). "
+        "The LGA will contact you to agree the scope, the team and the dates.",
+    )
+
+
+def booking_reschedule_and_notify(*, booking: Booking, first_on_site_day, changed_by: Any):
+    """Move the on-site dates (booking_reschedule) and tell the people concerned."""
+    before = booking.first_on_site_day
+    booking = booking_reschedule(
+        booking=booking, first_on_site_day=first_on_site_day, changed_by=changed_by
+    )
+    _notify(
+        booking,
+        f"{booking.product.name} for {booking.council.name}: new dates",
+        f"The first on-site day has moved from {before:%-d %B %Y} to "
+        f"{first_on_site_day:%-d %B %Y}.",
+    )
+    return booking

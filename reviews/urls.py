@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("bookings/", views.booking_list, name="booking_list"),
+    path("bookings/new/", views.request_start, name="request_start"),
+    path("bookings/new/check/", views.request_check, name="request_check"),
+    path("bookings/new/<slug:step>/", views.request_step, name="request_step"),
+    path("bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
+    path(
+        "bookings/<int:pk>/confirmation/",
+        views.booking_confirmation,
+        name="booking_confirmation",
+    ),
+    path("bookings/<int:pk>/advance/", views.booking_advance, name="booking_advance"),
+    path("bookings/<int:pk>/reschedule/", views.booking_reschedule_page, name="booking_reschedule"),
+    path("bookings/<int:pk>/cancel/", views.booking_cancel_page, name="booking_cancel"),
+    path("bookings/<int:pk>/override/", views.booking_override_page, name="booking_override"),
+]

@@ -1,0 +1,438 @@
+"""Booking pages: the request (one question a page, then check your answers), the list, a
+booking's page and the steps that change it (lifecycle, reschedule, cancel, override).
+
+A booking the user may not see is a 404; one they may see but not change is a 403.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from audit.models import AuditEvent
+from cib_portal import access
+
+from . import forms as f
+from . import lifecycle
+from .entitlement import entitlement_for
+from .models import Booking, BookingStatus, ChargingBasis, Product
+from .services import BookingError, booking_override_free, booking_request
+
+SESSION_KEY = "reviews_booking_request"
+PAGE_SIZE = 25
+
+# The question pages, in order: (slug, form, page title).
+STEPS = [
+    ("council", f.CouncilStepForm, "Which council is the booking for?"),
+    ("product", f.ProductStepForm, "What would you like to book?"),
+    ("date", f.DateStepForm, "When would you like the team to be on site?"),
+    ("scope", f.ScopeStepForm, "Scope and key lines of enquiry"),
+    ("contact", f.ContactStepForm, "Council contact"),
+]
+STEP_SLUGS = [slug for slug, _form, _title in STEPS]
+
+
+def money(pence: int | None) -> str:
+    """£1,234.50 or, with no price set, words saying so."""
+    if pence is None:
+        return "price to be confirmed by the LGA"
+    pounds = f"£{pence / 100:,.2f}"
+    return pounds[:-3] if pounds.endswith(".00") else pounds
+
+
+# --- The request: one question a page -------------------------------------------------------
+
+
+def _answers(request: HttpRequest) -> dict[str, Any]:
+    return request.session.get(SESSION_KEY, {})
+
+
+def _save_answers(request: HttpRequest, answers: dict[str, Any]) -> None:
+    request.session[SESSION_KEY] = answers
+
+
+def _steps_for(councils) -> list[str]:
+    """A user with one council is not asked which."""
+    return STEP_SLUGS if len(councils) > 1 else STEP_SLUGS[1:]
+
+
+def _first_missing(answers: dict[str, Any], steps: list[str]) -> str | None:
+    needed = {
+        "council": ["council"],
+        "product": ["product"],
+        "date": ["first_on_site_day"],
+        "scope": ["scope"],
+        "contact": ["contact_name", "contact_email"],
+    }
+    for slug in steps:
+        if any(not answers.get(key) for key in needed[slug]):
+            return slug
+    return None
+
+
+def _resolved(request: HttpRequest, answers: dict[str, Any]) -> dict[str, Any] | None:
+    """The stored answers as objects, or None when they no longer make sense."""
+    councils = access.councils_user_may_book_for(request.user)
+    council = councils.filter(pk=answers.get("council")).first()
+    product = Product.objects.filter(pk=answers.get("product"), is_active=True).first()
+    try:
+        day = date.fromisoformat(answers.get("first_on_site_day", ""))
+    except ValueError:
+        return None
+    if council is None or product is None:
+        return None
+    return {"council": council, "product": product, "first_on_site_day": day}
+
+
+@login_required
+def request_start(request: HttpRequest) -> HttpResponse:
+    """Start a new request: forget earlier answers."""
+    councils = list(access.councils_user_may_book_for(request.user))
+    access.require(bool(councils))
+    answers: dict[str, Any] = {}
+    if len(councils) == 1:
+        answers["council"] = councils[0].pk
+    _save_answers(request, answers)
+    return redirect("reviews:request_step", step=_steps_for(councils)[0])
+
+
+@login_required
+def request_step(request: HttpRequest, step: str) -> HttpResponse:
+    councils = list(access.councils_user_may_book_for(request.user))
+    access.require(bool(councils))
+    steps = _steps_for(councils)
+    access.require(step in steps)
+    answers = _answers(request)
+    slug_index = steps.index(step)
+    missing = _first_missing(answers, steps[:slug_index])
+    if missing:
+        return redirect("reviews:request_step", step=missing)
+    form_class, title = next((form, t) for s, form, t in STEPS if s == step)
+    kwargs: dict[str, Any] = {}
+    if step == "council":
+        kwargs["councils"] = access.councils_user_may_book_for(request.user)
+    initial = {
+        key: answers[key] for key in form_class.base_fields if answers.get(key) not in (None, "")
+    }
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        for key, value in form.cleaned_data.items():
+            if hasattr(value, "pk"):
+                value = value.pk
+            elif isinstance(value, date):
+                value = value.isoformat()
+            answers[key] = value
+        _save_answers(request, answers)
+        if request.GET.get("change") or slug_index == len(steps) - 1:
+            return redirect("reviews:request_check")
+        return redirect("reviews:request_step", step=steps[slug_index + 1])
+    back = (
+        reverse("reviews:request_step", kwargs={"step": steps[slug_index - 1]})
+        if slug_index
+        else reverse("reviews:booking_list")
+    )
+    return render(
+        request,
+        "reviews/bookings/step.html",
+        {"form": form, "title": title, "step": step, "back": back},
+    )
+
+
+def _scope_with_month(answers: dict[str, Any], day: date) -> str:
+    """A council that gave only a month says so in the scope, for the LGA to agree the day."""
+    scope = answers.get("scope", "")
+    if answers.get("preferred_month"):
+        scope += f"\n\nPreferred month: {day:%B %Y} (exact first on-site day to be agreed)."
+    return scope
+
+
+def _entitlement_words(council, product: Product, day: date) -> dict[str, Any]:
+    """What the check page says about cost, from the entitlement."""
+    verdict = entitlement_for(council=council, product=product, start=day)
+    free = verdict.entitled and ChargingBasis.FREE in product.charging_options
+    prices = {
+        ChargingBasis.SUBSIDISED: money(product.subsidised_price_pence),
+        ChargingBasis.WHOLE_COST: money(product.whole_cost_price_pence),
+    }
+    return {"verdict": verdict, "free": free, "prices": prices}
+
+
+@login_required
+def request_check(request: HttpRequest) -> HttpResponse:
+    councils = list(access.councils_user_may_book_for(request.user))
+    access.require(bool(councils))
+    steps = _steps_for(councils)
+    answers = _answers(request)
+    missing = _first_missing(answers, steps) if answers else steps[0]
+    if missing:
+        return redirect("reviews:request_step", step=missing)
+    resolved = _resolved(request, answers)
+    if resolved is None:
+        return redirect("reviews:request_start")
+    words = _entitlement_words(
+        resolved["council"], resolved["product"], resolved["first_on_site_day"]
+    )
+    form = f.ConfirmForm(
+        request.POST if request.method == "POST" else None,
+        choose=not words["free"],
+        prices=words["prices"],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = booking_request(
+                council=resolved["council"],
+                product=resolved["product"],
+                first_on_site_day=resolved["first_on_site_day"],
+                requested_by=request.user,
+                charging_basis=form.cleaned_data.get("charging_basis"),
+                scope=_scope_with_month(answers, resolved["first_on_site_day"]),
+                key_lines_of_enquiry=answers.get("key_lines_of_enquiry", ""),
+                contact_name=answers.get("contact_name", ""),
+                contact_email=answers.get("contact_email", ""),
+            )
+        except BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            lifecycle.booking_requested_notify(booking=booking)
+            request.session.pop(SESSION_KEY, None)
+            return redirect("reviews:booking_confirmation", pk=booking.pk)
+    return render(
+        request,
+        "reviews/bookings/check.html",
+        {
+            "form": form,
+            "answers": answers,
+            "steps": steps,
+            **resolved,
+            **words,
+        },
+    )
+
+
+@login_required
+def booking_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _visible(request, pk)
+    return render(request, "reviews/bookings/confirmation.html", {"booking": booking})
+
+
+# --- List and detail ------------------------------------------------------------------------
+
+
+def _visible(request: HttpRequest, pk: int) -> Booking:
+    booking = get_object_or_404(
+        Booking.objects.select_related("council", "council__region", "product", "requested_by"),
+        pk=pk,
+    )
+    access.require(access.can_view_booking(request.user, booking))
+    return booking
+
+
+def bookings_visible(*, user: Any):
+    """Bookings the user may see, with what the list shows."""
+    return (
+        Booking.objects.filter(access.bookings_visible_filter(user))
+        .select_related("council", "council__region", "product")
+        .order_by("-first_on_site_day", "-pk")
+    )
+
+
+@login_required
+def booking_list(request: HttpRequest) -> HttpResponse:
+    access.require(access.is_member(request.user))
+    bookings = bookings_visible(user=request.user)
+    filters = f.BookingFilterForm(request.GET or None)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data.get("status"):
+            bookings = bookings.filter(status=data["status"])
+        if data.get("product"):
+            bookings = bookings.filter(product=data["product"])
+        if data.get("region"):
+            bookings = bookings.filter(council__region=data["region"])
+    page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/bookings/list.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "can_request": access.councils_user_may_book_for(request.user).exists(),
+            "nav_section": "reviews",
+        },
+    )
+
+
+@login_required
+def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _visible(request, pk)
+    following = lifecycle.next_status(booking)
+    history = (
+        AuditEvent.objects.filter(object_type="reviews.booking", object_id=str(booking.pk))
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    return render(
+        request,
+        "reviews/bookings/detail.html",
+        {
+            "booking": booking,
+            "price": money(booking.price_pence) if booking.charging_basis != "free" else "Free",
+            "next_status": following,
+            "next_label": dict(BookingStatus.choices).get(following, ""),
+            "next_who": lifecycle.WHO.get(following, ""),
+            "may_advance": following is not None
+            and lifecycle.may_move_to(request.user, booking, following),
+            "may_change": access.can_change_booking(request.user, booking),
+            "may_manage_team": access.can_manage_reviewers(request.user),
+            "may_cancel": access.can_change_booking(request.user, booking)
+            and booking.status
+            in (
+                BookingStatus.REQUESTED,
+                BookingStatus.SCOPING,
+                BookingStatus.TEAM_ASSEMBLED,
+                BookingStatus.SCHEDULED,
+            ),
+            "may_override": access.is_programme_manager(request.user)
+            and booking.charging_basis != ChargingBasis.FREE
+            and booking.status != BookingStatus.CANCELLED,
+            "history": history,
+            "nav_section": "reviews",
+        },
+    )
+
+
+# --- Changing a booking ---------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def booking_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _visible(request, pk)
+    to_status = request.POST.get("to", "")
+    if to_status in dict(BookingStatus.choices) and not lifecycle.may_move_to(
+        request.user, booking, to_status
+    ):
+        raise PermissionDenied
+    try:
+        lifecycle.booking_advance(booking=booking, to_status=to_status, actor=request.user)
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Booking marked {dict(BookingStatus.choices)[to_status].lower()}."
+        )
+    return redirect("reviews:booking_detail", pk=booking.pk)
+
+
+def _changeable(request: HttpRequest, pk: int) -> Booking:
+    booking = _visible(request, pk)
+    if not access.can_change_booking(request.user, booking):
+        raise PermissionDenied
+    return booking
+
+
+@login_required
+def booking_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _changeable(request, pk)
+    form = f.RescheduleForm(
+        request.POST if request.method == "POST" else None,
+        initial={"first_on_site_day": booking.first_on_site_day},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.booking_reschedule_and_notify(
+                booking=booking,
+                first_on_site_day=form.cleaned_data["first_on_site_day"],
+                changed_by=request.user,
+            )
+        except BookingError as exc:
+            form.add_error("first_on_site_day", str(exc))
+        else:
+            messages.success(request, "The booking's dates have changed.")
+            return redirect("reviews:booking_detail", pk=booking.pk)
+    return render(
+        request,
+        "reviews/bookings/reason_form.html",
+        {
+            "form": form,
+            "booking": booking,
+            "title": "Change the on-site dates",
+            "button": "Change the dates",
+        },
+    )
+
+
+@login_required
+def booking_cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _changeable(request, pk)
+    form = f.ReasonForm(
+        request.POST if request.method == "POST" else None,
+        label="Why is the booking being cancelled?",
+        required_message="Enter why the booking is being cancelled",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.booking_cancel_and_notify(
+                booking=booking, reason=form.cleaned_data["reason"], cancelled_by=request.user
+            )
+        except BookingError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(request, "The booking has been cancelled.")
+            return redirect("reviews:booking_detail", pk=booking.pk)
+    return render(
+        request,
+        "reviews/bookings/reason_form.html",
+        {
+            "form": form,
+            "booking": booking,
+            "title": "Are you sure you want to cancel this booking?",
+            "warning": "A cancelled booking cannot be restarted. A cancelled free review "
+            "gives the council its free review back.",
+            "button": "Cancel the booking",
+            "button_class": "govuk-button--warning",
+        },
+    )
+
+
+@login_required
+def booking_override_page(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _visible(request, pk)
+    if not access.is_programme_manager(request.user):
+        raise PermissionDenied
+    form = f.ReasonForm(
+        request.POST if request.method == "POST" else None,
+        label="Why is this review being made free?",
+        required_message="Enter why the review is being made free",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking_override_free(
+                booking=booking, reason=form.cleaned_data["reason"], granted_by=request.user
+            )
+        except BookingError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(request, "The booking is now free. The override has been recorded.")
+            return redirect("reviews:booking_detail", pk=booking.pk)
+    return render(
+        request,
+        "reviews/bookings/reason_form.html",
+        {
+            "form": form,
+            "booking": booking,
+            "title": "Grant a free review",
+            "warning": "This overrides the three-year entitlement. Your name and reason are "
+            "recorded.",
+            "button": "Make the booking free",
+        },
+    )
