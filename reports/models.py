@@ -11,6 +11,7 @@ from django.db import models
 class ReportKind(models.TextChoices):
     COUNCIL_PROFILE = "council_profile", "Council summary (PDF)"
     DATA_PROFILE = "data_profile", "Council data profile (PDF)"
+    REVIEW_REPORT = "review_report", "Review report (PDF)"
 
 
 class ReportStatus(models.TextChoices):

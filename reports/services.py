@@ -117,6 +117,7 @@ def report_render(*, job_id: str) -> ReportJob:
     renderers = {
         ReportKind.COUNCIL_PROFILE: _render_council_profile,
         ReportKind.DATA_PROFILE: _render_data_profile,
+        ReportKind.REVIEW_REPORT: _render_review_report,
     }
     pdf = renderers[job.kind](job)
     _progress(job, 90)
@@ -135,6 +136,42 @@ def report_fail(*, job_id: str, error: str) -> None:
     ReportJob.objects.filter(pk=job_id).update(
         status=ReportStatus.FAILED, error=error[:2000], finished_at=timezone.now()
     )
+
+
+def report_request_review_report(*, user: Any, booking) -> ReportJob:
+    """Ask for a published review report as a PDF: confidential to those who may see the
+    council's confidential material."""
+    job = ReportJob.objects.create(
+        kind=ReportKind.REVIEW_REPORT,
+        requested_by=user,
+        subject_council=booking.council,
+        is_confidential=True,
+        params={"booking_id": booking.pk},
+    )
+    report_enqueue(job=job)
+    return job
+
+
+def _render_review_report(job: ReportJob) -> bytes:
+    from weasyprint import HTML
+
+    from reviews.models import Booking
+
+    booking = Booking.objects.select_related("council__region", "product", "report").get(
+        pk=job.params["booking_id"]
+    )
+    team = list(booking.team.filter(is_active=True).select_related("reviewer"))
+    _progress(job, 40)
+    html = render_to_string(
+        "reports/pdf/review_report.html",
+        {
+            "booking": booking,
+            "report": booking.report,
+            "team": team,
+            "generated_at": timezone.now(),
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def _render_council_profile(job: ReportJob) -> bytes:

@@ -300,3 +300,27 @@ class CapacitySetting(models.Model):
 
     def __str__(self) -> str:
         return f"At most {self.weekly_cap} reviews on site in a week"
+
+
+class ReviewReport(models.Model):
+    """The review's findings, written by the lead reviewer and published by the council."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="report")
+    strengths = models.TextField(blank=True)
+    areas_for_consideration = models.TextField(blank=True)
+    recommendations = models.TextField(blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Report on {self.booking}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

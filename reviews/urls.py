@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_report
 
 app_name = "reviews"
 
@@ -16,6 +16,9 @@ urlpatterns = [
         name="booking_confirmation",
     ),
     path("bookings/<int:pk>/advance/", views.booking_advance, name="booking_advance"),
+    path("bookings/<int:pk>/report/", views_report.report_page, name="report"),
+    path("bookings/<int:pk>/report/publish/", views_report.report_publish, name="report_publish"),
+    path("bookings/<int:pk>/report/pdf/", views_report.report_pdf, name="report_pdf"),
     path("bookings/<int:pk>/reschedule/", views.booking_reschedule_page, name="booking_reschedule"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel_page, name="booking_cancel"),
     path("bookings/<int:pk>/override/", views.booking_override_page, name="booking_override"),

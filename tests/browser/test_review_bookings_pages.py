@@ -136,3 +136,31 @@ def test_reviewer_register_team_and_pipeline_pages_have_no_axe_violations(
     _check(page, live_server, "/reviewers/new/", act=_submit)
     page = signed_in_page(reviewer_user)
     _check(page, live_server, f"/reviewers/{reviewer.pk}/")
+
+
+def test_review_report_pages_have_no_axe_violations(
+    reference_data, signed_in_page, live_server, request
+):
+    from datetime import date as day
+
+    from reviews.models import Booking, BookingStatus
+    from reviews.report import report_publish, report_save
+    from tests.factories import make_member
+
+    officer = request.getfixturevalue("officer")
+    dcs = request.getfixturevalue("dcs")
+    booking = _booking(officer, day=day(2027, 6, 7))
+    Booking.objects.filter(pk=booking.pk).update(status=BookingStatus.ON_SITE)
+    manager = make_member("national", "programme_manager", email="pm.report.axe@lga.example")
+    page = signed_in_page(manager)
+    _check(page, live_server, f"/reviews/bookings/{booking.pk}/report/")
+    report_save(
+        booking=booking,
+        author=manager,
+        strengths="Strong leadership.",
+        areas_for_consideration="Recording of supervision.",
+        recommendations="Audit supervision quarterly.",
+    )
+    report_publish(booking=booking, publisher=dcs)
+    page = signed_in_page(officer)
+    _check(page, live_server, f"/reviews/bookings/{booking.pk}/report/")

@@ -1,0 +1,102 @@
+"""The review report page: the lead reviewer writes it, the council publishes it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cib_portal import access
+
+from . import lifecycle, report
+from .models import Booking, BookingStatus, ReviewReport
+from .services import BookingError
+
+
+class ReportForm(forms.Form):
+    strengths = forms.CharField(
+        label="Strengths", widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+    areas_for_consideration = forms.CharField(
+        label="Areas for consideration", widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+    recommendations = forms.CharField(
+        label="Recommendations", widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+
+
+def _booking(request: HttpRequest, pk: int) -> Booking:
+    booking = get_object_or_404(Booking.objects.select_related("council__region", "product"), pk=pk)
+    access.require(report.may_read(request.user, booking))
+    return booking
+
+
+@login_required
+def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _booking(request, pk)
+    existing = ReviewReport.objects.filter(booking=booking).first()
+    writable = report.may_write(request.user, booking) and booking.status in report.WRITABLE
+    form = ReportForm(
+        request.POST or None,
+        initial={
+            "strengths": existing.strengths if existing else "",
+            "areas_for_consideration": existing.areas_for_consideration if existing else "",
+            "recommendations": existing.recommendations if existing else "",
+        },
+    )
+    if request.method == "POST":
+        access.require(writable)
+        if form.is_valid():
+            try:
+                report.report_save(booking=booking, author=request.user, **form.cleaned_data)
+            except BookingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "The report was saved.")
+                return redirect("reviews:report", pk=booking.pk)
+    return render(
+        request,
+        "reviews/report.html",
+        {
+            "booking": booking,
+            "report": existing,
+            "form": form if writable else None,
+            "may_publish": existing is not None
+            and booking.status == BookingStatus.REPORT_DRAFTED
+            and lifecycle.may_move_to(request.user, booking, BookingStatus.REPORT_PUBLISHED),
+            "may_download": existing is not None
+            and existing.is_published
+            and access.can_view_council_confidential(request.user, booking.council),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _booking(request, pk)
+    access.require(lifecycle.may_move_to(request.user, booking, BookingStatus.REPORT_PUBLISHED))
+    try:
+        report.report_publish(booking=booking, publisher=request.user)
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The report is published.")
+    return redirect("reviews:report", pk=booking.pk)
+
+
+@login_required
+@require_POST
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from reports.services import report_request_review_report
+
+    booking = _booking(request, pk)
+    published = ReviewReport.objects.filter(booking=booking, published_at__isnull=False).exists()
+    access.require(
+        published and access.can_view_council_confidential(request.user, booking.council)
+    )
+    job = report_request_review_report(user=request.user, booking=booking)
+    return redirect("reports:job_detail", job_id=job.pk)
