@@ -115,6 +115,18 @@ def booking_advance(*, booking: Booking, to_status: str, actor: Any) -> Booking:
         )
     if not may_move_to(actor, booking, to_status):
         raise BookingError(f"Only {WHO[to_status]} can mark a booking {label[to_status].lower()}.")
+    if to_status == BookingStatus.SCHEDULED:
+        # The weekly cap is a cap: scheduling into a full week is refused.
+        from .pipeline import capacity_lock, capacity_warnings
+
+        capacity_lock()
+        full = capacity_warnings(booking)
+        if full:
+            raise BookingError(
+                "This booking cannot be scheduled: "
+                + " ".join(full)
+                + " Move its dates, or raise the cap on the pipeline page."
+            )
     before = booking.status
     booking.status = to_status
     booking.save(update_fields=["status", "updated_at"])

@@ -66,6 +66,15 @@ def weekly_cap_set(*, cap: int, actor: Any) -> CapacitySetting:
     return setting
 
 
+def capacity_lock() -> None:
+    """Serialise scheduling: hold the capacity row until the transaction ends, so two people
+    scheduling at once cannot both take the last place in a week."""
+    setting = CapacitySetting.objects.select_for_update().order_by("pk").first()
+    if setting is None:
+        CapacitySetting.objects.create(weekly_cap=DEFAULT_WEEKLY_CAP)
+        CapacitySetting.objects.select_for_update().order_by("pk").first()
+
+
 def _committed() -> QuerySet[Booking]:
     has_team = TeamAssignment.objects.filter(booking=OuterRef("pk"), is_active=True)
     return Booking.objects.exclude(status=BookingStatus.CANCELLED).filter(

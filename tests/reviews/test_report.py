@@ -116,3 +116,36 @@ def test_the_published_report_pdf_renders(
     text = " ".join(text.split())
     assert "Leeds" in text and "Leaders know their services well." in text
     assert "Lee Lead" in text
+
+
+def test_scheduling_into_a_full_week_is_refused(reference_data, officer):
+    from reviews import lifecycle, pipeline
+    from reviews.services import BookingError
+
+    products_sync()
+    manager = make_member("national", "programme_manager", email="pm.cap@lga.example")
+    pipeline.weekly_cap_set(cap=1, actor=manager)
+    diagnostic = Product.objects.get(code="safeguarding_practice_diagnostic")
+
+    def booked(gss, day):
+        return booking_request(
+            council=Council.objects.get(gss_code=gss),
+            product=diagnostic,
+            first_on_site_day=day,
+            requested_by=officer,
+            charging_basis="subsidised",
+        )
+
+    def advance(booking, *steps):
+        for step in steps:
+            lifecycle.booking_advance(booking=booking, to_status=step, actor=manager)
+
+    first, second = booked("E08000035", date(2027, 9, 6)), booked("E08000032", date(2027, 9, 8))
+    advance(first, "scoping", "team_assembled", "scheduled")
+    advance(second, "scoping", "team_assembled")
+    with pytest.raises(BookingError, match="cannot be scheduled: 1 other review is already"):
+        advance(second, "scheduled")
+    second.refresh_from_db()
+    assert second.status == BookingStatus.TEAM_ASSEMBLED
+    pipeline.weekly_cap_set(cap=2, actor=manager)
+    advance(second, "scheduled")
