@@ -305,3 +305,25 @@ def reviewers_import(*, data: bytes, actor: Any = None) -> dict[str, int]:
         after=counts,
     )
     return counts
+
+
+REMOVABLE = {"accreditation": Accreditation, "conflict": Conflict, "employment": RecentEmployment}
+
+
+@transaction.atomic
+def record_remove(*, actor: Any, reviewer: Reviewer, kind: str, record_pk: int) -> str:
+    """Remove an accreditation, a declared conflict or a past employer (audited); returns a
+    description of what was removed."""
+    model = REMOVABLE[kind]
+    record = model.objects.filter(reviewer=reviewer, pk=record_pk).first()
+    if record is None:
+        raise ReviewerError("That record does not exist, or was already removed.")
+    described = str(record)
+    record.delete()
+    audit_record(
+        actor=actor,
+        action=f"reviewer.{kind}_remove",
+        obj=reviewer,
+        summary=f"Removed: {described}"[:300],
+    )
+    return described

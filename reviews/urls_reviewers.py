@@ -24,6 +24,11 @@ urlpatterns = [
         views.reviewer_record_add,
         name="record_add",
     ),
+    path(
+        "<int:pk>/<str:kind>/<int:record_pk>/remove/",
+        views.reviewer_record_remove,
+        name="record_remove",
+    ),
     path("bookings/<int:pk>/calendar.ics", views.booking_calendar, name="booking_calendar"),
     path("feed/<str:token>.ics", views.reviewer_feed, name="feed"),
     path("bookings/<int:pk>/team/", views.team_page, name="team"),

@@ -584,3 +584,28 @@ def pipeline_page(request: HttpRequest) -> HttpResponse:
             "cap": pipeline.weekly_cap(),
         },
     )
+
+
+@login_required
+def reviewer_record_remove(request: HttpRequest, pk: int, kind: str, record_pk: int):
+    """Remove an accreditation, conflict or past employer, after confirming."""
+    _require_manager(request)
+    reviewer = get_object_or_404(Reviewer, pk=pk)
+    if kind not in register.REMOVABLE:
+        raise Http404
+    record = get_object_or_404(register.REMOVABLE[kind], pk=record_pk, reviewer=reviewer)
+    if request.method == "POST":
+        try:
+            described = register.record_remove(
+                actor=request.user, reviewer=reviewer, kind=kind, record_pk=record_pk
+            )
+        except register.ReviewerError as exc:
+            messages.error(request, exc.errors[0])
+        else:
+            messages.success(request, f"Removed: {described}.")
+        return redirect("reviewers:detail", pk=reviewer.pk)
+    return render(
+        request,
+        "reviews/reviewers/record_remove.html",
+        {"reviewer": reviewer, "record": record, "kind": kind},
+    )

@@ -116,7 +116,7 @@ def test_reviewer_register_team_and_pipeline_pages_have_no_axe_violations(
         home_council=Council.objects.get(gss_code="E08000003"),
         types=["lead_reviewer"],
     )
-    Accreditation.objects.create(
+    accreditation = Accreditation.objects.create(
         reviewer=reviewer,
         reviewer_type="lead_reviewer",
         valid_from=day(2025, 1, 1),
@@ -131,6 +131,8 @@ def test_reviewer_register_team_and_pipeline_pages_have_no_axe_violations(
         "/reviewers/import/",
         "/reviewers/pipeline/",
         f"/reviewers/bookings/{booking.pk}/team/",
+        f"/reviewers/{reviewer.pk}/accreditation/{accreditation.pk}/remove/",
+        f"/reviewers/{reviewer.pk}/unavailability/add/",
     ]:
         _check(page, live_server, path)
     _check(page, live_server, "/reviewers/new/", act=_submit)

@@ -276,3 +276,42 @@ def test_reviewer_cannot_record_their_own_conflicts(sam, reviewer_user, client_f
 def test_outsider_cannot_record_accreditations(sam, other_officer, client_for):
     response = client_for(other_officer).get(f"/reviewers/{sam.pk}/accreditation/add/")
     assert response.status_code == 404
+
+
+def test_the_programme_manager_removes_an_accreditation_after_confirming(
+    client_for, reference_data
+):
+    from datetime import date as day
+
+    from audit.models import AuditEvent
+    from regions.models import Council
+    from reviews.models import Accreditation, Conflict, Reviewer
+    from tests.factories import make_member
+
+    manager = make_member("national", "programme_manager", email="pm.remove@lga.example")
+    officer = make_member("E08000035", "council_officer", email="nosy@leeds.example")
+    reviewer = Reviewer.objects.create(
+        name="Remy Moved", email="remy@example.org", types=["lead_reviewer"]
+    )
+    accreditation = Accreditation.objects.create(
+        reviewer=reviewer,
+        reviewer_type="lead_reviewer",
+        valid_from=day(2024, 1, 1),
+        expires_on=day(2026, 1, 1),
+    )
+    conflict = Conflict.objects.create(
+        reviewer=reviewer, reason="Former DCS", council=Council.objects.get(gss_code="E08000035")
+    )
+    url = f"/reviewers/{reviewer.pk}/accreditation/{accreditation.pk}/remove/"
+    assert client_for(officer).get(url).status_code == 404
+    assert client_for(officer).post(url).status_code == 404
+    client = client_for(manager)
+    assert b"Are you sure you want to remove this accreditation?" in client.get(url).content
+    assert client.post(url).status_code == 302
+    assert not Accreditation.objects.filter(pk=accreditation.pk).exists()
+    assert (
+        client.post(f"/reviewers/{reviewer.pk}/conflict/{conflict.pk}/remove/").status_code == 302
+    )
+    assert not Conflict.objects.exists()
+    assert AuditEvent.objects.filter(action="reviewer.accreditation_remove").count() == 1
+    assert client.get(f"/reviewers/{reviewer.pk}/bogus/1/remove/").status_code == 404
