@@ -211,12 +211,7 @@ def import_ees_file(
 ) -> tuple[ImportRun, ImportResult]:
     """Import one EES CSV. Raises ImportRejected (recorded on the run) if anything is wrong."""
     path = Path(path)
-    if run is None:
-        run = ImportRun.objects.create(
-            filename=path.name, started_by=started_by, status=ImportStatus.RUNNING
-        )
-    else:
-        ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+    run = run_begin(path=path, started_by=started_by, run=run)
     try:
         with _open(path) as handle:
             header = next(csv.reader(handle), None)
@@ -228,15 +223,40 @@ def import_ees_file(
     except (ImportRejected, FileNotFoundError, UnicodeDecodeError, csv.Error) as exc:
         if not isinstance(exc, ImportRejected):
             exc = ImportRejected([_unreadable(path, exc)])
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportStatus.FAILED,
-            errors=exc.errors,
-            spec=spec,
-            finished_at=timezone.now(),
-            sha256=file_sha256(path) if path.exists() else "",
-        )
-        run.refresh_from_db()
+        run_rejected(run=run, errors=exc.errors, path=path, spec=spec)
         raise exc from None
+    run_succeeded(run=run, result=result, path=path, spec=spec)
+    return run, result
+
+
+def run_begin(*, path: Path, started_by=None, run: ImportRun | None = None) -> ImportRun:
+    """The ImportRun that records an import of `path` (a new one, or the upload's)."""
+    if run is None:
+        return ImportRun.objects.create(
+            filename=path.name, started_by=started_by, status=ImportStatus.RUNNING
+        )
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+    return run
+
+
+def run_rejected(
+    *, run: ImportRun, errors: list[str], path: Path, spec: ImportSpec | None = None
+) -> None:
+    """Record on the run that the file was rejected, with every problem."""
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportStatus.FAILED,
+        errors=errors,
+        spec=spec,
+        finished_at=timezone.now(),
+        sha256=file_sha256(path) if path.exists() else "",
+    )
+    run.refresh_from_db()
+
+
+def run_succeeded(
+    *, run: ImportRun, result: ImportResult, path: Path, spec: ImportSpec | None = None
+) -> None:
+    """Record on the run what a successful import did."""
     ImportRun.objects.filter(pk=run.pk).update(
         spec=spec,
         status=ImportStatus.SUCCEEDED,
@@ -251,7 +271,6 @@ def import_ees_file(
         sha256=file_sha256(path),
     )
     run.refresh_from_db()
-    return run, result
 
 
 def _unreadable(path: Path, exc: Exception) -> str:

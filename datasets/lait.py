@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from .ees import (
@@ -40,15 +39,16 @@ from .ees import (
     ImportResult,
     _check_duplicates,
     create_staging,
-    file_sha256,
     merge_staging,
+    run_begin,
+    run_rejected,
+    run_succeeded,
 )
 from .models import (
     ENGLAND_CODE,
     SYMBOLS,
     AreaLevel,
     ImportRun,
-    ImportStatus,
     Indicator,
     Period,
     PeriodType,
@@ -277,16 +277,10 @@ def import_lait_file(
     """Import a LAIT long parquet file (all or nothing). Raises ImportRejected (recorded on the
     run) with every problem found."""
     path = Path(path)
-    if run is None:
-        run = ImportRun.objects.create(
-            filename=path.name, started_by=started_by, status=ImportStatus.RUNNING
-        )
-    else:
-        ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+    run = run_begin(path=path, started_by=started_by, run=run)
     try:
         if not path.exists():
             raise ImportRejected([f"There is no file {path.name}."])
-        digest = file_sha256(path)
         result = _import(
             path,
             read_dictionary(Path(dictionary_path)),
@@ -294,27 +288,9 @@ def import_lait_file(
             run,
         )
     except ImportRejected as exc:
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportStatus.FAILED,
-            errors=exc.errors,
-            finished_at=timezone.now(),
-            sha256=file_sha256(path) if path.exists() else "",
-        )
-        run.refresh_from_db()
+        run_rejected(run=run, errors=exc.errors, path=path)
         raise
-    ImportRun.objects.filter(pk=run.pk).update(
-        status=ImportStatus.SUCCEEDED,
-        progress=100,
-        rows_read=result.rows_read,
-        created=result.created,
-        updated=result.updated,
-        unchanged=result.unchanged,
-        outcomes=result.outcomes,
-        errors=[],
-        finished_at=timezone.now(),
-        sha256=digest,
-    )
-    run.refresh_from_db()
+    run_succeeded(run=run, result=result, path=path)
     return run, result
 
 
