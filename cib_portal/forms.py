@@ -242,3 +242,35 @@ def govuk_error_target(field: forms.BoundField) -> str:
     if kind in ("date", "multi"):
         return f"{base_id}_0"
     return base_id
+
+
+def _size(number_of_bytes: int) -> str:
+    megabytes = number_of_bytes / (1024 * 1024)
+    return f"{megabytes:g} MB" if megabytes >= 1 else f"{number_of_bytes // 1024} KB"
+
+
+class CsvFileField(forms.FileField):
+    """A CSV file upload no larger than `max_bytes`, with the GOV.UK pattern's messages."""
+
+    def __init__(self, *, max_bytes: int, label: str = "Upload a CSV file", **kwargs):
+        self.max_bytes = max_bytes
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": "Select a CSV file",
+                "empty": "The selected file is empty",
+            },
+        )
+        kwargs.setdefault("widget", forms.FileInput(attrs={"accept": ".csv,text/csv"}))
+        super().__init__(label=label, **kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            if not upload.name.lower().endswith(".csv"):
+                raise forms.ValidationError("The selected file must be a CSV")
+            if upload.size > self.max_bytes:
+                raise forms.ValidationError(
+                    f"The selected file must be smaller than {_size(self.max_bytes)}"
+                )
+        return upload

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.template.defaultfilters import filesizeformat
 
+from cib_portal.forms import CsvFileField
+
 from .models import ImportSpec
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
@@ -12,12 +14,11 @@ DETECT = "detect"
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(
+    file = CsvFileField(
+        max_bytes=MAX_UPLOAD_BYTES,
         label="Upload a file",
         help_text="An Explore Education Statistics open-data CSV file, up to "
         f"{filesizeformat(MAX_UPLOAD_BYTES)}.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-        error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
     )
     spec = forms.ChoiceField(
         label="Which specification maps the file's columns to indicators?",
@@ -27,7 +28,6 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].widget = forms.FileInput(attrs={"accept": ".csv,text/csv"})
         self.fields["spec"].choices = [
             (DETECT, "Detect from the file's columns"),
             *((s.name, f"{s.title} ({s.name})") for s in ImportSpec.objects.order_by("title")),
@@ -36,12 +36,6 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("The selected file must be a CSV")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The selected file must be smaller than {filesizeformat(MAX_UPLOAD_BYTES)}"
-            )
         head = upload.read(4096)
         upload.seek(0)
         if b"\x00" in head:

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
+from cib_portal.forms import CsvFileField
 from regions.models import Council
 
 from . import local
@@ -83,20 +84,10 @@ class LocalValueForm(forms.Form):
 
 
 class LocalValuesUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Upload a CSV file",
+    file = CsvFileField(
+        max_bytes=MAX_VALUES_FILE_BYTES,
         help_text="Two columns with the headings period and value, one row per period. Up to 1 MB.",
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
-        error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("The selected file must be a CSV")
-        if upload.size > MAX_VALUES_FILE_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 1 MB")
-        return upload
 
 
 def _own_councils(user):

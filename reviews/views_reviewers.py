@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
-from cib_portal.forms import GovUKDateInput
+from cib_portal.forms import CsvFileField, GovUKDateInput
 from regions.models import Council, Region
 
 from . import calendars, pipeline, team
@@ -199,20 +199,9 @@ class UnavailabilityForm(forms.Form):
 
 
 class ReviewersUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Upload a CSV file",
-        help_text="Up to 2 MB, with the columns shown above.",
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
-        error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
+    file = CsvFileField(
+        max_bytes=MAX_IMPORT_BYTES, help_text="Up to 2 MB, with the columns shown above."
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("The selected file must be a CSV")
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 2 MB")
-        return upload
 
 
 def _date_field(label: str, required: bool = True, hint: str = "") -> forms.DateField:

@@ -120,7 +120,9 @@ def test_only_csv_files_are_accepted(client_for, cib_admin, catalogue, queued):
 
 
 def test_oversized_file_is_refused(client_for, cib_admin, catalogue, queued, monkeypatch):
-    monkeypatch.setattr("datasets.forms_imports.MAX_UPLOAD_BYTES", 10)
+    from datasets.forms_imports import ImportUploadForm
+
+    monkeypatch.setattr(ImportUploadForm.base_fields["file"], "max_bytes", 10)
     response = upload(client_for(cib_admin))
     assert "must be smaller than" in response.content.decode()
     assert not ImportRun.objects.exists()
