@@ -20,6 +20,7 @@ from cib_portal import access
 from . import editing, neighbours, selectors
 from .filters import IndicatorFilter
 from .forms import CompareForm, ComparisonGroupForm, IndicatorEditForm
+from .local import local_profile_rows
 from .models import Symbol
 
 INDICATORS_PER_PAGE = 25
@@ -48,14 +49,6 @@ def _sort_columns(request: HttpRequest, columns: list[tuple[str, str]], sort: st
             }
         )
     return out
-
-
-def _local_rows(user, council) -> list[dict]:
-    try:
-        from .local import local_profile_rows
-    except ImportError:  # pragma: no cover - the local indicators module is another feature's
-        return []
-    return local_profile_rows(user=user, council=council)
 
 
 # --- The catalogue and an indicator's figures ----------------------------------------------------
@@ -209,7 +202,7 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
 def profile(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = selectors.council_get(user=request.user, gss_code=gss_code)
     context = selectors.data_profile(council=council)
-    context["local_rows"] = _local_rows(request.user, council)
+    context["local_rows"] = local_profile_rows(user=request.user, council=council)
     context["nav_section"] = "data"
     return render(request, "datasets/profile.html", context)
 
@@ -220,7 +213,7 @@ def profile_pdf(request: HttpRequest, gss_code: str) -> HttpResponse:
     from reports.services import report_request_data_profile
 
     council = selectors.council_get(user=request.user, gss_code=gss_code)
-    include_local = bool(_local_rows(request.user, council)) and (
+    include_local = bool(local_profile_rows(user=request.user, council=council)) and (
         access.can_view_council_confidential(request.user, council)
     )
     job = report_request_data_profile(
