@@ -253,6 +253,11 @@ def can_view_report(user: Any, job: Any) -> bool:
     """A report is for the person who asked for it, while they may still see its subject."""
     if not is_member(user) or job.requested_by_id != user.pk:
         return False
+    if job.kind == "feedback_letter":
+        from peerchallenge.models import Challenge
+
+        challenge = Challenge.objects.filter(pk=job.params.get("challenge_id")).first()
+        return challenge is not None and can_view_challenge(user, challenge)
     subject = job.subject_council
     if subject is not None and job.is_confidential:
         return can_view_council_confidential(user, subject)
@@ -385,3 +390,138 @@ def can_view_booking_calendar(user: Any, booking: Any) -> bool:
     if can_view_council_confidential(user, booking.council):
         return True
     return is_member(user) and booking.team.filter(is_active=True, reviewer__user=user).exists()
+
+
+# --- Peer challenge --------------------------------------------------------------------------
+
+REGION_PROGRAMME_ROLES = frozenset(REGIONAL_LEAD_ROLES | {Role.REGIONAL_PROGRAMME_MANAGER})
+
+
+def _covers_region_as_adviser(grants: Grants, region_id: int) -> bool:
+    if grants.is_superuser or grants.national_roles & ADVISER_ROLES:
+        return True
+    return bool(grants.region_roles.get(region_id, frozenset()) & ADVISER_ROLES)
+
+
+def can_prepare_programme(user: Any, region_id: int) -> bool:
+    """Create a region's programme, make and edit its pairings: its leads and programme
+    manager."""
+    grants = grants_for(user)
+    if grants.is_superuser:
+        return True
+    return bool(grants.region_roles.get(region_id, frozenset()) & REGION_PROGRAMME_ROLES)
+
+
+def can_publish_programme(user: Any, programme: Any) -> bool:
+    """Publishing (which tells the councils) is for the region's leads only."""
+    grants = grants_for(user)
+    if grants.is_superuser:
+        return True
+    return programme.region_id in grants.regions_with(REGIONAL_LEAD_ROLES)
+
+
+def can_view_programme(user: Any, programme: Any) -> bool:
+    """A programme and its pairings: the region's leads and programme manager, the advisers
+    covering it, national staff; once published, the staff of the councils taking part."""
+    grants = grants_for(user)
+    if not grants.any:
+        return False
+    if grants.is_national_staff or _covers_region_as_adviser(grants, programme.region_id):
+        return True
+    if grants.region_roles.get(programme.region_id, frozenset()) & REGION_PROGRAMME_ROLES:
+        return True
+    if programme.is_published:
+        return programme.participants.filter(council_id__in=list(grants.council_roles)).exists()
+    return False
+
+
+def programmes_visible_filter(user: Any) -> Q:
+    """A Q over Programme selecting the programmes the user may see."""
+    grants = grants_for(user)
+    if not grants.any:
+        return Q(pk__in=[])
+    if grants.is_national_staff or grants.national_roles & ADVISER_ROLES:
+        return Q()
+    regions = grants.regions_with(REGION_PROGRAMME_ROLES | ADVISER_ROLES)
+    return Q(region_id__in=list(regions)) | Q(
+        status="published", participants__council_id__in=list(grants.council_roles)
+    )
+
+
+def is_challenge_host_staff(user: Any, challenge: Any) -> bool:
+    return challenge.host_id in grants_for(user).council_roles
+
+
+def is_assigned_challenger(user: Any, challenge: Any) -> bool:
+    """Assigned to this challenge (for this challenge only)."""
+    if not is_member(user):
+        return False
+    return challenge.challengers.filter(person_id=user.pk).exists()
+
+
+def _leads_challenge_region(grants: Grants, challenge: Any, roles: frozenset[str]) -> bool:
+    region_ids = {challenge.programme.region_id, challenge.host.region_id}
+    return any(grants.region_roles.get(rid, frozenset()) & roles for rid in region_ids)
+
+
+def can_view_challenge(user: Any, challenge: Any) -> bool:
+    """Confidential to the host council, the challengers assigned to it, the region's leads
+    (and programme manager) and the advisers covering it. Nobody else: not other councils,
+    not challengers of other challenges, not national staff who are not advisers."""
+    grants = grants_for(user)
+    if not grants.any:
+        return False
+    if grants.is_superuser or grants.national_roles & ADVISER_ROLES:
+        return True
+    if challenge.host_id in grants.council_roles:
+        return True
+    if _leads_challenge_region(grants, challenge, REGION_PROGRAMME_ROLES | ADVISER_ROLES):
+        return True
+    return is_assigned_challenger(user, challenge)
+
+
+def challenges_visible_filter(user: Any) -> Q:
+    """A Q over Challenge selecting the challenges the user may see."""
+    grants = grants_for(user)
+    if not grants.any:
+        return Q(pk__in=[])
+    if grants.is_superuser or grants.national_roles & ADVISER_ROLES:
+        return Q()
+    regions = list(grants.regions_with(REGION_PROGRAMME_ROLES | ADVISER_ROLES))
+    return (
+        Q(host_id__in=list(grants.council_roles))
+        | Q(programme__region_id__in=regions)
+        | Q(host__region_id__in=regions)
+        | Q(challengers__person_id=user.pk)
+    )
+
+
+def can_edit_challenge_as_host(user: Any, challenge: Any) -> bool:
+    """The host's side (self-assessment, documents, attendees, the action plan): the host's
+    staff and the region's leads and programme manager."""
+    grants = grants_for(user)
+    if grants.is_superuser or challenge.host_id in grants.council_roles:
+        return True
+    return _leads_challenge_region(grants, challenge, REGION_PROGRAMME_ROLES)
+
+
+def can_edit_challenge_as_challenger(user: Any, challenge: Any) -> bool:
+    """The challengers' side (lines of enquiry, the feedback letter, the follow-up): the
+    assigned challengers and the region's leads."""
+    grants = grants_for(user)
+    if grants.is_superuser or _leads_challenge_region(grants, challenge, REGIONAL_LEAD_ROLES):
+        return True
+    return is_assigned_challenger(user, challenge)
+
+
+def can_view_ledger(user: Any, region_id: int | None) -> bool:
+    """The reciprocity ledger: a region's for its leads, programme manager and advisers; the
+    national one (region_id None) for advisers and national staff."""
+    grants = grants_for(user)
+    if grants.is_national_staff or grants.national_roles & ADVISER_ROLES:
+        return True
+    if region_id is None:
+        return False
+    return bool(
+        grants.region_roles.get(region_id, frozenset()) & (REGION_PROGRAMME_ROLES | ADVISER_ROLES)
+    )

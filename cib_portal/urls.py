@@ -23,6 +23,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("reviews/", include("reviews.urls")),
     path("reviewers/", include("reviews.urls_reviewers")),
+    path("", include("peerchallenge.urls")),
     path("data/imports/", include("datasets.import_urls")),
     path("data/local/", include("datasets.local_urls")),
     path("data/", include("datasets.urls")),

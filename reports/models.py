@@ -12,6 +12,7 @@ class ReportKind(models.TextChoices):
     COUNCIL_PROFILE = "council_profile", "Council summary (PDF)"
     DATA_PROFILE = "data_profile", "Council data profile (PDF)"
     REVIEW_REPORT = "review_report", "Review report (PDF)"
+    FEEDBACK_LETTER = "feedback_letter", "Peer challenge feedback letter (PDF)"
 
 
 class ReportStatus(models.TextChoices):

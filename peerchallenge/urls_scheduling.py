@@ -1,0 +1,3 @@
+"""Filled in by the peer challenge views."""
+
+urlpatterns: list = []
