@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from datasets.api import CouncilComparisonView, IndicatorViewSet, ObservationViewSet
+from peerchallenge.api import ActionViewSet, ChallengeViewSet, LedgerView, ProgrammeViewSet
 from regions.api import CouncilViewSet, RegionViewSet
 from reviews.api import BookingViewSet, CouncilEntitlementView, ProductViewSet
 
@@ -15,6 +16,9 @@ router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("observations", ObservationViewSet, basename="observation")
 router.register("products", ProductViewSet, basename="product")
 router.register("bookings", BookingViewSet, basename="booking")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("challenges", ChallengeViewSet, basename="challenge")
+router.register("actions", ActionViewSet, basename="challenge-action")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -29,5 +33,6 @@ urlpatterns = [
         CouncilEntitlementView.as_view(),
         name="council-entitlement",
     ),
+    path("ledger/", LedgerView.as_view(), name="peer-challenge-ledger"),
     path("", include(router.urls)),
 ]

@@ -6,6 +6,7 @@ while its pairings change, so two people pressing "make the pairings" at once ge
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -181,6 +182,23 @@ def exclusion_add(
     return exclusion
 
 
+@transaction.atomic
+def exclusion_remove(*, user: Any, exclusion: Exclusion) -> None:
+    """The regional lead no longer keeps two councils apart in this programme."""
+    programme = Programme.objects.select_for_update().get(pk=exclusion.programme_id)
+    _require_draft(programme)
+    summary = f"{exclusion.council_a} and {exclusion.council_b} no longer kept apart in {programme}"
+    reason = exclusion.reason
+    exclusion.delete()
+    audit_record(
+        actor=user,
+        action="programme.exclusion_remove",
+        obj=programme,
+        summary=summary,
+        before={"reason": reason},
+    )
+
+
 # --- Making the pairings ---------------------------------------------------------------------
 
 
@@ -303,13 +321,28 @@ def programme_generate(*, user: Any, programme: Programme) -> Programme:
     when the hard constraints leave no possible pairing (saying which council)."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     _require_draft(programme)
+    return _generate(user, programme)
+
+
+BY_HAND = "Chosen by hand by the regional team."
+
+
+def _generate(user: Any, programme: Programme) -> Programme:
+    """Solve and store the pairings. The caller holds the programme's row lock."""
     inputs = programme_inputs(programme)
     if len(inputs.councils) < 2:
         raise ProgrammeError("A programme needs at least two councils.")
     try:
         solution = solver.solve(inputs.problem)
     except (solver.NoFeasiblePairing, ValueError) as exc:
-        raise ProgrammeError(str(exc)) from exc
+        raise ProgrammeError(_with_names(str(exc), inputs.councils)) from exc
+    by_hand = {
+        host
+        for host, explanation in programme.challenges.filter(locked=True).values_list(
+            "host__gss_code", "explanation"
+        )
+        if explanation.get("by_hand")
+    }
     programme.challenges.all().delete()  # locked ones are re-made exactly as they were
     locked_hosts = {
         code
@@ -319,13 +352,17 @@ def programme_generate(*, user: Any, programme: Programme) -> Programme:
     dcs = _dcs_by_council([c.pk for c in inputs.councils.values()])
     for a in solution.assignments:
         host = inputs.councils[a.host]
+        explanation = _explanation(inputs, a.host, a.challengers, programme.days_per_challenge)
+        if a.host in by_hand and a.host in locked_hosts:
+            explanation["words"].insert(0, BY_HAND)
+            explanation["by_hand"] = True
         challenge = Challenge.objects.create(
             programme=programme,
             host=host,
             group=a.group,
             locked=a.host in locked_hosts,
             score=a.score,
-            explanation=_explanation(inputs, a.host, a.challengers, programme.days_per_challenge),
+            explanation=explanation,
             focus=programme.focus,
         )
         Challenger.objects.bulk_create(
@@ -350,14 +387,41 @@ def programme_generate(*, user: Any, programme: Programme) -> Programme:
     return programme
 
 
+def _with_names(message: str, councils: dict[str, Council]) -> str:
+    """The solver speaks in GSS codes; people read council names."""
+    return re.sub(
+        r"\bE\d{8}\b",
+        lambda m: (
+            f"{councils[m.group()].name} ({m.group()})" if m.group() in councils else m.group()
+        ),
+        message,
+    )
+
+
+def _forbidden_message(inputs: Inputs, a: str, b: str) -> str | None:
+    why = inputs.forbidden_why.get(frozenset((a, b)))
+    if not why:
+        return None
+    names = f"{inputs.councils[a]} and {inputs.councils[b]}"
+    if why.startswith("challenged"):
+        return f"{names} cannot be paired: they {why}."
+    return f"{names} cannot be paired: {why}."
+
+
 @transaction.atomic
 def challenge_set_challengers(
     *, user: Any, challenge: Challenge, councils: list[Council]
 ) -> Challenge:
-    """The regional lead edits a pairing by hand. Hard rules still hold: never the host
-    itself, never a forbidden pair, only councils taking part."""
+    """The regional team chooses a host's challengers by hand. Hard rules still hold: never
+    the host itself, never a forbidden pair, only councils taking part.
+
+    In a panel programme only this host's panel changes. In pairs, triads and clusters the
+    host and the chosen councils become one group (a pair, a triad, a cluster) which is
+    locked, and the optimiser re-makes the other pairings around it (the chosen councils'
+    former partners need new ones)."""
     programme = Programme.objects.select_for_update().get(pk=challenge.programme_id)
     _require_draft(programme)
+    challenge = Challenge.objects.select_related("host").get(pk=challenge.pk)
     if not councils:
         raise ProgrammeError("Choose at least one challenger.")
     inputs = programme_inputs(programme)
@@ -368,31 +432,40 @@ def challenge_set_challengers(
             raise ProgrammeError(f"{challenge.host} cannot challenge itself.")
         if code not in inputs.councils:
             raise ProgrammeError(f"{inputs_name(code)} does not take part in this programme.")
-        why = inputs.forbidden_why.get(frozenset((host, code)))
-        if why:
-            raise ProgrammeError(
-                f"{inputs.councils[code]} cannot challenge {challenge.host}: they {why}."
-                if why.startswith("challenged")
-                else f"{inputs.councils[code]} cannot challenge {challenge.host}: {why}."
-            )
-    before = sorted(challenge.challengers.values_list("council__gss_code", flat=True))
-    challenge.challengers.all().delete()
-    dcs = _dcs_by_council([inputs.councils[c].pk for c in chosen])
-    Challenger.objects.bulk_create(
-        Challenger(
-            challenge=challenge,
-            host=challenge.host,
-            council=inputs.councils[c],
-            person=dcs.get(inputs.councils[c].pk),
-        )
-        for c in chosen
+    members = [host, *chosen] if programme.model != ProgrammeModel.PANEL else []
+    pairs_to_check = (
+        [(host, c) for c in chosen]
+        if programme.model == ProgrammeModel.PANEL
+        else [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
     )
-    explanation = _explanation(inputs, host, tuple(chosen), programme.days_per_challenge)
-    explanation["words"].insert(0, "Chosen by hand by the regional team.")
-    challenge.explanation = explanation
-    challenge.score = explanation["score"]
-    challenge.locked = True
-    challenge.save(update_fields=["explanation", "score", "locked", "updated_at"])
+    for a, b in pairs_to_check:
+        message = _forbidden_message(inputs, a, b)
+        if message:
+            raise ProgrammeError(message)
+    before = sorted(challenge.challengers.values_list("council__gss_code", flat=True))
+    if programme.model == ProgrammeModel.PANEL:
+        challenge.challengers.all().delete()
+        dcs = _dcs_by_council([inputs.councils[c].pk for c in chosen])
+        Challenger.objects.bulk_create(
+            Challenger(
+                challenge=challenge,
+                host=challenge.host,
+                council=inputs.councils[c],
+                person=dcs.get(inputs.councils[c].pk),
+            )
+            for c in chosen
+        )
+        explanation = _explanation(inputs, host, tuple(chosen), programme.days_per_challenge)
+        explanation["words"].insert(0, BY_HAND)
+        explanation["by_hand"] = True
+        challenge.explanation = explanation
+        challenge.score = explanation["score"]
+        challenge.locked = True
+        challenge.save(update_fields=["explanation", "score", "locked", "updated_at"])
+    else:
+        _lock_group_by_hand(programme, inputs, members)
+        _generate(user, programme)
+        challenge = Challenge.objects.get(programme=programme, host=challenge.host)
     audit_record(
         actor=user,
         action="challenge.challengers_set",
@@ -402,6 +475,32 @@ def challenge_set_challengers(
         after={"challengers": chosen},
     )
     return challenge
+
+
+def _lock_group_by_hand(programme: Programme, inputs: Inputs, members: list[str]) -> None:
+    """Dissolve the groups the members were in (their other members are unlocked so the
+    optimiser can place them again) and store the new group, locked, as a ring."""
+    old_groups = set(
+        programme.challenges.filter(host__gss_code__in=members).values_list("group", flat=True)
+    )
+    programme.challenges.filter(group__in=old_groups).exclude(host__gss_code__in=members).update(
+        locked=False
+    )
+    programme.challenges.filter(host__gss_code__in=members).delete()
+    group = (max(programme.challenges.values_list("group", flat=True), default=0) or 0) + 1
+    ring = sorted(members)
+    for i, code in enumerate(ring):
+        host = inputs.councils[code]
+        challenge = Challenge.objects.create(
+            programme=programme,
+            host=host,
+            group=group,
+            locked=True,
+            explanation={"by_hand": True, "words": [BY_HAND], "terms": {}, "score": 0},
+        )
+        Challenger.objects.create(
+            challenge=challenge, host=host, council=inputs.councils[ring[i - 1]]
+        )
 
 
 def inputs_name(code: str) -> str:

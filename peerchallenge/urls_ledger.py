@@ -1,3 +1,10 @@
-"""Filled in by the peer challenge views."""
+"""The reciprocity ledger, under /peer-challenge/ledger/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_ledger
+
+urlpatterns = [
+    path("", views_ledger.ledger, name="ledger"),
+    path("export.csv", views_ledger.ledger_export, name="ledger_export"),
+]

@@ -38,6 +38,13 @@ DEMO_PEOPLE = [
         "dcs", "Dev Director", DEMO_COUNCIL, "dcs", "Director of children's services, Leeds"
     ),
     DemoPerson(
+        "challenger",
+        "Bea Bradford",
+        "E08000032",
+        "dcs",
+        "Director of children's services, Bradford (peer challenger)",
+    ),
+    DemoPerson(
         "regional-lead",
         "Rita Regional",
         DEMO_REGION,

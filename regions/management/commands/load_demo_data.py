@@ -9,7 +9,12 @@ class Command(BaseCommand):
     help = "Create demo accounts, one per role, and print how to sign in as each."
 
     def handle(self, *args, **options):
+        from peerchallenge.demo import load_demo_programme
+
         rows = load_demo_people()
+        programme = load_demo_programme()
+        if programme is not None:
+            self.stdout.write(f"Demo peer challenge programme published: {programme}.")
         created = sum(1 for _, _, c in rows if c)
         self.stdout.write(f"Demo accounts: {created} created, {len(rows) - created} unchanged.")
         self.stdout.write("")

@@ -1,0 +1,40 @@
+"""A demo peer challenge programme: Yorkshire and The Humber's for this year, its pairings
+made by the optimiser and published, so the demo's people have challenges to open."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from regions.demo import DEMO_DOMAIN, DEMO_REGION
+from regions.models import Region
+
+from .models import Programme
+from .services import programme_create, programme_generate, programme_publish
+
+
+def programme_year(today=None) -> int:
+    """The programme year running today (April to March)."""
+    today = today or timezone.localdate()
+    return today.year if today.month >= 4 else today.year - 1
+
+
+@transaction.atomic
+def load_demo_programme() -> Programme | None:
+    """Create and publish the demo programme once; None when it was already there."""
+    from accounts.models import User
+
+    region = Region.objects.get(gss_code=DEMO_REGION)
+    year = programme_year()
+    if Programme.objects.filter(region=region, year=year).exists():
+        return None
+    lead = User.objects.get(email=f"regional-lead@{DEMO_DOMAIN}")
+    programme = programme_create(
+        user=lead,
+        region=region,
+        year=year,
+        model="pairs",
+        focus="Help and protection: the front door, and children on the edge of care.",
+    )
+    programme = programme_generate(user=lead, programme=programme)
+    return programme_publish(user=lead, programme=programme)

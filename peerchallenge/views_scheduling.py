@@ -1,0 +1,309 @@
+"""Scheduling a peer challenge: the availability poll (dates proposed by either side, each
+person's answers), agreeing the dates, and the calendar entry every participant gets.
+
+Whoever may see the challenge sees the poll (anyone else gets a 404); the host's staff, the
+assigned challengers and the region's leads may propose and answer (others who may see it get
+a 403); the host's side and the leads agree the dates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from audit.services import audit_record
+from cib_portal import access
+from regions.models import COUNCIL_ROLES, COUNCIL_SENIOR_ROLES, Membership
+
+from .forms_scheduling import AnswersForm, DateOptionForm
+from .ics import challenge_calendar as calendar_text
+from .models import Answer, Challenge, ChallengeStatus, DateOption, DateVote
+
+# A challenge whose dates may still be agreed (or changed): not once feedback is given.
+AGREEABLE = (ChallengeStatus.PROPOSED, ChallengeStatus.PREPARING, ChallengeStatus.SCHEDULED)
+
+
+class SchedulingError(Exception):
+    """A scheduling step that cannot be done, with a message a person can act on."""
+
+
+# --- Writes (small services kept with the views that use them) ------------------------------
+
+
+def date_option_propose(
+    *, challenge: Challenge, starts_on, ends_on, proposed_by: Any
+) -> DateOption:
+    """Add a date range to the challenge's poll."""
+    return DateOption.objects.create(
+        challenge=challenge, starts_on=starts_on, ends_on=ends_on, proposed_by=proposed_by
+    )
+
+
+@transaction.atomic
+def date_votes_record(*, challenge: Challenge, user: Any, answers: dict[int, str]) -> int:
+    """Record (or change) one person's answers to the challenge's proposed dates."""
+    options = set(challenge.date_options.filter(pk__in=list(answers)).values_list("pk", flat=True))
+    for option_id, answer in answers.items():
+        if option_id in options:
+            DateVote.objects.update_or_create(
+                option_id=option_id, user=user, defaults={"answer": answer}
+            )
+    return len(options)
+
+
+def participant_emails(challenge: Challenge) -> list[str]:
+    """Who hears about the agreed dates: the host's senior leaders, the assigned challengers
+    and the attendees."""
+    emails = set(
+        Membership.objects.active()
+        .filter(organisation__council_id=challenge.host_id, role__in=COUNCIL_SENIOR_ROLES)
+        .values_list("user__email", flat=True)
+    )
+    emails |= set(
+        challenge.challengers.filter(person__isnull=False).values_list("person__email", flat=True)
+    )
+    emails |= set(challenge.attendees.values_list("email", flat=True))
+    return sorted(e for e in emails if e)
+
+
+def _send_agreed_emails(challenge_id: int) -> None:
+    challenge = _challenge_queryset().get(pk=challenge_id)
+    recipients = participant_emails(challenge)
+    if not recipients:
+        return
+    ics = calendar_text(challenge)
+    subject = f"[CIB portal] Peer challenge of {challenge.host.name}: dates agreed"
+    body = (
+        f"The dates of the peer challenge of {challenge.host.name} are agreed: "
+        f"{challenge.starts_on:%-d %B %Y} to {challenge.ends_on:%-d %B %Y}.\n\n"
+        "The calendar entry is attached. See the challenge in the CIB portal under Peer "
+        "challenge.\n"
+    )
+    messages_out = []
+    for email in recipients:
+        message = EmailMessage(subject, body, None, [email])
+        message.attach("peer-challenge.ics", ics, "text/calendar")
+        messages_out.append(message)
+    get_connection(fail_silently=True).send_messages(messages_out)
+
+
+@transaction.atomic
+def date_option_agree(*, challenge: Challenge, option: DateOption, actor: Any) -> Challenge:
+    """Agree one proposed date range: it becomes the challenge's dates, and every participant
+    is emailed the calendar entry."""
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    if challenge.status not in AGREEABLE:
+        raise SchedulingError(
+            "The dates cannot change now: feedback has been given on this challenge."
+        )
+    if option.starts_on < timezone.localdate():
+        raise SchedulingError("These dates have passed. Propose new dates and agree those.")
+    before = {
+        "starts_on": str(challenge.starts_on or ""),
+        "ends_on": str(challenge.ends_on or ""),
+        "status": challenge.status,
+    }
+    challenge.starts_on, challenge.ends_on = option.starts_on, option.ends_on
+    challenge.status = ChallengeStatus.SCHEDULED
+    challenge.save(update_fields=["starts_on", "ends_on", "status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="challenge.dates_agreed",
+        obj=challenge,
+        summary=f"Dates agreed: {option}",
+        before=before,
+        after={
+            "starts_on": str(option.starts_on),
+            "ends_on": str(option.ends_on),
+            "status": challenge.status,
+        },
+    )
+    transaction.on_commit(lambda: _send_agreed_emails(challenge.pk))
+    return challenge
+
+
+# --- Reads ----------------------------------------------------------------------------------
+
+
+def _challenge_queryset():
+    return Challenge.objects.select_related("programme", "programme__region", "host")
+
+
+def _visible(request: HttpRequest, pk: int) -> Challenge:
+    challenge = get_object_or_404(_challenge_queryset(), pk=pk)
+    access.require(access.can_view_challenge(request.user, challenge))
+    return challenge
+
+
+def may_take_part(user: Any, challenge: Challenge) -> bool:
+    """Propose and answer dates: either side, and the region's leads."""
+    return access.can_edit_challenge_as_host(
+        user, challenge
+    ) or access.can_edit_challenge_as_challenger(user, challenge)
+
+
+@dataclass
+class PollRow:
+    name: str
+    side: str
+    cells: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OptionColumn:
+    option: DateOption
+    counts: dict[str, int]
+
+
+def poll(challenge: Challenge) -> tuple[list[OptionColumn], list[PollRow]]:
+    """The poll as a table: one column a proposed date, one row a person, in a fixed number of
+    queries."""
+    options = list(challenge.date_options.select_related("proposed_by"))
+    votes = list(DateVote.objects.filter(option__challenge=challenge).select_related("user"))
+    people: dict[int, tuple[str, str]] = {}
+    for user_id, name, email in (
+        Membership.objects.active()
+        .filter(organisation__council_id=challenge.host_id, role__in=COUNCIL_ROLES)
+        .order_by("user__full_name")
+        .values_list("user_id", "user__full_name", "user__email")
+    ):
+        people.setdefault(user_id, (name or email, challenge.host.name))
+    for user_id, name, email, council in challenge.challengers.filter(
+        person__isnull=False
+    ).values_list("person_id", "person__full_name", "person__email", "council__name"):
+        people.setdefault(user_id, (name or email, f"Challenger, {council}"))
+    for vote in votes:
+        people.setdefault(vote.user_id, (vote.user.full_name or vote.user.email, "Region"))
+    answers = {(v.option_id, v.user_id): v.answer for v in votes}
+    labels = dict(Answer.choices)
+    rows = []
+    for user_id, (name, side) in people.items():
+        row = PollRow(name=name, side=side)
+        for option in options:
+            answer = answers.get((option.pk, user_id))
+            row.cells.append(labels[answer] if answer else "No answer")
+        rows.append(row)
+    columns = []
+    for option in options:
+        counts = {value: 0 for value in labels}
+        for (option_id, _user_id), answer in answers.items():
+            if option_id == option.pk:
+                counts[answer] += 1
+        columns.append(OptionColumn(option=option, counts=counts))
+    return columns, rows
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+@login_required
+def challenge_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The poll; a POST records the signed-in person's answers."""
+    challenge = _visible(request, pk)
+    may_answer = may_take_part(request.user, challenge)
+    if request.method == "POST" and not may_answer:
+        raise PermissionDenied
+    options = list(challenge.date_options.all())
+    current = dict(
+        DateVote.objects.filter(option__challenge=challenge, user=request.user).values_list(
+            "option_id", "answer"
+        )
+    )
+    form = AnswersForm(
+        request.POST if request.method == "POST" else None, options=options, current=current
+    )
+    if request.method == "POST" and form.is_valid():
+        date_votes_record(challenge=challenge, user=request.user, answers=form.answers())
+        messages.success(request, "Your answers have been saved.")
+        return redirect("peerchallenge:challenge_dates", pk=challenge.pk)
+    columns, rows = poll(challenge)
+    return render(
+        request,
+        "peerchallenge/scheduling/poll.html",
+        {
+            "challenge": challenge,
+            "columns": columns,
+            "rows": rows,
+            "form": form if may_answer and options else None,
+            "may_propose": may_answer,
+            "may_agree": access.can_edit_challenge_as_host(request.user, challenge)
+            and challenge.status in AGREEABLE,
+            "nav_section": "peer",
+        },
+    )
+
+
+@login_required
+def challenge_dates_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    challenge = _visible(request, pk)
+    if not may_take_part(request.user, challenge):
+        raise PermissionDenied
+    form = DateOptionForm(request.POST if request.method == "POST" else None, challenge=challenge)
+    if request.method == "POST" and form.is_valid():
+        option = date_option_propose(
+            challenge=challenge,
+            starts_on=form.cleaned_data["starts_on"],
+            ends_on=form.cleaned_data["ends_on"],
+            proposed_by=request.user,
+        )
+        messages.success(request, f"Dates proposed: {option}.")
+        return redirect("peerchallenge:challenge_dates", pk=challenge.pk)
+    return render(
+        request,
+        "peerchallenge/scheduling/propose.html",
+        {"challenge": challenge, "form": form, "nav_section": "peer"},
+    )
+
+
+@login_required
+def challenge_dates_agree(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse:
+    """Confirm, then agree, one proposed date range."""
+    challenge = _visible(request, pk)
+    option = get_object_or_404(DateOption, pk=option_pk, challenge=challenge)
+    if not access.can_edit_challenge_as_host(request.user, challenge):
+        raise PermissionDenied
+    error = ""
+    if request.method == "POST":
+        try:
+            date_option_agree(challenge=challenge, option=option, actor=request.user)
+        except SchedulingError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request,
+                f"Dates agreed: {option}. Everyone taking part has been sent the calendar entry.",
+            )
+            return redirect("peerchallenge:challenge_dates", pk=challenge.pk)
+    columns, _rows = poll(challenge)
+    column = next(c for c in columns if c.option.pk == option.pk)
+    return render(
+        request,
+        "peerchallenge/scheduling/agree.html",
+        {
+            "challenge": challenge,
+            "option": option,
+            "counts": column.counts,
+            "error": error,
+            "recipients": len(participant_emails(challenge)),
+            "nav_section": "peer",
+        },
+    )
+
+
+@login_required
+def challenge_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agreed dates as an .ics file; there is none until they are agreed."""
+    challenge = _visible(request, pk)
+    access.require(challenge.starts_on is not None and challenge.ends_on is not None)
+    response = HttpResponse(calendar_text(challenge), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="peer-challenge-{challenge.pk}.ics"'
+    return response
