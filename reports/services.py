@@ -118,6 +118,7 @@ def report_render(*, job_id: str) -> ReportJob:
         ReportKind.COUNCIL_PROFILE: _render_council_profile,
         ReportKind.DATA_PROFILE: _render_data_profile,
         ReportKind.REVIEW_REPORT: _render_review_report,
+        ReportKind.FEEDBACK_LETTER: _render_feedback_letter,
     }
     pdf = renderers[job.kind](job)
     _progress(job, 90)
@@ -168,6 +169,43 @@ def _render_review_report(job: ReportJob) -> bytes:
             "booking": booking,
             "report": booking.report,
             "team": team,
+            "generated_at": timezone.now(),
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def report_request_feedback_letter(*, user: Any, challenge) -> ReportJob:
+    """Ask for a peer challenge's feedback letter as a PDF: access to it follows access to the
+    challenge (access.can_view_report)."""
+    job = ReportJob.objects.create(
+        kind=ReportKind.FEEDBACK_LETTER,
+        requested_by=user,
+        subject_council=challenge.host,
+        is_confidential=True,
+        params={"challenge_id": challenge.pk},
+    )
+    report_enqueue(job=job)
+    return job
+
+
+def _render_feedback_letter(job: ReportJob) -> bytes:
+    from weasyprint import HTML
+
+    from peerchallenge.models import Challenge, FeedbackLetter
+
+    challenge = Challenge.objects.select_related("host__region", "programme__region").get(
+        pk=job.params["challenge_id"]
+    )
+    letter = FeedbackLetter.objects.select_related("issued_by").get(challenge=challenge)
+    challengers = list(challenge.challengers.select_related("council", "person"))
+    _progress(job, 40)
+    html = render_to_string(
+        "reports/pdf/feedback_letter.html",
+        {
+            "challenge": challenge,
+            "letter": letter,
+            "challengers": challengers,
             "generated_at": timezone.now(),
         },
     )
