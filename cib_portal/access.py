@@ -26,6 +26,7 @@ from regions.models import (
     Membership,
     Organisation,
     OrganisationKind,
+    Region,
     Role,
 )
 
@@ -410,6 +411,49 @@ def can_prepare_programme(user: Any, region_id: int) -> bool:
     if grants.is_superuser:
         return True
     return bool(grants.region_roles.get(region_id, frozenset()) & REGION_PROGRAMME_ROLES)
+
+
+def regions_user_may_prepare(user: Any) -> QuerySet[Region]:
+    """Regions whose programmes the user may prepare (leads and programme managers)."""
+    grants = grants_for(user)
+    if grants.is_superuser:
+        return Region.objects.order_by("name")
+    ids = grants.regions_with(REGION_PROGRAMME_ROLES)
+    return Region.objects.filter(pk__in=list(ids)).order_by("name")
+
+
+def councils_user_may_declare_for(user: Any) -> QuerySet[Council]:
+    """A council's senior leaders declare for their council; a region's leads and programme
+    manager for the councils of their region."""
+    grants = grants_for(user)
+    if grants.is_superuser:
+        return Council.objects.order_by("name")
+    own = grants.councils_with(COUNCIL_SENIOR_ROLES)
+    regions = grants.regions_with(REGION_PROGRAMME_ROLES)
+    return Council.objects.filter(Q(pk__in=list(own)) | Q(region_id__in=list(regions))).order_by(
+        "name"
+    )
+
+
+def conflicts_visible(user: Any) -> QuerySet:
+    """Conflicts involving the user's councils or the councils of regions they prepare or
+    advise on; national staff and advisers see them all."""
+    grants = grants_for(user)
+    from peerchallenge.models import DeclaredConflict
+
+    rows = DeclaredConflict.objects.select_related(
+        "council_a__region", "council_b__region", "declared_by"
+    ).order_by("council_a__name", "council_b__name")
+    if grants.is_national_staff or grants.national_roles & ADVISER_ROLES:
+        return rows
+    regions = list(grants.regions_with(REGION_PROGRAMME_ROLES | ADVISER_ROLES))
+    councils = list(grants.council_roles)
+    return rows.filter(
+        Q(council_a_id__in=councils)
+        | Q(council_b_id__in=councils)
+        | Q(council_a__region_id__in=regions)
+        | Q(council_b__region_id__in=regions)
+    )
 
 
 def can_publish_programme(user: Any, programme: Any) -> bool:

@@ -13,14 +13,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
-from regions.models import ADVISER_ROLES, COUNCIL_SENIOR_ROLES, Council, Region
+from regions.models import Council
 
 from . import forms_programmes as f
 from . import services
@@ -31,55 +31,6 @@ PAGE_SIZE = 25
 
 
 # --- Who may do what (from the access layer's grants) ---------------------------------------
-
-
-def regions_user_may_prepare(user: Any) -> QuerySet[Region]:
-    """Regions whose programmes the user may prepare (leads and programme managers)."""
-    grants = access.grants_for(user)
-    if grants.is_superuser:
-        return Region.objects.order_by("name")
-    ids = grants.regions_with(access.REGION_PROGRAMME_ROLES)
-    return Region.objects.filter(pk__in=list(ids)).order_by("name")
-
-
-def councils_user_may_declare_for(user: Any) -> QuerySet[Council]:
-    """A council's senior leaders declare for their council; a region's leads and programme
-    manager for the councils of their region."""
-    grants = access.grants_for(user)
-    if grants.is_superuser:
-        return Council.objects.order_by("name")
-    own = grants.councils_with(COUNCIL_SENIOR_ROLES)
-    regions = grants.regions_with(access.REGION_PROGRAMME_ROLES)
-    return Council.objects.filter(Q(pk__in=list(own)) | Q(region_id__in=list(regions))).order_by(
-        "name"
-    )
-
-
-def conflicts_visible(user: Any) -> QuerySet[DeclaredConflict]:
-    """Conflicts involving the user's councils or the councils of regions they prepare or
-    advise on; national staff and advisers see them all."""
-    grants = access.grants_for(user)
-    rows = DeclaredConflict.objects.select_related(
-        "council_a__region", "council_b__region", "declared_by"
-    ).order_by("council_a__name", "council_b__name")
-    if grants.is_national_staff or grants.national_roles & ADVISER_ROLES:
-        return rows
-    regions = list(grants.regions_with(access.REGION_PROGRAMME_ROLES | ADVISER_ROLES))
-    councils = list(grants.council_roles)
-    return rows.filter(
-        Q(council_a_id__in=councils)
-        | Q(council_b_id__in=councils)
-        | Q(council_a__region_id__in=regions)
-        | Q(council_b__region_id__in=regions)
-    )
-
-
-def _url_or(name: str, fallback: str, *args: Any) -> str:
-    """A URL built by name when the page exists, else its known path."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return fallback
 
 
 # --- The list and creating a programme ------------------------------------------------------
@@ -116,8 +67,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page_obj": page_obj,
-            "prepare_regions": list(regions_user_may_prepare(request.user)),
-            "ledger_url": _url_or("peerchallenge:ledger", "/peer-challenge/ledger/"),
+            "prepare_regions": list(access.regions_user_may_prepare(request.user)),
+            "ledger_url": reverse("peerchallenge:ledger"),
             "filtered": bool(request.GET.get("year") or request.GET.get("region"))
             or bool(request.GET.get("model") or request.GET.get("status")),
         },
@@ -133,7 +84,7 @@ def _default_year() -> int:
 
 @login_required
 def programme_create(request: HttpRequest) -> HttpResponse:
-    regions = regions_user_may_prepare(request.user)
+    regions = access.regions_user_may_prepare(request.user)
     access.require(regions.exists())
     initial = {
         "year": _default_year(),
@@ -215,7 +166,7 @@ def _detail_context(request: HttpRequest, programme: Programme) -> dict[str, Any
         .order_by(*(["group", "host__name"] if group_model else ["host__name"]))
     )
     for ch in challenges:
-        ch.workspace_url = _url_or("peerchallenge:challenge_detail", f"/challenges/{ch.pk}/", ch.pk)
+        ch.workspace_url = reverse("peerchallenge:challenge_detail", args=[ch.pk])
         explanation = ch.explanation or {}
         ch.terms = sorted((explanation.get("terms") or {}).items())
         ch.words = explanation.get("words") or []
@@ -232,7 +183,7 @@ def _detail_context(request: HttpRequest, programme: Programme) -> dict[str, Any
         "may_prepare": may_prepare,
         "may_change": may_prepare and not programme.is_published,
         "may_publish": access.can_publish_programme(request.user, programme),
-        "ledger_url": _url_or("peerchallenge:ledger", "/peer-challenge/ledger/"),
+        "ledger_url": reverse("peerchallenge:ledger"),
     }
 
 
@@ -521,7 +472,7 @@ def programme_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def conflict_list(request: HttpRequest) -> HttpResponse:
     access.require(access.is_member(request.user))
-    page_obj = Paginator(conflicts_visible(request.user), PAGE_SIZE).get_page(
+    page_obj = Paginator(access.conflicts_visible(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -529,14 +480,14 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
         "peerchallenge/programme/conflicts.html",
         {
             "page_obj": page_obj,
-            "may_declare": councils_user_may_declare_for(request.user).exists(),
+            "may_declare": access.councils_user_may_declare_for(request.user).exists(),
         },
     )
 
 
 @login_required
 def conflict_declare(request: HttpRequest) -> HttpResponse:
-    councils = councils_user_may_declare_for(request.user)
+    councils = access.councils_user_may_declare_for(request.user)
     access.require(councils.exists())
     form = f.ConflictForm(request.POST if request.method == "POST" else None, councils=councils)
     if request.method == "POST" and form.is_valid():
