@@ -259,6 +259,11 @@ def can_view_report(user: Any, job: Any) -> bool:
 
         challenge = Challenge.objects.filter(pk=job.params.get("challenge_id")).first()
         return challenge is not None and can_view_challenge(user, challenge)
+    if job.kind == "funds_return":
+        from funds.models import QuarterlyReturn
+
+        ret = QuarterlyReturn.objects.filter(pk=job.params.get("return_id")).first()
+        return ret is not None and can_view_funds(user, ret.agreement.region_id)
     subject = job.subject_council
     if subject is not None and job.is_confidential:
         return can_view_council_confidential(user, subject)
@@ -569,3 +574,52 @@ def can_view_ledger(user: Any, region_id: int | None) -> bool:
     return bool(
         grants.region_roles.get(region_id, frozenset()) & (REGION_PROGRAMME_ROLES | ADVISER_ROLES)
     )
+
+
+# --- Devolved funds --------------------------------------------------------------------------
+
+
+def is_cib_admin(user: Any) -> bool:
+    grants = grants_for(user)
+    return grants.is_superuser or Role.CIB_ADMIN in grants.national_roles
+
+
+def can_manage_agreements(user: Any) -> bool:
+    """Funding agreements, allocations and the acceptance of returns: the CIB administrator."""
+    return is_cib_admin(user)
+
+
+def can_view_national_funds(user: Any) -> bool:
+    """Every region's funds: the CIB administrator and the LGA's advisers (national staff)."""
+    grants = grants_for(user)
+    return grants.is_national_staff or bool(grants.national_roles & ADVISER_ROLES)
+
+
+def can_view_funds(user: Any, region_id: int) -> bool:
+    """A region's agreements, spend and returns: its leads and programme manager, the
+    advisers covering it, and national staff."""
+    grants = grants_for(user)
+    if can_view_national_funds(user):
+        return True
+    held = grants.region_roles.get(region_id, frozenset())
+    return bool(held & (REGION_PROGRAMME_ROLES | ADVISER_ROLES))
+
+
+def funds_region_ids(user: Any) -> frozenset[int] | None:
+    """Regions whose funds the user may see; None means every region."""
+    if can_view_national_funds(user):
+        return None
+    return grants_for(user).regions_with(REGION_PROGRAMME_ROLES | ADVISER_ROLES)
+
+
+def can_raise_spend(user: Any, region_id: int) -> bool:
+    """Spend requests and returns are drafted by the region's programme manager."""
+    grants = grants_for(user)
+    if grants.is_superuser:
+        return True
+    return Role.REGIONAL_PROGRAMME_MANAGER in grants.region_roles.get(region_id, frozenset())
+
+
+def can_approve_spend(user: Any, region_id: int) -> bool:
+    """Spend is approved or rejected, and returns signed off, by the region's leads only."""
+    return region_id in grants_for(user).regions_with(REGIONAL_LEAD_ROLES)

@@ -13,6 +13,7 @@ class ReportKind(models.TextChoices):
     DATA_PROFILE = "data_profile", "Council data profile (PDF)"
     REVIEW_REPORT = "review_report", "Review report (PDF)"
     FEEDBACK_LETTER = "feedback_letter", "Peer challenge feedback letter (PDF)"
+    FUNDS_RETURN = "funds_return", "Devolved funds return (PDF)"
 
 
 class ReportStatus(models.TextChoices):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "regions",
     "datasets",
     "peerchallenge",
+    "funds",
     "reviews",
     "reports",
     "audit",

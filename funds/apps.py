@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FundsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "funds"
+    verbose_name = "Devolved funds"

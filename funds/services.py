@@ -1,0 +1,462 @@
+"""Devolved funds: agreements, the spend request life cycle, and the budget ledger.
+
+Every change to money or approval state is one transaction and one audit event (who, when,
+what before and after). Approval adds to the allocation's running total with a conditional
+UPDATE: PostgreSQL locks the allocation's row, so approvals at the same moment queue, and the
+second sees the first's total; the CHECK constraint `allocation_never_overspent` refuses any
+total over the allocation as a last line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.services import audit_record
+from cib_portal import access
+from regions.models import Region
+
+from .models import (
+    Allocation,
+    FundingAgreement,
+    Purpose,
+    QuarterlyReturn,
+    SpendApproval,
+    SpendRequest,
+    SpendStatus,
+    financial_year_label,
+    return_due_on,
+)
+
+
+class FundsError(Exception):
+    """A funds change that cannot be made, with a message for the person who asked."""
+
+
+def pounds(pence: int) -> str:
+    """Pence as money for people: 123456 -> "£1,234.56"."""
+    sign = "-" if pence < 0 else ""
+    pence = abs(int(pence))
+    return f"{sign}£{pence // 100:,}.{pence % 100:02d}"
+
+
+# --- Agreements ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    user: Any,
+    region: Region,
+    financial_year: int,
+    allocations: dict[str, int],
+    terms: str = "",
+    second_approval_threshold_pence: int = 1_000_000,
+    signed_on: date | None = None,
+) -> FundingAgreement:
+    """An agreement with its allocation per purpose (pence; purposes not given get 0)."""
+    unknown = sorted(set(allocations) - set(Purpose.values))
+    if unknown:
+        raise FundsError(f"Unknown purpose: {', '.join(unknown)}.")
+    for purpose, amount in allocations.items():
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            raise FundsError(
+                f"The allocation for {purpose} must be a whole number of pence, 0 or more."
+            )
+    if second_approval_threshold_pence < 0:
+        raise FundsError("The second-approval threshold cannot be negative.")
+    if FundingAgreement.objects.filter(region=region, financial_year=financial_year).exists():
+        raise FundsError(
+            f"{region} already has an agreement for {financial_year_label(financial_year)}."
+        )
+    agreement = FundingAgreement.objects.create(
+        region=region,
+        financial_year=financial_year,
+        terms=terms,
+        second_approval_threshold_pence=second_approval_threshold_pence,
+        signed_on=signed_on,
+        created_by=user,
+    )
+    Allocation.objects.bulk_create(
+        Allocation(agreement=agreement, purpose=p, amount_pence=allocations.get(p, 0))
+        for p in Purpose.values
+    )
+    QuarterlyReturn.objects.bulk_create(
+        QuarterlyReturn(agreement=agreement, quarter=q, due_on=return_due_on(financial_year, q))
+        for q in (1, 2, 3, 4)
+    )
+    audit_record(
+        actor=user,
+        action="funds.agreement_create",
+        obj=agreement,
+        summary=f"Created {agreement}",
+        after={
+            "allocations": {p: allocations.get(p, 0) for p in Purpose.values},
+            "second_approval_threshold_pence": second_approval_threshold_pence,
+        },
+    )
+    return agreement
+
+
+@transaction.atomic
+def allocation_set(*, user: Any, allocation: Allocation, amount_pence: int) -> Allocation:
+    """Change a purpose's allocation. It cannot go below what is already approved."""
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    if amount_pence < 0:
+        raise FundsError("An allocation cannot be negative.")
+    if amount_pence < allocation.approved_pence:
+        raise FundsError(
+            f"{allocation.get_purpose_display()} already has {pounds(allocation.approved_pence)} "
+            f"approved: the allocation cannot be less than that."
+        )
+    before = allocation.amount_pence
+    allocation.amount_pence = amount_pence
+    allocation.save(update_fields=["amount_pence"])
+    audit_record(
+        actor=user,
+        action="funds.allocation_set",
+        obj=allocation,
+        summary=f"{allocation.get_purpose_display()} allocation of {allocation.agreement}",
+        before={"amount_pence": before},
+        after={"amount_pence": amount_pence},
+    )
+    return allocation
+
+
+@transaction.atomic
+def agreement_update(
+    *,
+    user: Any,
+    agreement: FundingAgreement,
+    terms: str | None = None,
+    second_approval_threshold_pence: int | None = None,
+    signed_on: date | None = None,
+    signed_document: Any = None,
+) -> FundingAgreement:
+    agreement = FundingAgreement.objects.select_for_update().get(pk=agreement.pk)
+    before = {
+        "terms": agreement.terms,
+        "second_approval_threshold_pence": agreement.second_approval_threshold_pence,
+        "signed_on": str(agreement.signed_on or ""),
+        "signed_document": agreement.signed_document.name or "",
+    }
+    if terms is not None:
+        agreement.terms = terms
+    if second_approval_threshold_pence is not None:
+        if second_approval_threshold_pence < 0:
+            raise FundsError("The second-approval threshold cannot be negative.")
+        agreement.second_approval_threshold_pence = second_approval_threshold_pence
+    if signed_on is not None:
+        agreement.signed_on = signed_on
+    if signed_document is not None:
+        agreement.signed_document.save(signed_document.name, signed_document, save=False)
+    agreement.save()
+    after = {
+        "terms": agreement.terms,
+        "second_approval_threshold_pence": agreement.second_approval_threshold_pence,
+        "signed_on": str(agreement.signed_on or ""),
+        "signed_document": agreement.signed_document.name or "",
+    }
+    audit_record(
+        actor=user,
+        action="funds.agreement_update",
+        obj=agreement,
+        summary=f"Changed {agreement}",
+        before=before,
+        after=after,
+    )
+    return agreement
+
+
+# --- Spend requests --------------------------------------------------------------------------
+
+
+def _snapshot(request: SpendRequest) -> dict[str, Any]:
+    return {"status": request.status, "amount_pence": request.amount_pence}
+
+
+@transaction.atomic
+def spend_request_create(
+    *,
+    user: Any,
+    agreement: FundingAgreement,
+    purpose: str,
+    amount_pence: int,
+    description: str,
+    supplier: str = "",
+) -> SpendRequest:
+    """A draft request by the region's programme manager."""
+    if purpose not in Purpose.values:
+        raise FundsError(f"Unknown purpose: {purpose}.")
+    if not isinstance(amount_pence, int) or isinstance(amount_pence, bool) or amount_pence <= 0:
+        raise FundsError("The amount must be a whole number of pence, more than 0.")
+    if not description.strip():
+        raise FundsError("Describe what the money is for.")
+    allocation = agreement.allocations.get(purpose=purpose)
+    request = SpendRequest.objects.create(
+        agreement=agreement,
+        allocation=allocation,
+        amount_pence=amount_pence,
+        description=description.strip(),
+        supplier=supplier.strip(),
+        raised_by=user,
+    )
+    audit_record(
+        actor=user,
+        action="funds.spend_create",
+        obj=request,
+        summary=f"Raised {pounds(amount_pence)} for {allocation.get_purpose_display()}",
+        after=_snapshot(request),
+    )
+    return request
+
+
+def _locked(request: SpendRequest) -> SpendRequest:
+    return (
+        SpendRequest.objects.select_for_update()
+        .select_related("agreement__region", "allocation")
+        .get(pk=request.pk)
+    )
+
+
+@transaction.atomic
+def spend_request_update(
+    *, user: Any, request: SpendRequest, amount_pence: int, description: str, supplier: str = ""
+) -> SpendRequest:
+    """Change a draft request."""
+    request = _locked(request)
+    if request.status != SpendStatus.DRAFT:
+        raise FundsError("Only a draft request can be changed.")
+    if amount_pence <= 0:
+        raise FundsError("The amount must be more than 0.")
+    before = {**_snapshot(request), "description": request.description}
+    request.amount_pence, request.description, request.supplier = (
+        amount_pence,
+        description.strip(),
+        supplier.strip(),
+    )
+    request.save(update_fields=["amount_pence", "description", "supplier"])
+    audit_record(
+        actor=user,
+        action="funds.spend_update",
+        obj=request,
+        summary="Changed a draft spend request",
+        before=before,
+        after={**_snapshot(request), "description": request.description},
+    )
+    return request
+
+
+@transaction.atomic
+def spend_request_submit(*, user: Any, request: SpendRequest) -> SpendRequest:
+    request = _locked(request)
+    if request.status != SpendStatus.DRAFT:
+        raise FundsError(
+            f"The request is {request.get_status_display().lower()}: it cannot be submitted."
+        )
+    before = _snapshot(request)
+    request.status, request.submitted_at = SpendStatus.SUBMITTED, timezone.now()
+    request.save(update_fields=["status", "submitted_at"])
+    audit_record(
+        actor=user,
+        action="funds.spend_submit",
+        obj=request,
+        summary=f"Submitted {pounds(request.amount_pence)} for approval",
+        before=before,
+        after=_snapshot(request),
+    )
+    return request
+
+
+@transaction.atomic
+def spend_request_withdraw(*, user: Any, request: SpendRequest) -> SpendRequest:
+    """Withdraw a draft or submitted request (before it is approved)."""
+    request = _locked(request)
+    if request.status not in (SpendStatus.DRAFT, SpendStatus.SUBMITTED):
+        raise FundsError(
+            f"The request is {request.get_status_display().lower()}: only a request not yet "
+            "approved can be withdrawn."
+        )
+    before = _snapshot(request)
+    request.status, request.withdrawn_at = SpendStatus.WITHDRAWN, timezone.now()
+    request.save(update_fields=["status", "withdrawn_at"])
+    audit_record(
+        actor=user,
+        action="funds.spend_withdraw",
+        obj=request,
+        summary="Withdrew a spend request",
+        before=before,
+        after=_snapshot(request),
+    )
+    return request
+
+
+def approvals_needed(request: SpendRequest) -> int:
+    """Two different leads above the agreement's threshold, one otherwise."""
+    return 2 if request.amount_pence > request.agreement.second_approval_threshold_pence else 1
+
+
+def _check_approver(user: Any, request: SpendRequest) -> None:
+    if request.raised_by_id == user.pk:
+        raise FundsError("You raised this request: another regional lead must decide on it.")
+    if not access.can_approve_spend(user, request.agreement.region_id):
+        raise FundsError("Only a regional lead of the region can decide on its spend.")
+
+
+@transaction.atomic
+def spend_request_approve(*, user: Any, request: SpendRequest) -> SpendRequest:
+    """A regional lead's approval. When it is the last one needed, the amount is added to
+    the allocation's approved total, only if it fits (else FundsError, nothing changes)."""
+    request = _locked(request)
+    _check_approver(user, request)
+    if request.status != SpendStatus.SUBMITTED:
+        raise FundsError(
+            f"The request is {request.get_status_display().lower()}: only a submitted request "
+            "can be approved."
+        )
+    try:
+        with transaction.atomic():
+            SpendApproval.objects.create(
+                request=request, approver=user, raised_by=request.raised_by
+            )
+    except IntegrityError as exc:
+        raise FundsError("You have already approved this request: it needs another lead.") from exc
+    count = request.approvals.count()
+    needed = approvals_needed(request)
+    if count < needed:
+        audit_record(
+            actor=user,
+            action="funds.spend_first_approval",
+            obj=request,
+            summary=f"First of two approvals for {pounds(request.amount_pence)}",
+            before={**_snapshot(request), "approvals": count - 1},
+            after={**_snapshot(request), "approvals": count},
+        )
+        return request
+    allocation = request.allocation
+    added = Allocation.objects.filter(
+        pk=allocation.pk, approved_pence__lte=F("amount_pence") - request.amount_pence
+    ).update(approved_pence=F("approved_pence") + request.amount_pence)
+    if not added:
+        allocation.refresh_from_db()
+        raise FundsError(
+            f"Approving {pounds(request.amount_pence)} would overspend "
+            f"{allocation.get_purpose_display()}: {pounds(allocation.remaining_pence)} of "
+            f"{pounds(allocation.amount_pence)} remains."
+        )
+    before = _snapshot(request)
+    request.status, request.approved_at = SpendStatus.APPROVED, timezone.now()
+    request.save(update_fields=["status", "approved_at"])
+    audit_record(
+        actor=user,
+        action="funds.spend_approve",
+        obj=request,
+        summary=f"Approved {pounds(request.amount_pence)} for {allocation.get_purpose_display()}",
+        before=before,
+        after={**_snapshot(request), "approvals": count},
+    )
+    return request
+
+
+@transaction.atomic
+def spend_request_reject(*, user: Any, request: SpendRequest, reason: str) -> SpendRequest:
+    request = _locked(request)
+    _check_approver(user, request)
+    if request.status != SpendStatus.SUBMITTED:
+        raise FundsError(
+            f"The request is {request.get_status_display().lower()}: only a submitted request "
+            "can be rejected."
+        )
+    if not reason.strip():
+        raise FundsError("Give the reason for rejecting the request.")
+    before = _snapshot(request)
+    request.status = SpendStatus.REJECTED
+    request.rejected_at, request.rejected_by = timezone.now(), user
+    request.rejection_reason = reason.strip()
+    request.save(update_fields=["status", "rejected_at", "rejected_by", "rejection_reason"])
+    audit_record(
+        actor=user,
+        action="funds.spend_reject",
+        obj=request,
+        summary=f"Rejected {pounds(request.amount_pence)}",
+        before=before,
+        after={**_snapshot(request), "reason": request.rejection_reason},
+    )
+    return request
+
+
+@transaction.atomic
+def spend_request_mark_paid(
+    *, user: Any, request: SpendRequest, payment_reference: str, paid_on: Any = None
+) -> SpendRequest:
+    """Record payment of an approved request (with evidence attached separately)."""
+    request = _locked(request)
+    if request.status != SpendStatus.APPROVED:
+        raise FundsError("Only an approved request can be marked as paid.")
+    if not payment_reference.strip():
+        raise FundsError("Give the payment reference (for example the invoice number).")
+    if not request.evidence.filter(kind="payment").exists():
+        raise FundsError("Attach the evidence of payment first.")
+    Allocation.objects.filter(pk=request.allocation_id).update(
+        paid_pence=F("paid_pence") + request.amount_pence
+    )
+    before = _snapshot(request)
+    request.status = SpendStatus.PAID
+    request.paid_at = paid_on or timezone.now()
+    request.paid_by = user
+    request.payment_reference = payment_reference.strip()
+    request.save(update_fields=["status", "paid_at", "paid_by", "payment_reference"])
+    audit_record(
+        actor=user,
+        action="funds.spend_paid",
+        obj=request,
+        summary=f"Paid {pounds(request.amount_pence)}",
+        before=before,
+        after={**_snapshot(request), "payment_reference": request.payment_reference},
+    )
+    return request
+
+
+# --- The budget ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    purpose: str
+    label: str
+    allocated: int
+    approved: int
+    paid: int
+
+    @property
+    def remaining(self) -> int:
+        return self.allocated - self.approved
+
+    @property
+    def percent_approved(self) -> int:
+        return round(100 * self.approved / self.allocated) if self.allocated else 0
+
+
+def budget(agreement: FundingAgreement) -> list[BudgetLine]:
+    """Allocated, approved, paid and remaining per purpose (pence), in one query."""
+    return [
+        BudgetLine(
+            a.purpose, a.get_purpose_display(), a.amount_pence, a.approved_pence, a.paid_pence
+        )
+        for a in agreement.allocations.order_by("purpose")
+    ]
+
+
+def budget_total(lines: list[BudgetLine]) -> BudgetLine:
+    return BudgetLine(
+        "total",
+        "Total",
+        sum(x.allocated for x in lines),
+        sum(x.approved for x in lines),
+        sum(x.paid for x in lines),
+    )
