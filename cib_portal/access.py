@@ -623,3 +623,11 @@ def can_raise_spend(user: Any, region_id: int) -> bool:
 def can_approve_spend(user: Any, region_id: int) -> bool:
     """Spend is approved or rejected, and returns signed off, by the region's leads only."""
     return region_id in grants_for(user).regions_with(REGIONAL_LEAD_ROLES)
+
+
+def may_see_any_funds(user: Any) -> bool:
+    """Whether the navigation offers Funds (from grants alone: no query)."""
+    grants = grants_for(user)
+    return can_view_national_funds(user) or bool(
+        grants.regions_with(REGION_PROGRAMME_ROLES | ADVISER_ROLES)
+    )

@@ -1,0 +1,3 @@
+"""Filled in by the funds views."""
+
+urlpatterns: list = []
