@@ -27,6 +27,7 @@ from .models import (
     Purpose,
     QuarterlyReturn,
     SpendApproval,
+    SpendEvidence,
     SpendRequest,
     SpendStatus,
     financial_year_label,
@@ -420,6 +421,43 @@ def spend_request_mark_paid(
         after={**_snapshot(request), "payment_reference": request.payment_reference},
     )
     return request
+
+
+@transaction.atomic
+def spend_evidence_add(
+    *, user: Any, request: SpendRequest, kind: str, title: str, upload: Any, content_type: str
+) -> SpendEvidence:
+    """Attach a checked file to a request: supporting it (draft or submitted) or proving its
+    payment (approved)."""
+    from .models import EvidenceKind
+
+    request = _locked(request)
+    allowed = {
+        EvidenceKind.REQUEST: (SpendStatus.DRAFT, SpendStatus.SUBMITTED),
+        EvidenceKind.PAYMENT: (SpendStatus.APPROVED,),
+    }
+    if request.status not in allowed.get(kind, ()):
+        raise FundsError(
+            f"The request is {request.get_status_display().lower()}: no more files can be added."
+        )
+    evidence = SpendEvidence(
+        request=request,
+        kind=kind,
+        title=title,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    evidence.file.save(upload.name, upload, save=False)
+    evidence.save()
+    audit_record(
+        actor=user,
+        action="funds.spend_evidence_add",
+        obj=request,
+        summary=f"Added {evidence.get_kind_display().lower()}: {evidence.title}",
+        after={"evidence": evidence.pk, "kind": kind, "size": evidence.size},
+    )
+    return evidence
 
 
 # --- The budget ------------------------------------------------------------------------------

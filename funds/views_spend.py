@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -323,8 +322,6 @@ def _evidence_kind(spend: SpendRequest) -> str | None:
 
 @login_required
 def request_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
-    from audit.services import audit_record
-
     spend = _spend_for(request, pk)
     _forbid_unless(_may_raise(request, spend))
     kind = _evidence_kind(spend)
@@ -340,24 +337,18 @@ def request_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with transaction.atomic():
-            evidence = SpendEvidence(
+        try:
+            evidence = services.spend_evidence_add(
+                user=request.user,
                 request=spend,
                 kind=kind,
                 title=form.cleaned_data["title"],
+                upload=upload,
                 content_type=upload.checked_content_type,
-                size=upload.size,
-                uploaded_by=request.user,
             )
-            evidence.file.save(upload.name, upload, save=False)
-            evidence.save()
-            audit_record(
-                actor=request.user,
-                action="funds.spend_evidence_add",
-                obj=spend,
-                summary=f"Added {evidence.get_kind_display().lower()}: {evidence.title}"[:300],
-                after={"evidence": evidence.pk, "kind": kind, "size": evidence.size},
-            )
+        except services.FundsError as exc:
+            messages.error(request, str(exc))
+            return redirect(DETAIL, pk=spend.pk)
         messages.success(request, f"“{evidence.title}” was uploaded.")
         return redirect(DETAIL, pk=spend.pk)
     payment = kind == EvidenceKind.PAYMENT

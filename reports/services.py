@@ -119,6 +119,7 @@ def report_render(*, job_id: str) -> ReportJob:
         ReportKind.DATA_PROFILE: _render_data_profile,
         ReportKind.REVIEW_REPORT: _render_review_report,
         ReportKind.FEEDBACK_LETTER: _render_feedback_letter,
+        ReportKind.FUNDS_RETURN: _render_funds_return,
     }
     pdf = renderers[job.kind](job)
     _progress(job, 90)
@@ -262,4 +263,53 @@ def _render_data_profile(job: ReportJob) -> bytes:
         },
     )
     _progress(job, 60)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def report_request_funds_return(*, user: Any, ret) -> ReportJob:
+    """Ask for a region's quarterly return to CIB as a PDF: access to it follows access to the
+    region's funds (access.can_view_report)."""
+    job = ReportJob.objects.create(
+        kind=ReportKind.FUNDS_RETURN,
+        requested_by=user,
+        subject_council=None,
+        is_confidential=True,
+        params={"return_id": ret.pk},
+    )
+    report_enqueue(job=job)
+    return job
+
+
+def _render_funds_return(job: ReportJob) -> bytes:
+    from weasyprint import HTML
+
+    from funds.models import QuarterlyReturn
+    from funds.returns import (
+        FIGURE_HEADINGS,
+        computed_at,
+        figure_rows,
+        figures_for_display,
+        is_overdue,
+        quarter_period,
+    )
+
+    ret = QuarterlyReturn.objects.select_related(
+        "agreement__region", "drafted_by", "signed_off_by", "submitted_by", "reviewed_by"
+    ).get(pk=job.params["return_id"])
+    figures, frozen = figures_for_display(ret)
+    _progress(job, 40)
+    html = render_to_string(
+        "reports/pdf/funds_return.html",
+        {
+            "ret": ret,
+            "agreement": ret.agreement,
+            "headings": [label for _, label in FIGURE_HEADINGS],
+            "rows": figure_rows(figures),
+            "frozen": frozen,
+            "computed_at": computed_at(figures) if frozen else None,
+            "overdue": is_overdue(ret),
+            "period": quarter_period(ret.agreement.financial_year, ret.quarter),
+            "generated_at": timezone.now(),
+        },
+    )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "peerchallenge.tasks.send_challenge_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Quarterly returns due within 14 days (region, once) and overdue (CIB + leads, once).
+    "funds-return-reminders": {
+        "task": "funds.tasks.send_return_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 REST_FRAMEWORK = {
