@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_governance
 
 app_name = "regions"
 
@@ -9,4 +9,14 @@ urlpatterns = [
     path("councils/<str:gss_code>/", views.council_detail, name="council_detail"),
     path("regions/", views.region_list, name="region_list"),
     path("regions/<str:gss_code>/", views.region_detail, name="region_detail"),
+    path(
+        "regions/<str:gss_code>/governance/",
+        views_governance.region_governance,
+        name="region_governance",
+    ),
+    path(
+        "regions/<str:gss_code>/governance/appoint/",
+        views_governance.region_governance_appoint,
+        name="region_governance_appoint",
+    ),
 ]

@@ -1,0 +1,164 @@
+"""Reads for the funds pages: the national view, a region's agreements, and the monthly
+spend series of an agreement's budget chart. Each runs a fixed number of queries, whatever the
+number of regions, agreements or requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from cib_portal import access
+from regions.governance import regions_missing_leads
+from regions.models import Region
+
+from .models import FundingAgreement, QuarterlyReturn, SpendStatus
+
+MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
+
+
+def current_financial_year(today: date | None = None) -> int:
+    """The financial year today falls in (years run April to March): 2027 is 2027-28."""
+    day = today or timezone.localdate()
+    return day.year if day.month >= 4 else day.year - 1
+
+
+# --- The national view -----------------------------------------------------------------------
+
+
+@dataclass
+class NationalRow:
+    region: Region
+    agreement: FundingAgreement | None
+    allocated: int = 0
+    approved: int = 0
+    paid: int = 0
+    returns: list[QuarterlyReturn | None] = field(default_factory=lambda: [None] * 4)
+    missing_leads: list[str] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> int:
+        return self.allocated - self.approved
+
+    @property
+    def percent_used(self) -> int:
+        return round(100 * self.approved / self.allocated) if self.allocated else 0
+
+
+def national_rows(*, year: int) -> list[NationalRow]:
+    """Every region, with its agreement for the year (if any), the totals of its allocations,
+    its four returns and its missing governance leads: four queries in all."""
+    regions = list(Region.objects.order_by("name"))
+    agreements = {
+        a.region_id: a
+        for a in FundingAgreement.objects.filter(financial_year=year).annotate(
+            allocated=Sum("allocations__amount_pence"),
+            approved=Sum("allocations__approved_pence"),
+            paid=Sum("allocations__paid_pence"),
+        )
+    }
+    returns: dict[int, list[QuarterlyReturn | None]] = {}
+    for ret in QuarterlyReturn.objects.filter(agreement__financial_year=year).select_related(
+        "agreement"
+    ):
+        returns.setdefault(ret.agreement.region_id, [None] * 4)[ret.quarter - 1] = ret
+    missing = regions_missing_leads()
+    rows = []
+    for region in regions:
+        agreement = agreements.get(region.pk)
+        row = NationalRow(region=region, agreement=agreement)
+        if agreement is not None:
+            row.allocated = agreement.allocated or 0
+            row.approved = agreement.approved or 0
+            row.paid = agreement.paid or 0
+            row.returns = returns.get(region.pk, [None] * 4)
+        row.missing_leads = missing.get(region.pk, [])
+        rows.append(row)
+    return rows
+
+
+def national_totals(rows: list[NationalRow]) -> dict[str, int]:
+    allocated = sum(r.allocated for r in rows)
+    approved = sum(r.approved for r in rows)
+    return {
+        "allocated": allocated,
+        "approved": approved,
+        "paid": sum(r.paid for r in rows),
+        "remaining": allocated - approved,
+        "percent_used": round(100 * approved / allocated) if allocated else 0,
+    }
+
+
+def agreement_years() -> list[int]:
+    """Financial years that have an agreement, newest first."""
+    return sorted(
+        set(FundingAgreement.objects.values_list("financial_year", flat=True).distinct()),
+        reverse=True,
+    )
+
+
+# --- A region's agreements -------------------------------------------------------------------
+
+
+def agreement_list(*, user: Any) -> QuerySet[FundingAgreement]:
+    """The agreements the user may see, newest year first, with their allocation totals."""
+    agreements = FundingAgreement.objects.select_related("region").annotate(
+        allocated=Sum("allocations__amount_pence"),
+        approved=Sum("allocations__approved_pence"),
+        paid=Sum("allocations__paid_pence"),
+    )
+    region_ids = access.funds_region_ids(user)
+    if region_ids is not None:
+        agreements = agreements.filter(region_id__in=region_ids)
+    return agreements.order_by("-financial_year", "region__name")
+
+
+# --- The monthly series for the budget chart -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: str  # "Apr 2027"
+    short: str  # "Apr"
+    approved: int  # cumulative pence approved by the end of the month
+    paid: int  # cumulative pence paid by the end of the month
+
+
+def _month_starts(year: int) -> list[datetime]:
+    """The first moment of each month from April of `year` to April of the next year."""
+    starts = []
+    for i in range(13):
+        month = 4 + i
+        y, m = year + (month - 1) // 12, (month - 1) % 12 + 1
+        starts.append(timezone.make_aware(datetime(y, m, 1)))
+    return starts
+
+
+def monthly_series(agreement: FundingAgreement) -> list[MonthPoint]:
+    """Cumulative approved and paid spend at the end of each month of the financial year
+    (April to March), from the requests' approval and payment times: one aggregate query."""
+    starts = _month_starts(agreement.financial_year)
+    approved_states = [SpendStatus.APPROVED, SpendStatus.PAID]
+    sums = {}
+    for i, end in enumerate(starts[1:]):
+        sums[f"a{i}"] = Sum(
+            "amount_pence",
+            filter=Q(status__in=approved_states, approved_at__lt=end),
+            default=0,
+        )
+        sums[f"p{i}"] = Sum(
+            "amount_pence", filter=Q(status=SpendStatus.PAID, paid_at__lt=end), default=0
+        )
+    totals = agreement.spend_requests.aggregate(**sums)
+    return [
+        MonthPoint(
+            month=f"{MONTHS[i]} {starts[i].year}",
+            short=MONTHS[i],
+            approved=totals[f"a{i}"],
+            paid=totals[f"p{i}"],
+        )
+        for i in range(12)
+    ]
