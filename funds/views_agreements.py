@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from cib_portal import access
@@ -50,21 +50,12 @@ RETURN_TAGS = {
 }
 
 
-def _url(name: str, fallback: str, **kwargs: Any) -> str:
-    """A page built elsewhere in the funds app, by name when it exists yet."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return fallback
-
-
 def request_list_url(agreement: FundingAgreement) -> str:
-    base = _url("funds:request_list", "/funds/requests/")
-    return f"{base}?agreement={agreement.pk}"
+    return f"{reverse('funds:request_list')}?agreement={agreement.pk}"
 
 
 def return_url(return_id: int) -> str:
-    return _url("funds:return_detail", f"/funds/returns/{return_id}/", pk=return_id)
+    return reverse("funds:return_detail", kwargs={"pk": return_id})
 
 
 def _cell(text: str) -> str:

@@ -10,24 +10,18 @@ from django.http import Http404
 
 from cib_portal import access
 
+from .governance import regions_missing_leads
 from .models import (
     ADVISER_ROLES,
-    REGIONAL_LEAD_ROLES,
     Council,
     Judgement,
     Membership,
     OfstedInspection,
     Region,
-    Role,
     StatisticalNeighbour,
 )
 
 JUDGEMENT_ORDER = {value: i for i, value in enumerate(Judgement.values, start=1)}
-GOVERNANCE_ROLES = (
-    Role.REGIONAL_LEAD_MEMBER,
-    Role.REGIONAL_LEAD_CHIEF_EXECUTIVE,
-    Role.REGIONAL_LEAD_DCS,
-)
 
 
 def _judgement_rank() -> Case:
@@ -116,23 +110,6 @@ def region_detail(*, user: Any, gss_code: str) -> tuple[Region, list[Council], d
     return region, councils, {"by_role": people, "national_advisers": national_advisers}
 
 
-def regions_missing_leads() -> list[tuple[Region, list[str]]]:
-    """Regions without all three governance leads, with the missing roles' labels."""
-    held: dict[int, set[str]] = {}
-    for region_id, role in (
-        Membership.objects.active()
-        .filter(organisation__region__isnull=False, role__in=REGIONAL_LEAD_ROLES)
-        .values_list("organisation__region_id", "role")
-    ):
-        held.setdefault(region_id, set()).add(role)
-    missing = []
-    for region in Region.objects.order_by("name"):
-        lacking = [Role(r).label for r in GOVERNANCE_ROLES if r not in held.get(region.pk, set())]
-        if lacking:
-            missing.append((region, lacking))
-    return missing
-
-
 def national_overview(*, user: Any) -> dict:
     """The adviser's national picture: Ofsted outcomes by region, councils judged Inadequate,
     and regions without their governance leads."""
@@ -152,13 +129,14 @@ def national_overview(*, user: Any) -> dict:
     for region in regions:
         for value in Judgement.values:
             totals[value] += getattr(region, f"n_{value}")
+    missing = regions_missing_leads()
     return {
         "regions": regions,
         "totals": totals,
         "inadequate": list(inadequate),
         "missing_leads": [
-            (r, lacking)
-            for r, lacking in regions_missing_leads()
+            (r, missing[r.pk])
+            for r in Region.objects.filter(pk__in=list(missing)).order_by("name")
             if region_ids is None or r.pk in region_ids
         ],
     }

@@ -11,6 +11,7 @@ from cib_portal import access
 
 from . import selectors
 from .filters import SORTS, CouncilFilter
+from .governance import GOVERNANCE_ROLES
 from .models import Judgement, Role
 
 COUNCILS_PER_PAGE = 50
@@ -45,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 }
             )
         context["blocks"] = blocks
-        context["governance_roles"] = [(r, Role(r).label) for r in selectors.GOVERNANCE_ROLES]
+        context["governance_roles"] = [(r, Role(r).label) for r in GOVERNANCE_ROLES]
         return render(request, "regions/home_regional.html", context)
     if kind == "council":
         context["councils"] = selectors.user_councils(user=request.user)
@@ -130,7 +131,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
 def region_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
     region, councils, people = selectors.region_detail(user=request.user, gss_code=gss_code)
     by_role = people["by_role"]
-    leads = [(Role(r).label, by_role.get(r, [])) for r in selectors.GOVERNANCE_ROLES]
+    leads = [(Role(r).label, by_role.get(r, [])) for r in GOVERNANCE_ROLES]
     advisers = by_role.get(Role.PRINCIPAL_ADVISER, []) + by_role.get(Role.IMPROVEMENT_ADVISER, [])
     return render(
         request,
