@@ -30,11 +30,19 @@ When the groups have more than one size, ``z[i, s]`` says "i is in a group of si
 number of councils in each size class is fixed, and ``x[a, b] + z[a, s] - z[b, s] <= 1`` keeps
 a group within one class. A class holding a single group (the one triad of an odd ``pairs``
 programme) is then forced to be complete. Otherwise "same group" must be transitive
-(``x[a, b] + x[b, c] - x[a, c] <= 1``); the O(n^3) such constraints are too many for 153
-councils, so they are added lazily: solve, find the components of the solution that are not
-complete groups, add the transitivity constraints of every triple inside them, solve again.
-The loop ends when every component is a clique of the right size, which is then the optimum of
-the full model (it is optimal for a relaxation and feasible for the full model).
+(``x[a, b] + x[b, c] - x[a, c] <= 1``): up to 60 councils all of them are given at once;
+above that the O(n^3) constraints are too many, so they are added lazily: solve, find the
+components of the solution that are not complete groups, add the transitivity constraints of
+every triple inside them, solve again. The loop ends when every component is a clique of the
+right size, which is then the optimum of the full model (optimal for a relaxation, feasible
+for the full model). From 40 councils pairs are first pruned by an LP bound that provably
+keeps every optimal grouping (`_solve_pruned`).
+
+Limits, measured: pairs are fast and proven optimal even for 153 councils. Groups of 3 or
+more are a clique-partitioning problem whose LP relaxation is weak; CP-SAT proves small and
+most regional programmes optimal quickly, but not every one (London, 33 councils, in
+clusters of 4 or 6) nor a national one within `DETERMINISTIC_BUDGET`: the best grouping found
+is then returned, valid, with ``Solution.proven_optimal`` False.
 
 Scores are floats (the sum of a pair's weighted terms); the solvers work on integers,
 ``round(score * SCALE)`` with ``SCALE = 1000``, so the optimum is exact for scores given to
@@ -52,7 +60,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -65,10 +72,12 @@ MODELS = ("pairs", "triads", "clusters", "panel")
 CLUSTER_SIZES = range(4, 9)
 PANEL_SIZES = range(2, 6)
 SCALE = 1000
-# CP-SAT's deterministic time budget per solve, in its own "deterministic seconds": large
-# enough never to bind on the programmes we run (they take well under a tenth of it), and
-# unlike a wall-clock limit it gives the same answer on a slow or busy machine.
-MAX_DETERMINISTIC_TIME = 600.0
+# CP-SAT's budget for one `solve` of a group model, in its own "deterministic seconds"
+# (roughly one to two wall-clock seconds each here). Unlike a wall-clock limit it gives the
+# same answer on a slow or busy machine. Pairs programmes (even national ones) and most
+# regional triads/clusters are proven optimal well within it; large clusters may not be: the
+# best grouping found is then returned with `Solution.proven_optimal` False.
+DETERMINISTIC_BUDGET = 4.0
 
 _EMPTY: Mapping = MappingProxyType({})
 # Programmes of at least this many councils (besides locked groups) are solved with the pair
@@ -77,10 +86,22 @@ PRUNE_FROM = 40
 # In the sparse first solve of `_solve_pruned`: each council's best partners kept (plus the
 # largest group size, so that whole groups of near neighbours fit).
 SPARSE_PARTNERS = 6
+# Up to this many councils every transitivity constraint is given to CP-SAT at once (at most
+# 3 x C(60, 3) = 102,660 rows), which propagates far better than adding them lazily; above it
+# they are added lazily (see `_solve_cpsat`).
+FULL_TRANSITIVITY_UP_TO = 60
 
 
 class NoFeasiblePairing(Exception):
     """No grouping satisfies the hard constraints (forbidden pairs, locked groups)."""
+
+
+class PairingTimeout(NoFeasiblePairing):
+    """The solver's deterministic budget ran out before it found any valid grouping.
+
+    Not a proof of infeasibility; a subclass so that callers catching NoFeasiblePairing still
+    treat it as "no grouping to show".
+    """
 
 
 @dataclass(frozen=True)
@@ -111,6 +132,9 @@ class Solution:
     groups: tuple[tuple[str, ...], ...]
     assignments: tuple[Assignment, ...]
     objective: float
+    # False when the solver's deterministic budget ran out before optimality was proven (the
+    # grouping is valid and the best found; see DETERMINISTIC_BUDGET).
+    proven_optimal: bool = True
 
 
 # --- scores ---------------------------------------------------------------------------------
@@ -306,14 +330,14 @@ def _components(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> list[
     return sorted(sorted(c) for c in comps.values())
 
 
-def _solve_groups(problem: Problem) -> list[tuple[str, ...]]:
+def _solve_groups(problem: Problem) -> tuple[list[tuple[str, ...]], bool]:
     """The optimal groups of a pairs/triads/clusters programme (locked groups included)."""
     locked = [tuple(sorted(g)) for g in problem.locked]
     in_locked = {c for g in locked for c in g}
     free = sorted(c for c in problem.councils if c not in in_locked)
     sizes = group_sizes(problem.model, len(free), problem.size)
     if not free:
-        return locked
+        return locked, True
     if sizes == [1]:
         raise NoFeasiblePairing(
             f"council {free[0]} is left without a group: every other council is in a locked group"
@@ -326,7 +350,7 @@ def _solve_groups(problem: Problem) -> list[tuple[str, ...]]:
                 f"the {len(free)} councils left must form one group, but these pairs are "
                 f"forbidden: {', '.join(f'{a}-{b}' for a, b in bad)}"
             )
-        return [*locked, tuple(free)]
+        return [*locked, tuple(free)], True
 
     smallest = min(sizes)
     allowed = {
@@ -342,13 +366,13 @@ def _solve_groups(problem: Problem) -> list[tuple[str, ...]]:
     counts: dict[int, int] = {}
     for s in sizes:
         counts[s] = counts.get(s, 0) + 1
-    groups = _solve_pruned(free, weights, counts)
-    return [*locked, *groups]
+    groups, proven = _solve_pruned(free, weights, counts)
+    return [*locked, *groups], proven
 
 
 def _solve_pruned(
     free: list[str], weights: dict[tuple[str, str], int], counts: dict[int, int]
-) -> list[tuple[str, ...]]:
+) -> tuple[list[tuple[str, ...]], bool]:
     """The exact optimum, on fewer pair variables where a bound proves the rest useless.
 
     Why: CP-SAT on all 11,000 pairs of 153 councils takes seconds, yet most pairs (councils
@@ -374,14 +398,18 @@ def _solve_pruned(
     k = SPARSE_PARTNERS + max(counts)
     for items in by_node.values():
         top.update(e for _w, _o, e in sorted(items)[:k])
+    budget = [DETERMINISTIC_BUDGET]
     try:
-        hint = _solve_cpsat(free, {e: weights[e] for e in sorted(top)}, counts)
+        hint, _ = _solve_cpsat(free, {e: weights[e] for e in sorted(top)}, counts, None, budget)
+    except PairingTimeout:
+        raise
     except NoFeasiblePairing:
-        return _solve_cpsat(free, weights, counts)
+        return _solve_cpsat(free, weights, counts, None, budget)
     lower = sum(weights.get((a, b), 0) for g in hint for a, b in itertools.combinations(g, 2))
     bounds = _lp_pair_bounds(free, weights, counts)
     kept = {e: w for e, w in weights.items() if bounds[e] >= lower - 1e-6 * (1 + abs(lower))}
-    return _solve_cpsat(free, kept, counts, hint)
+    groups, proven = _solve_cpsat(free, kept, counts, hint, budget)
+    return groups, proven
 
 
 def _model_rows(
@@ -467,8 +495,13 @@ def _solve_cpsat(
     weights: dict[tuple[str, str], int],
     counts: dict[int, int],
     hint: list[tuple[str, ...]] | None = None,
-) -> list[tuple[str, ...]]:
-    """CP-SAT on the given pairs, transitivity added lazily; the groups found, sorted."""
+    budget: list[float] | None = None,
+) -> tuple[list[tuple[str, ...]], bool]:
+    """CP-SAT on the given pairs, transitivity added lazily: (the groups, proven optimal).
+
+    `budget` is the deterministic time left (a one-item list, spent in place).
+    """
+    budget = budget if budget is not None else [DETERMINISTIC_BUDGET]
     edges = sorted(weights)
     n_vars, rows = _model_rows(free, edges, counts)
     model = cp_model.CpModel()
@@ -492,24 +525,26 @@ def _solve_cpsat(
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.linearization_level = 2
-    solver.parameters.max_deterministic_time = MAX_DETERMINISTIC_TIME
     added: set[tuple[str, ...]] = set()
+    if needs_transitivity and len(free) <= FULL_TRANSITIVITY_UP_TO:
+        for trio in itertools.combinations(free, 3):
+            added.add(trio)
+            _add_transitivity(model, x, trio)
     while True:
+        solver.parameters.max_deterministic_time = max(budget[0], 0.01)
         status = solver.solve(model)
+        budget[0] -= solver.deterministic_time
         if status == cp_model.INFEASIBLE:
             raise NoFeasiblePairing(
                 f"no split of {len(free)} councils into groups of "
                 f"{'/'.join(map(str, sorted(counts)))} avoids every forbidden pair"
             )
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            raise NoFeasiblePairing(
-                f"the solver stopped without an answer ({solver.status_name(status)})"
-            )
-        if status == cp_model.FEASIBLE:
-            warnings.warn(
-                "pairing solver hit its deterministic time limit: the answer may not be optimal",
-                RuntimeWarning,
-                stacklevel=3,
+            if hint is not None:
+                return hint, False
+            raise PairingTimeout(
+                f"no grouping of {len(free)} councils found within the solver's budget "
+                f"({solver.status_name(status)}); the constraints were not proven infeasible"
             )
         chosen = [e for e in edges if solver.boolean_value(x[e])]
         comps = _components(free, chosen)
@@ -520,7 +555,9 @@ def _solve_cpsat(
             if any((a, b) not in chosen_set for a, b in itertools.combinations(comp, 2))
         ]
         if not bad:
-            return [tuple(c) for c in comps]
+            return [tuple(c) for c in comps], status == cp_model.OPTIMAL
+        if budget[0] <= 0 and hint is not None:
+            return hint, False
         if not needs_transitivity:  # pragma: no cover - the formulation rules this out
             raise AssertionError("a group that is not complete without transitivity cuts")
         for comp in bad:
@@ -637,10 +674,12 @@ def solve(problem: Problem) -> Solution:
     and locked groups leave no valid grouping (naming the councils where that can be told).
     """
     _validate(problem)
+    proven = True
     if problem.model == "panel":
         groups = _solve_panel(problem)
     else:
-        groups = sorted(tuple(sorted(g)) for g in _solve_groups(problem))
+        found, proven = _solve_groups(problem)
+        groups = sorted(tuple(sorted(g)) for g in found)
     group_of = {}
     for i, g in enumerate(groups):
         for c in g if problem.model != "panel" else g[:1]:
@@ -658,4 +697,4 @@ def solve(problem: Problem) -> Solution:
                 terms[name] = terms.get(name, 0.0) + float(value)
         score = sum(pair_score(problem, host, ch) for ch in challengers)
         assignments.append(Assignment(host, tuple(challengers), i, score, terms))
-    return Solution(tuple(groups), tuple(assignments), objective(problem, groups))
+    return Solution(tuple(groups), tuple(assignments), objective(problem, groups), proven)
