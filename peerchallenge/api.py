@@ -174,6 +174,9 @@ class ProgrammeSerializer(serializers.Serializer):
     objective = serializers.FloatField(
         allow_null=True, help_text="The total score of the pairings as last made"
     )
+    proven_optimal = serializers.BooleanField(
+        help_text="False when the optimiser's time ran out before it proved the pairings best"
+    )
     generated_at = serializers.DateTimeField(allow_null=True)
     published_at = serializers.DateTimeField(allow_null=True)
 
@@ -196,6 +199,7 @@ class ProgrammeSerializer(serializers.Serializer):
             "weight_travel": p.weight_travel,
             "weight_balance": p.weight_balance,
             "objective": p.objective,
+            "proven_optimal": p.proven_optimal,
             "generated_at": p.generated_at.isoformat() if p.generated_at else None,
             "published_at": p.published_at.isoformat() if p.published_at else None,
         }

@@ -67,6 +67,9 @@ class Programme(models.Model):
     generated_at = models.DateTimeField(null=True, blank=True)
     # The solver's total score for the pairings as last generated.
     objective = models.FloatField(null=True, blank=True)
+    # False when the optimiser's time ran out before it proved the pairings the best (they
+    # are valid, and the best it found).
+    proven_optimal = models.BooleanField(default=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

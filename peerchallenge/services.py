@@ -376,7 +376,8 @@ def _generate(user: Any, programme: Programme) -> Programme:
         )
     programme.generated_at = timezone.now()
     programme.objective = solution.objective
-    programme.save(update_fields=["generated_at", "objective"])
+    programme.proven_optimal = solution.proven_optimal
+    programme.save(update_fields=["generated_at", "objective", "proven_optimal"])
     audit_record(
         actor=user,
         action="programme.generate",
