@@ -10,7 +10,8 @@ matched by its new code, then by its alternative code (Barnsley and Sheffield ch
 and mySociety knows one of the two), then by name. Any council left unmatched stops the script:
 a silent gap would make a distance of zero or a crash much later.
 
-    python scripts/make_council_locations.py /work/shared/data/raw/mysociety_uk_local_authorities_future.csv
+    python scripts/make_council_locations.py \
+        /work/shared/data/raw/mysociety_uk_local_authorities_future.csv
 """
 
 from __future__ import annotations
