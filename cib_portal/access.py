@@ -631,3 +631,55 @@ def may_see_any_funds(user: Any) -> bool:
     return can_view_national_funds(user) or bool(
         grants.regions_with(REGION_PROGRAMME_ROLES | ADVISER_ROLES)
     )
+
+
+# --- Early support: risk flags ---------------------------------------------------------------
+
+
+def can_view_flags(user: Any, council: Council) -> bool:
+    """A council's risk flags: its senior leaders (DCS, lead member, chief executive), its
+    region's leads and the LGA advisers covering it. Not its other officers."""
+    grants = grants_for(user)
+    if grants.is_superuser or grants.national_roles & ADVISER_ROLES:
+        return True
+    if council.pk in grants.councils_with(COUNCIL_SENIOR_ROLES):
+        return True
+    held = grants.region_roles.get(council.region_id, frozenset())
+    return bool(held & (REGIONAL_LEAD_ROLES | ADVISER_ROLES))
+
+
+def can_triage_flags(user: Any, council: Council) -> bool:
+    """Raising and triaging flags: advisers covering the council and its region's leads."""
+    grants = grants_for(user)
+    if grants.is_superuser or grants.national_roles & ADVISER_ROLES:
+        return True
+    held = grants.region_roles.get(council.region_id, frozenset())
+    return bool(held & (REGIONAL_LEAD_ROLES | ADVISER_ROLES))
+
+
+def flags_visible_filter(user: Any, prefix: str = "council__") -> Q:
+    """A Q over a model with a council (Flag by default) selecting what the user may see."""
+    grants = grants_for(user)
+    if not grants.any:
+        return Q(pk__in=[])
+    if grants.is_superuser or grants.national_roles & ADVISER_ROLES:
+        return Q()
+    regions = list(grants.regions_with(REGIONAL_LEAD_ROLES | ADVISER_ROLES))
+    councils = list(grants.councils_with(COUNCIL_SENIOR_ROLES))
+    return Q(**{f"{prefix}id__in": councils}) | Q(**{f"{prefix}region_id__in": regions})
+
+
+def may_see_any_flags(user: Any) -> bool:
+    """Whether the navigation offers risk flags (from grants alone: no query)."""
+    grants = grants_for(user)
+    return bool(
+        grants.is_superuser
+        or grants.national_roles & ADVISER_ROLES
+        or grants.regions_with(REGIONAL_LEAD_ROLES | ADVISER_ROLES)
+        or grants.councils_with(COUNCIL_SENIOR_ROLES)
+    )
+
+
+def can_edit_risk_facts(user: Any) -> bool:
+    """Rules, interventions and DCS history are edited by national staff."""
+    return is_national_staff(user)

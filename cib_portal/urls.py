@@ -25,6 +25,7 @@ urlpatterns = [
     path("reviewers/", include("reviews.urls_reviewers")),
     path("", include("peerchallenge.urls")),
     path("funds/", include("funds.urls")),
+    path("early-support/", include("earlysupport.urls")),
     path("data/imports/", include("datasets.import_urls")),
     path("data/local/", include("datasets.local_urls")),
     path("data/", include("datasets.urls")),

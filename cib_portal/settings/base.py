@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "datasets",
     "peerchallenge",
     "funds",
+    "earlysupport",
     "reviews",
     "reports",
     "audit",

@@ -24,6 +24,9 @@ class Command(BaseCommand):
         from reviews.catalogue import products_sync
 
         self.stdout.write(f"review and diagnostic products: {products_sync()} created")
+        from earlysupport.defaults import rules_sync
+
+        self.stdout.write(f"risk rules: {rules_sync()} created")
         from datasets.ees import ImportRejected
         from datasets.services import datasets_load
 

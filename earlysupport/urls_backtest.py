@@ -1,0 +1,3 @@
+"""Filled in by the early support views."""
+
+urlpatterns: list = []
