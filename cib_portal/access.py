@@ -259,6 +259,8 @@ def can_view_report(user: Any, job: Any) -> bool:
 
         challenge = Challenge.objects.filter(pk=job.params.get("challenge_id")).first()
         return challenge is not None and can_view_challenge(user, challenge)
+    if job.kind == "risk_dashboard":
+        return can_view_risk_dashboard(user, job.params.get("region_id"))
     if job.kind == "funds_return":
         from funds.models import QuarterlyReturn
 
@@ -683,3 +685,15 @@ def may_see_any_flags(user: Any) -> bool:
 def can_edit_risk_facts(user: Any) -> bool:
     """Rules, interventions and DCS history are edited by national staff."""
     return is_national_staff(user)
+
+
+def can_view_risk_dashboard(user: Any, region_id: int | None) -> bool:
+    """The risk dashboard of every region (region_id None): the advisers covering every region;
+    of one region: its leads and the advisers covering it."""
+    grants = grants_for(user)
+    if grants.is_superuser or grants.national_roles & ADVISER_ROLES:
+        return True
+    if region_id is None:
+        return False
+    held = grants.region_roles.get(region_id, frozenset())
+    return bool(held & (REGIONAL_LEAD_ROLES | ADVISER_ROLES))

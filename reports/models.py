@@ -14,6 +14,7 @@ class ReportKind(models.TextChoices):
     REVIEW_REPORT = "review_report", "Review report (PDF)"
     FEEDBACK_LETTER = "feedback_letter", "Peer challenge feedback letter (PDF)"
     FUNDS_RETURN = "funds_return", "Devolved funds return (PDF)"
+    RISK_DASHBOARD = "risk_dashboard", "Early support dashboard (PDF)"
 
 
 class ReportStatus(models.TextChoices):
