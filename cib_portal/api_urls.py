@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from datasets.api import CouncilComparisonView, IndicatorViewSet, ObservationViewSet
+from funds.api import AgreementViewSet, ReturnViewSet, SpendRequestViewSet
 from peerchallenge.api import ActionViewSet, ChallengeViewSet, LedgerView, ProgrammeViewSet
 from regions.api import CouncilViewSet, RegionViewSet
 from reviews.api import BookingViewSet, CouncilEntitlementView, ProductViewSet
@@ -19,6 +20,9 @@ router.register("bookings", BookingViewSet, basename="booking")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("challenges", ChallengeViewSet, basename="challenge")
 router.register("actions", ActionViewSet, basename="challenge-action")
+router.register("agreements", AgreementViewSet, basename="funding-agreement")
+router.register("spend-requests", SpendRequestViewSet, basename="spend-request")
+router.register("returns", ReturnViewSet, basename="funds-return")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -261,7 +261,7 @@ def test_two_people_making_the_pairings_at_once_get_one_consistent_result(refere
     assert len(hosts) == len(set(hosts)) == programme.participants.count()
 
 
-def test_the_demo_programme_loads_once(reference_data):
+def test_the_demo_data_loads_once(reference_data):
     from django.core.management import call_command
 
     call_command("load_demo_data", verbosity=0)
@@ -270,3 +270,8 @@ def test_the_demo_programme_loads_once(reference_data):
     assert programme.challenges.count() == 15
     call_command("load_demo_data", verbosity=0)
     assert Programme.objects.filter(region__gss_code=YORKSHIRE).count() == 1
+    from funds.models import FundingAgreement, SpendRequest
+
+    agreement = FundingAgreement.objects.get(region__gss_code=YORKSHIRE)
+    assert SpendRequest.objects.filter(agreement=agreement).count() == 4
+    assert agreement.allocations.get(purpose="project_management").approved_pence == 1_250_000

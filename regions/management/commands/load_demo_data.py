@@ -9,12 +9,16 @@ class Command(BaseCommand):
     help = "Create demo accounts, one per role, and print how to sign in as each."
 
     def handle(self, *args, **options):
+        from funds.demo import load_demo_funds
         from peerchallenge.demo import load_demo_programme
 
         rows = load_demo_people()
         programme = load_demo_programme()
         if programme is not None:
             self.stdout.write(f"Demo peer challenge programme published: {programme}.")
+        agreement = load_demo_funds()
+        if agreement is not None:
+            self.stdout.write(f"Demo funding agreement recorded: {agreement}.")
         created = sum(1 for _, _, c in rows if c)
         self.stdout.write(f"Demo accounts: {created} created, {len(rows) - created} unchanged.")
         self.stdout.write("")
