@@ -238,3 +238,30 @@ def test_fifty_approvals_at_the_same_moment_never_overspend(reference_data):
     assert allocation.approved_pence <= allocation.amount_pence
     # Refused requests are still submitted, with no stray approvals recorded.
     assert SpendApproval.objects.filter(request__agreement=agreement).count() == 33
+
+
+def test_the_audit_trail_of_money_cannot_be_edited_from_the_portal(
+    submitted, regional_lead, cib_admin, client_for
+):
+    """Every change to money or approval state is recorded (who, when, before, after) and the
+    admin, the only place that lists audit events, offers no way to change or delete one."""
+    request = spend_request_approve(user=regional_lead, request=submitted(100))
+    events = AuditEvent.objects.filter(object_type="funds.spendrequest", object_id=str(request.pk))
+    assert [e.action for e in events.order_by("at")] == [
+        "funds.spend_create",
+        "funds.spend_submit",
+        "funds.spend_approve",
+    ]
+    event = events.get(action="funds.spend_approve")
+    client = client_for(cib_admin)
+    change_url = f"/admin/audit/auditevent/{event.pk}/change/"
+    assert client.get(change_url).status_code == 200  # shown read-only
+    response = client.post(change_url, {"summary": "tampered"})
+    assert response.status_code == 403
+    assert (
+        client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    event.refresh_from_db()
+    assert event.summary != "tampered"
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
