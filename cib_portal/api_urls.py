@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from datasets.api import CouncilComparisonView, IndicatorViewSet, ObservationViewSet
+from earlysupport.api import RiskFlagViewSet, RiskRuleViewSet
 from funds.api import AgreementViewSet, ReturnViewSet, SpendRequestViewSet
 from peerchallenge.api import ActionViewSet, ChallengeViewSet, LedgerView, ProgrammeViewSet
 from regions.api import CouncilViewSet, RegionViewSet
@@ -23,6 +24,8 @@ router.register("actions", ActionViewSet, basename="challenge-action")
 router.register("agreements", AgreementViewSet, basename="funding-agreement")
 router.register("spend-requests", SpendRequestViewSet, basename="spend-request")
 router.register("returns", ReturnViewSet, basename="funds-return")
+router.register("risk-flags", RiskFlagViewSet, basename="risk-flag")
+router.register("risk-rules", RiskRuleViewSet, basename="risk-rule")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
