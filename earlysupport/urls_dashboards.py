@@ -1,8 +1,11 @@
-"""Filled in by the early support views."""
+"""The early support dashboards under /early-support/."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views_dashboards as views
 
 urlpatterns: list = [
-    path("", TemplateView.as_view(template_name="base.html"), name="dashboard"),
+    path("", views.dashboard, name="dashboard"),
+    path("councils.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("pdf/", views.dashboard_pdf, name="dashboard_pdf"),
 ]

@@ -120,6 +120,7 @@ def report_render(*, job_id: str) -> ReportJob:
         ReportKind.REVIEW_REPORT: _render_review_report,
         ReportKind.FEEDBACK_LETTER: _render_feedback_letter,
         ReportKind.FUNDS_RETURN: _render_funds_return,
+        "risk_dashboard": _render_risk_dashboard,
     }
     pdf = renderers[job.kind](job)
     _progress(job, 90)
@@ -312,4 +313,40 @@ def _render_funds_return(job: ReportJob) -> bytes:
             "generated_at": timezone.now(),
         },
     )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def report_request_risk_dashboard(*, user: Any, region: Region | None = None) -> ReportJob:
+    """Ask for the early support dashboard (England, or one region) as a PDF: confidential, so
+    access to it follows access.can_view_risk_dashboard for params["region_id"]."""
+    job = ReportJob.objects.create(
+        kind=ReportKind("risk_dashboard"),
+        requested_by=user,
+        subject_council=None,
+        is_confidential=True,
+        params={"region_id": region.pk if region is not None else None},
+    )
+    report_enqueue(job=job)
+    return job
+
+
+def _render_risk_dashboard(job: ReportJob) -> bytes:
+    from weasyprint import HTML
+
+    from earlysupport.dashboards import audience_for_pdf, dashboard_picture
+
+    region_id = job.params.get("region_id")
+    picture = dashboard_picture(audience_for_pdf(region_id))
+    _progress(job, 40)
+    html = render_to_string(
+        "reports/pdf/risk_dashboard.html",
+        {
+            "picture": picture,
+            "region": picture.regions[0] if region_id is not None and picture.regions else None,
+            "flagged": [r for r in picture.rows if r.open_flags],
+            "generated_at": timezone.now(),
+            "requested_by": job.requested_by,
+        },
+    )
+    _progress(job, 60)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
