@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, Sum
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from regions.models import (
@@ -113,11 +113,8 @@ def audience_for_pdf(region_id: int | None) -> Audience:
 
 
 def flag_url_pattern() -> str:
-    """A URL for a flag with "{id}" in place of its id (the flag pages may not exist yet)."""
-    try:
-        return reverse("earlysupport:flag_detail", args=[987654321]).replace("987654321", "{id}")
-    except NoReverseMatch:
-        return "/early-support/flags/{id}/"
+    """A URL for a flag with "{id}" in place of its id, reversed once per page."""
+    return reverse("earlysupport:flag_detail", args=[987654321]).replace("987654321", "{id}")
 
 
 # --- The adviser and regional picture -------------------------------------------------------
