@@ -13,9 +13,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.db import models
 from django.db.models import F, Q
+
+from regions.models import DateRange
 
 
 class InterventionKind(models.TextChoices):
@@ -73,6 +76,18 @@ class DcsTenure(models.Model):
                 name="dcs_tenure_ends_after_start",
             ),
             models.UniqueConstraint(fields=["council", "starts_on"], name="dcs_tenure_once"),
+            # A council has one DCS at a time: tenures never overlap (a handover day, one
+            # leaving the day the next starts, is allowed: the ranges are half-open).
+            ExclusionConstraint(
+                name="dcs_tenure_no_overlap",
+                expressions=[
+                    ("council", RangeOperators.EQUAL),
+                    (
+                        DateRange("starts_on", "ends_on", models.Value("[)")),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -372,3 +372,20 @@ def test_deleting_a_tenure_asks_first_and_is_audited(client_for, national_advise
     client.post(f"/early-support/dcs/{tenure.pk}/delete/")
     assert not DcsTenure.objects.exists()
     assert AuditEvent.objects.get(action="dcs_tenure.delete").before["name"] == "Sal Tariq"
+
+
+def test_the_database_refuses_overlapping_dcs_tenures_whatever_the_code(reference_data):
+    """The service checks overlaps with a message; the exclusion constraint keeps the rule
+    when two saves race (or code bypasses the service). A same-day handover is allowed."""
+    from django.db import IntegrityError, transaction
+
+    leeds = Council.objects.get(gss_code=LEEDS)
+    DcsTenure.objects.create(
+        council=leeds,
+        name="First",
+        starts_on=datetime.date(2018, 1, 1),
+        ends_on=datetime.date(2022, 12, 31),
+    )
+    DcsTenure.objects.create(council=leeds, name="Handover", starts_on=datetime.date(2022, 12, 31))
+    with pytest.raises(IntegrityError, match="dcs_tenure_no_overlap"), transaction.atomic():
+        DcsTenure.objects.create(council=leeds, name="Clash", starts_on=datetime.date(2020, 6, 1))
