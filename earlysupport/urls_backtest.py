@@ -1,3 +1,9 @@
-"""Filled in by the early support views."""
+"""/early-support/backtest/: the backtest of the risk rules, for advisers."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_backtest
+
+urlpatterns: list = [
+    path("", views_backtest.backtest_page, name="backtest"),
+]
