@@ -219,7 +219,18 @@ def import_file(
         path, spec=spec, started_by=started_by, run=run, progress=progress
     )
     derived_indicators_compute()
+    risk_flags_evaluate_later()
     return run, result
+
+
+def risk_flags_evaluate_later() -> None:
+    """New figures can raise or clear risk flags: evaluate them once the import commits (in
+    the background). Off in the test settings so imports in tests queue nothing."""
+    if not settings.RISK_FLAGS_EVALUATE_AFTER_IMPORT:
+        return
+    from earlysupport.tasks import evaluate_risk_flags_nightly
+
+    transaction.on_commit(lambda: evaluate_risk_flags_nightly.delay())
 
 
 def import_run_start(*, user, upload, spec_name: str | None) -> ImportRun:

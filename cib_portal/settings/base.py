@@ -189,11 +189,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TIMEZONE = TIME_ZONE
+# Evaluate the risk rules after every data import (off in tests: see test settings).
+RISK_FLAGS_EVALUATE_AFTER_IMPORT = True
+
 CELERY_BEAT_SCHEDULE: dict = {
     # Follow-up reviews due within 14 days, and overdue actions (at most weekly per action).
     "peerchallenge-reminders": {
         "task": "peerchallenge.tasks.send_challenge_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Risk flags evaluated every night (and after each data import: datasets.services).
+    "earlysupport-evaluate-risk-flags": {
+        "task": "earlysupport.tasks.evaluate_risk_flags_nightly",
+        "schedule": crontab(hour=5, minute=30),
     },
     # Quarterly returns due within 14 days (region, once) and overdue (CIB + leads, once).
     "funds-return-reminders": {

@@ -45,3 +45,5 @@ DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Imports in tests must not queue background evaluations on the shared broker.
+RISK_FLAGS_EVALUATE_AFTER_IMPORT = False

@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import TestCase
 
 from tests.conftest import BRADFORD, LEEDS
 
@@ -174,3 +175,16 @@ def test_the_nightly_task_evaluates_as_of_today(intervention_rule):
 
     Intervention.objects.update(starts_on=dt.date(2020, 1, 1))
     assert evaluate_risk_flags_nightly.apply().get()["raised"] == 1
+
+
+def test_a_data_import_queues_an_evaluation_once_it_commits(db, settings):
+    from datasets.services import risk_flags_evaluate_later
+
+    settings.RISK_FLAGS_EVALUATE_AFTER_IMPORT = True
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        risk_flags_evaluate_later()
+    assert len(callbacks) == 1
+    settings.RISK_FLAGS_EVALUATE_AFTER_IMPORT = False
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        risk_flags_evaluate_later()
+    assert callbacks == []

@@ -19,6 +19,10 @@ class Command(BaseCommand):
         agreement = load_demo_funds()
         if agreement is not None:
             self.stdout.write(f"Demo funding agreement recorded: {agreement}.")
+        from earlysupport.evaluation import evaluate_risk_flags
+
+        result = evaluate_risk_flags()
+        self.stdout.write(f"Risk flags evaluated: {result}.")
         created = sum(1 for _, _, c in rows if c)
         self.stdout.write(f"Demo accounts: {created} created, {len(rows) - created} unchanged.")
         self.stdout.write("")
