@@ -8,8 +8,6 @@ Anyone else gets a 404; access is decided by `dashboards.dashboard_audience` fro
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
+from cib_portal.csv_export import csv_response, safe_cell
 
 from . import dashboards
 from .dashboards import Audience, Filters, Picture
@@ -80,20 +79,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cell(text: str) -> str:
-    """A text cell that a spreadsheet will not run as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     audience = _audience(request)
     access.require(audience.kind != "council")
     picture, filters, rows = _picture(request, audience)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"early-support-councils-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    response, writer = csv_response(f"early-support-councils-{timezone.localdate():%Y-%m-%d}.csv")
     writer.writerow(
         [
             "Council code",
@@ -116,18 +107,18 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow(
             [
                 r.gss_code,
-                _cell(r.name),
-                _cell(r.region),
+                safe_cell(r.name),
+                safe_cell(r.region),
                 r.level_label,
                 r.open_flags,
                 r.red_flags,
                 r.amber_flags,
                 r.score,
-                _cell(" | ".join(reason.summary for reason in r.reasons)),
+                safe_cell(" | ".join(reason.summary for reason in r.reasons)),
                 r.judgement_label,
                 r.inspection_date.isoformat() if r.inspection_date else "",
-                _cell("; ".join(r.interventions)),
-                _cell(r.pipeline_label),
+                safe_cell("; ".join(r.interventions)),
+                safe_cell(r.pipeline_label),
                 "Yes" if r.in_challenge else "No",
             ]
         )

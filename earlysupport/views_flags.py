@@ -7,7 +7,6 @@ see it but not triage it (the council's senior leaders) gets a 403 on every chan
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
 from cib_portal import access
+from cib_portal.csv_export import csv_response, safe_cell
 from peerchallenge.models import Challenge
 from regions.models import Council
 from reviews.models import Booking
@@ -129,16 +129,8 @@ def _ordered(qs: QuerySet[Flag], sort: str) -> QuerySet[Flag]:
     return qs.order_by(*fields)
 
 
-def _cell(text: str) -> str:
-    """A text cell that a spreadsheet will not run as a formula."""
-    text = text or ""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv(qs: QuerySet[Flag]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="risk-flags.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_response("risk-flags.csv")
     writer.writerow(
         [
             "Flag",
@@ -160,16 +152,16 @@ def _csv(qs: QuerySet[Flag]) -> HttpResponse:
             [
                 f.pk,
                 f.council.gss_code,
-                _cell(f.council.name),
-                _cell(f.council.region.name),
-                _cell(f.rule.name if f.rule else "Raised by a person"),
+                safe_cell(f.council.name),
+                safe_cell(f.council.region.name),
+                safe_cell(f.rule.name if f.rule else "Raised by a person"),
                 f.get_severity_display(),
                 f.get_status_display(),
                 f.raised_at.date().isoformat(),
                 f.as_of.isoformat() if f.as_of else "",
-                _cell(str(f.owner) if f.owner else ""),
+                safe_cell(str(f.owner) if f.owner else ""),
                 "Yes" if f.is_proposed_for_closing else "No",
-                _cell(f.summary),
+                safe_cell(f.summary),
             ]
         )
     return response

@@ -7,7 +7,6 @@ A region's funds the user may not see are a 404; a page they may see but not cha
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cib_portal import access
+from cib_portal.csv_export import csv_response, safe_cell
 
 from . import selectors
 from .forms_agreements import (
@@ -56,19 +56,6 @@ def request_list_url(agreement: FundingAgreement) -> str:
 
 def return_url(return_id: int) -> str:
     return reverse("funds:return_detail", kwargs={"pk": return_id})
-
-
-def _cell(text: str) -> str:
-    """A text cell that a spreadsheet will not run as a formula."""
-    text = str(text)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response, csv.writer(response)
 
 
 def _money(pence: int) -> str:
@@ -126,7 +113,7 @@ def _return_cells(row: selectors.NationalRow, today) -> list[ReturnCell | None]:
 
 
 def _national_csv(year: int, rows: list[selectors.NationalRow]) -> HttpResponse:
-    response, writer = _csv_response(f"devolved-funds-{financial_year_label(year)}.csv")
+    response, writer = csv_response(f"devolved-funds-{financial_year_label(year)}.csv")
     writer.writerow(
         [
             "Region code",
@@ -149,7 +136,7 @@ def _national_csv(year: int, rows: list[selectors.NationalRow]) -> HttpResponse:
         writer.writerow(
             [
                 row.region.gss_code,
-                _cell(row.region.name),
+                safe_cell(row.region.name),
                 financial_year_label(year),
                 "Yes" if row.agreement else "No agreement",
                 _money(row.allocated),
@@ -158,7 +145,7 @@ def _national_csv(year: int, rows: list[selectors.NationalRow]) -> HttpResponse:
                 _money(row.remaining),
                 row.percent_used,
                 *(ret.get_status_display() if ret else "" for ret in row.returns),
-                _cell("; ".join(row.missing_leads)),
+                safe_cell("; ".join(row.missing_leads)),
             ]
         )
     totals = selectors.national_totals(rows)
@@ -434,14 +421,14 @@ def chart(series: list[MonthPoint], allocated: int) -> dict[str, Any]:
 
 
 def _budget_csv(agreement: FundingAgreement, lines, total, series) -> HttpResponse:
-    response, writer = _csv_response(f"budget-{agreement.region.gss_code}-{agreement.label}.csv")
+    response, writer = csv_response(f"budget-{agreement.region.gss_code}-{agreement.label}.csv")
     writer.writerow(
         ["Purpose", "Allocated (£)", "Approved (£)", "Paid (£)", "Remaining (£)", "% approved"]
     )
     for line in [*lines, total]:
         writer.writerow(
             [
-                _cell(line.label),
+                safe_cell(line.label),
                 _money(line.allocated),
                 _money(line.approved),
                 _money(line.paid),

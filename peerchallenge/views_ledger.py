@@ -6,7 +6,6 @@ A region the user may not see is a 404; the national ledger is for advisers and 
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,6 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cib_portal import access
+from cib_portal.csv_export import csv_response, safe_cell
 from regions.models import Region
 
 from .ledger import OVER_DAYS, UNDER_DAYS, LedgerRow, ledger_rows, ledger_summary, year_label
@@ -147,17 +147,10 @@ def _region_summary(all_rows: list[LedgerRow], regions: list[Region]) -> list[di
     return [summary[name] for name in sorted(summary)]
 
 
-def _cell(text: str) -> str:
-    """A text cell that a spreadsheet will not run as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
 def _csv(query: LedgerQuery, rows: list[LedgerRow]) -> HttpResponse:
     place = query.region.gss_code if query.region else "england"
     filename = f"reciprocity-ledger-{year_label(query.year)}-{place}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    response, writer = csv_response(filename)
     writer.writerow(
         [
             "Council code",
@@ -177,9 +170,9 @@ def _csv(query: LedgerQuery, rows: list[LedgerRow]) -> HttpResponse:
         writer.writerow(
             [
                 r.code,
-                _cell(r.name),
-                _cell(r.region),
-                _cell(r.dcs),
+                safe_cell(r.name),
+                safe_cell(r.region),
+                safe_cell(r.dcs),
                 *(
                     f"{days:.1f}"
                     for days in (
