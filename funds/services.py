@@ -253,48 +253,70 @@ def spend_request_update(
     return request
 
 
+def _require_status(request: SpendRequest, allowed: tuple[str, ...], refusal: str) -> None:
+    """Refuse a step from the wrong state, saying what state the request is in."""
+    if request.status not in allowed:
+        raise FundsError(f"The request is {request.get_status_display().lower()}: {refusal}")
+
+
+def _move(
+    *,
+    user: Any,
+    request: SpendRequest,
+    status: str,
+    action: str,
+    summary: str,
+    fields: dict[str, Any],
+    after: dict[str, Any] | None = None,
+) -> SpendRequest:
+    """Move a (locked) request to a new status with its fields, and audit the change."""
+    before = _snapshot(request)
+    request.status = status
+    for name, value in fields.items():
+        setattr(request, name, value)
+    request.save(update_fields=["status", *fields])
+    audit_record(
+        actor=user,
+        action=action,
+        obj=request,
+        summary=summary,
+        before=before,
+        after={**_snapshot(request), **(after or {})},
+    )
+    return request
+
+
 @transaction.atomic
 def spend_request_submit(*, user: Any, request: SpendRequest) -> SpendRequest:
     request = _locked(request)
-    if request.status != SpendStatus.DRAFT:
-        raise FundsError(
-            f"The request is {request.get_status_display().lower()}: it cannot be submitted."
-        )
-    before = _snapshot(request)
-    request.status, request.submitted_at = SpendStatus.SUBMITTED, timezone.now()
-    request.save(update_fields=["status", "submitted_at"])
-    audit_record(
-        actor=user,
+    _require_status(request, (SpendStatus.DRAFT,), "it cannot be submitted.")
+    return _move(
+        user=user,
+        request=request,
+        status=SpendStatus.SUBMITTED,
         action="funds.spend_submit",
-        obj=request,
         summary=f"Submitted {pounds(request.amount_pence)} for approval",
-        before=before,
-        after=_snapshot(request),
+        fields={"submitted_at": timezone.now()},
     )
-    return request
 
 
 @transaction.atomic
 def spend_request_withdraw(*, user: Any, request: SpendRequest) -> SpendRequest:
     """Withdraw a draft or submitted request (before it is approved)."""
     request = _locked(request)
-    if request.status not in (SpendStatus.DRAFT, SpendStatus.SUBMITTED):
-        raise FundsError(
-            f"The request is {request.get_status_display().lower()}: only a request not yet "
-            "approved can be withdrawn."
-        )
-    before = _snapshot(request)
-    request.status, request.withdrawn_at = SpendStatus.WITHDRAWN, timezone.now()
-    request.save(update_fields=["status", "withdrawn_at"])
-    audit_record(
-        actor=user,
-        action="funds.spend_withdraw",
-        obj=request,
-        summary="Withdrew a spend request",
-        before=before,
-        after=_snapshot(request),
+    _require_status(
+        request,
+        (SpendStatus.DRAFT, SpendStatus.SUBMITTED),
+        "only a request not yet approved can be withdrawn.",
     )
-    return request
+    return _move(
+        user=user,
+        request=request,
+        status=SpendStatus.WITHDRAWN,
+        action="funds.spend_withdraw",
+        summary="Withdrew a spend request",
+        fields={"withdrawn_at": timezone.now()},
+    )
 
 
 def approvals_needed(request: SpendRequest) -> int:
@@ -315,11 +337,7 @@ def spend_request_approve(*, user: Any, request: SpendRequest) -> SpendRequest:
     the allocation's approved total, only if it fits (else FundsError, nothing changes)."""
     request = _locked(request)
     _check_approver(user, request)
-    if request.status != SpendStatus.SUBMITTED:
-        raise FundsError(
-            f"The request is {request.get_status_display().lower()}: only a submitted request "
-            "can be approved."
-        )
+    _require_status(request, (SpendStatus.SUBMITTED,), "only a submitted request can be approved.")
     try:
         with transaction.atomic():
             SpendApproval.objects.create(
@@ -350,45 +368,37 @@ def spend_request_approve(*, user: Any, request: SpendRequest) -> SpendRequest:
             f"{allocation.get_purpose_display()}: {pounds(allocation.remaining_pence)} of "
             f"{pounds(allocation.amount_pence)} remains."
         )
-    before = _snapshot(request)
-    request.status, request.approved_at = SpendStatus.APPROVED, timezone.now()
-    request.save(update_fields=["status", "approved_at"])
-    audit_record(
-        actor=user,
+    return _move(
+        user=user,
+        request=request,
+        status=SpendStatus.APPROVED,
         action="funds.spend_approve",
-        obj=request,
         summary=f"Approved {pounds(request.amount_pence)} for {allocation.get_purpose_display()}",
-        before=before,
-        after={**_snapshot(request), "approvals": count},
+        fields={"approved_at": timezone.now()},
+        after={"approvals": count},
     )
-    return request
 
 
 @transaction.atomic
 def spend_request_reject(*, user: Any, request: SpendRequest, reason: str) -> SpendRequest:
     request = _locked(request)
     _check_approver(user, request)
-    if request.status != SpendStatus.SUBMITTED:
-        raise FundsError(
-            f"The request is {request.get_status_display().lower()}: only a submitted request "
-            "can be rejected."
-        )
+    _require_status(request, (SpendStatus.SUBMITTED,), "only a submitted request can be rejected.")
     if not reason.strip():
         raise FundsError("Give the reason for rejecting the request.")
-    before = _snapshot(request)
-    request.status = SpendStatus.REJECTED
-    request.rejected_at, request.rejected_by = timezone.now(), user
-    request.rejection_reason = reason.strip()
-    request.save(update_fields=["status", "rejected_at", "rejected_by", "rejection_reason"])
-    audit_record(
-        actor=user,
+    return _move(
+        user=user,
+        request=request,
+        status=SpendStatus.REJECTED,
         action="funds.spend_reject",
-        obj=request,
         summary=f"Rejected {pounds(request.amount_pence)}",
-        before=before,
-        after={**_snapshot(request), "reason": request.rejection_reason},
+        fields={
+            "rejected_at": timezone.now(),
+            "rejected_by": user,
+            "rejection_reason": reason.strip(),
+        },
+        after={"reason": reason.strip()},
     )
-    return request
 
 
 @transaction.atomic
@@ -406,21 +416,19 @@ def spend_request_mark_paid(
     Allocation.objects.filter(pk=request.allocation_id).update(
         paid_pence=F("paid_pence") + request.amount_pence
     )
-    before = _snapshot(request)
-    request.status = SpendStatus.PAID
-    request.paid_at = paid_on or timezone.now()
-    request.paid_by = user
-    request.payment_reference = payment_reference.strip()
-    request.save(update_fields=["status", "paid_at", "paid_by", "payment_reference"])
-    audit_record(
-        actor=user,
+    return _move(
+        user=user,
+        request=request,
+        status=SpendStatus.PAID,
         action="funds.spend_paid",
-        obj=request,
         summary=f"Paid {pounds(request.amount_pence)}",
-        before=before,
-        after={**_snapshot(request), "payment_reference": request.payment_reference},
+        fields={
+            "paid_at": paid_on or timezone.now(),
+            "paid_by": user,
+            "payment_reference": payment_reference.strip(),
+        },
+        after={"payment_reference": payment_reference.strip()},
     )
-    return request
 
 
 @transaction.atomic
