@@ -228,9 +228,24 @@ def risk_flags_evaluate_later() -> None:
     the background). Off in the test settings so imports in tests queue nothing."""
     if not settings.RISK_FLAGS_EVALUATE_AFTER_IMPORT:
         return
+    transaction.on_commit(_queue_risk_flag_evaluation)
+
+
+def _queue_risk_flag_evaluation() -> None:
+    """Queue the evaluation; if the broker cannot be reached the import still stands and the
+    nightly run catches up, so say so in the log rather than fail the import."""
+    import logging
+
+    from kombu.exceptions import OperationalError
+
     from earlysupport.tasks import evaluate_risk_flags_nightly
 
-    transaction.on_commit(lambda: evaluate_risk_flags_nightly.delay())
+    try:
+        evaluate_risk_flags_nightly.delay()
+    except OperationalError:
+        logging.getLogger(__name__).warning(
+            "Could not queue the risk flag evaluation after an import; the nightly run will do it."
+        )
 
 
 def import_run_start(*, user, upload, spec_name: str | None) -> ImportRun:
