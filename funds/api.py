@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError
@@ -68,6 +69,59 @@ def _conflict(exc: services.FundsError) -> Response:
     return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
 
 
+def _step_schema(
+    ok: type[serializers.Serializer],
+    conflict: OpenApiResponse,
+    forbidden: str,
+    body: type[serializers.Serializer] | None = None,
+) -> Callable:
+    """The schema of a step on a spend request or a return (see _StepMixin): `ok` (200), a bad
+    field of `body` (400), `forbidden` (403), not visible (404) and `conflict` (409)."""
+    responses: dict[int, Any] = {200: ok}
+    if body is not None:
+        responses[400] = BAD_FIELD
+    responses.update({403: OpenApiResponse(description=forbidden), 404: NOT_YOURS, 409: conflict})
+    return extend_schema(request=body, responses=responses)
+
+
+class _StepMixin:
+    """A spend request or return (404 if the user may not see it), and a step on it: 403
+    with `message` unless `allowed(user, region_id)`, the `body` checked (400), then
+    `service(user=…, <subject>=object, **body)`: 409 with its message on a FundsError, else
+    the object written out afresh by the viewset's `_respond`."""
+
+    subject: str  # the service's keyword for the object
+    visible: Callable[[Any], QuerySet]  # what the user may see
+
+    def get_object(self) -> Any:
+        found = self.visible(self.request.user).filter(pk=self.kwargs["pk"]).first()
+        if found is None:
+            raise NotFound
+        return found
+
+    def _step(
+        self,
+        allowed: Callable[[Any, int], bool],
+        message: str,
+        service: Callable[..., Any],
+        body: type[serializers.Serializer] | None = None,
+    ) -> Response:
+        found = self.get_object()
+        user = self.request.user
+        if not allowed(user, found.agreement.region_id):
+            raise PermissionDenied(message)
+        values: dict = {}
+        if body is not None:
+            data = body(data=self.request.data)
+            data.is_valid(raise_exception=True)
+            values = data.validated_data
+        try:
+            done = service(user=user, **{self.subject: found}, **values)
+        except services.FundsError as exc:
+            return _conflict(exc)
+        return self._respond(done)
+
+
 def parse_financial_year(value: Any) -> int:
     """ "2027-28" -> 2027, or a ValueError saying what is wrong."""
     match = FINANCIAL_YEAR.match(value.strip()) if isinstance(value, str) else None
@@ -98,6 +152,17 @@ def _id_param(params: Any, name: str) -> int | None:
     if not value.isdigit():
         raise ValidationError({name: [f"{value!r} is not an id."]})
     return int(value)
+
+
+def _agreement_and_status(qs: QuerySet, params: Any, statuses: list[str]) -> QuerySet:
+    """`qs` filtered by the `agreement` (an id) and `status` query parameters, if given."""
+    agreement = _id_param(params, "agreement")
+    if agreement is not None:
+        qs = qs.filter(agreement_id=agreement)
+    wanted = _choice_param(params, "status", statuses)
+    if wanted:
+        qs = qs.filter(status=wanted)
+    return qs
 
 
 def _choice_param(params: Any, name: str, choices: list[str]) -> str | None:
@@ -424,6 +489,11 @@ def spend_requests_visible(user: Any) -> QuerySet[SpendRequest]:
     return _region_ids_filter(user, qs, "agreement__region_id").order_by("-created_at", "-pk")
 
 
+RAISER = (access.can_raise_spend, "Only the region's programme manager can do this.")
+LEAD = (access.can_approve_spend, "Only a regional lead of the region decides on its spend.")
+_spend_step = partial(_step_schema, SpendRequestSerializer, CONFLICT)
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -437,7 +507,7 @@ def spend_requests_visible(user: Any) -> QuerySet[SpendRequest]:
 )
 @extend_schema(tags=["devolved funds"])
 class SpendRequestViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    _StepMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Requests to spend an agreement's allocations: raised by the region's programme
     manager, approved or rejected by its regional leads (two different leads above the
@@ -448,28 +518,20 @@ class SpendRequestViewSet(
     filter_backends: list = []
     lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "post", "head", "options"]
+    subject = "request"
+
+    visible = staticmethod(spend_requests_visible)
 
     def get_queryset(self):
         qs = spend_requests_visible(self.request.user)
         if self.action != "list":
             return qs
         params = self.request.query_params
-        agreement = _id_param(params, "agreement")
-        if agreement is not None:
-            qs = qs.filter(agreement_id=agreement)
-        wanted = _choice_param(params, "status", SpendStatus.values)
-        if wanted:
-            qs = qs.filter(status=wanted)
+        qs = _agreement_and_status(qs, params, SpendStatus.values)
         purpose = _choice_param(params, "purpose", Purpose.values)
         if purpose:
             qs = qs.filter(allocation__purpose=purpose)
         return qs
-
-    def get_object(self) -> SpendRequest:
-        found = spend_requests_visible(self.request.user).filter(pk=self.kwargs["pk"]).first()
-        if found is None:
-            raise NotFound
-        return found
 
     def _respond(self, request: SpendRequest, code: int = status.HTTP_200_OK) -> Response:
         fresh = spend_requests_visible(self.request.user).get(pk=request.pk)
@@ -505,98 +567,32 @@ class SpendRequestViewSet(
             raise ValidationError({"detail": [str(exc)]}) from exc
         return self._respond(created, status.HTTP_201_CREATED)
 
-    def _as_raiser(self) -> SpendRequest:
-        found = self.get_object()
-        if not access.can_raise_spend(self.request.user, found.agreement.region_id):
-            raise PermissionDenied("Only the region's programme manager can do this.")
-        return found
-
-    def _as_lead(self) -> SpendRequest:
-        found = self.get_object()
-        if not access.can_approve_spend(self.request.user, found.agreement.region_id):
-            raise PermissionDenied("Only a regional lead of the region decides on its spend.")
-        return found
-
-    @extend_schema(
-        request=None,
-        responses={
-            200: SpendRequestSerializer,
-            403: OpenApiResponse(description="May see the request but not submit it"),
-            404: NOT_YOURS,
-            409: CONFLICT,
-        },
-    )
+    @_spend_step("May see the request but not submit it")
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """Submit a draft for the regional leads' approval: the region's programme manager."""
-        try:
-            done = services.spend_request_submit(user=request.user, request=self._as_raiser())
-        except services.FundsError as exc:
-            return _conflict(exc)
-        return self._respond(done)
+        return self._step(*RAISER, services.spend_request_submit)
 
-    @extend_schema(
-        request=None,
-        responses={
-            200: SpendRequestSerializer,
-            403: OpenApiResponse(description="May see the request but not withdraw it"),
-            404: NOT_YOURS,
-            409: CONFLICT,
-        },
-    )
+    @_spend_step("May see the request but not withdraw it")
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         """Withdraw a request not yet approved: the region's programme manager."""
-        try:
-            done = services.spend_request_withdraw(user=request.user, request=self._as_raiser())
-        except services.FundsError as exc:
-            return _conflict(exc)
-        return self._respond(done)
+        return self._step(*RAISER, services.spend_request_withdraw)
 
-    @extend_schema(
-        request=None,
-        responses={
-            200: SpendRequestSerializer,
-            403: OpenApiResponse(description="May see the request but is not a regional lead"),
-            404: NOT_YOURS,
-            409: CONFLICT,
-        },
-    )
+    @_spend_step("May see the request but is not a regional lead")
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """Approve a submitted request: a regional lead of the region who did not raise it.
         Above the agreement's threshold it needs two different leads; the last approval adds
         the amount to the purpose's approved total only if it fits the allocation (409 if
         it would overspend, and nothing changes)."""
-        try:
-            done = services.spend_request_approve(user=request.user, request=self._as_lead())
-        except services.FundsError as exc:
-            return _conflict(exc)
-        return self._respond(done)
+        return self._step(*LEAD, services.spend_request_approve)
 
-    @extend_schema(
-        request=RejectSerializer,
-        responses={
-            200: SpendRequestSerializer,
-            400: BAD_FIELD,
-            403: OpenApiResponse(description="May see the request but is not a regional lead"),
-            404: NOT_YOURS,
-            409: CONFLICT,
-        },
-    )
+    @_spend_step("May see the request but is not a regional lead", body=RejectSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         """Reject a submitted request with the reason: a regional lead who did not raise it."""
-        found = self._as_lead()
-        data = RejectSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            done = services.spend_request_reject(
-                user=request.user, request=found, reason=data.validated_data["reason"]
-            )
-        except services.FundsError as exc:
-            return _conflict(exc)
-        return self._respond(done)
+        return self._step(*LEAD, services.spend_request_reject, body=RejectSerializer)
 
 
 # --- Quarterly returns -----------------------------------------------------------------------
@@ -673,14 +669,15 @@ def returns_visible(user: Any) -> QuerySet[QuarterlyReturn]:
     )
 
 
-RETURN_STEP = {
-    200: ReturnDetailSerializer,
-    404: NOT_YOURS,
-    409: OpenApiResponse(
-        OpenApiTypes.OBJECT,
-        description='{"detail": why}: e.g. the wrong state, no narrative, the quarter not ended',
-    ),
-}
+RETURN_CONFLICT = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description='{"detail": why}: e.g. the wrong state, no narrative, the quarter not ended',
+)
+_return_step = partial(_step_schema, ReturnDetailSerializer, RETURN_CONFLICT)
+
+
+def _cib_admin(user: Any, _region_id: int) -> bool:
+    return access.can_manage_agreements(user)
 
 
 @extend_schema_view(
@@ -695,7 +692,9 @@ RETURN_STEP = {
     retrieve=extend_schema(responses={200: ReturnDetailSerializer, 404: NOT_YOURS}),
 )
 @extend_schema(tags=["devolved funds"])
-class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReturnViewSet(
+    _StepMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Regions' quarterly returns to CIB, as far as the user may see them. The programme
     manager drafts the narrative and outcomes, a regional lead signs off, the programme
     manager or a lead submits once the quarter has ended, and the CIB administrator accepts
@@ -705,150 +704,81 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     filter_backends: list = []
     lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
+    subject = "ret"
 
     def get_serializer_class(self):
         return ReturnSerializer if self.action == "list" else ReturnDetailSerializer
+
+    visible = staticmethod(returns_visible)
 
     def get_queryset(self):
         qs = returns_visible(self.request.user)
         if self.action != "list":
             return qs
         params = self.request.query_params
-        agreement = _id_param(params, "agreement")
-        if agreement is not None:
-            qs = qs.filter(agreement_id=agreement)
-        wanted = _choice_param(params, "status", ReturnStatus.values)
-        if wanted:
-            qs = qs.filter(status=wanted)
+        qs = _agreement_and_status(qs, params, ReturnStatus.values)
         quarter = _choice_param(params, "quarter", ["1", "2", "3", "4"])
         if quarter:
             qs = qs.filter(quarter=int(quarter))
         return qs
 
-    def get_object(self) -> QuarterlyReturn:
-        found = returns_visible(self.request.user).filter(pk=self.kwargs["pk"]).first()
-        if found is None:
-            raise NotFound
-        return found
-
-    def _allowed(self, allowed: Callable[[Any, int], bool], message: str) -> QuarterlyReturn:
-        """The return (404 if not visible), or 403 with `message` unless
-        `allowed(user, region_id)`."""
-        ret = self.get_object()
-        if not allowed(self.request.user, ret.agreement.region_id):
-            raise PermissionDenied(message)
-        return ret
-
     def _respond(self, ret: QuarterlyReturn) -> Response:
         return Response(ReturnDetailSerializer(self.get_object()).data)
 
-    @extend_schema(
-        request=ReturnPatchSerializer,
-        responses={
-            **RETURN_STEP,
-            400: BAD_FIELD,
-            403: OpenApiResponse(description="May see the return but not edit it"),
-        },
-    )
+    @_return_step("May see the return but not edit it", body=ReturnPatchSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         """Write the narrative and outcomes of a draft or returned return: the region's
         programme manager. A field left out keeps its value."""
-        ret = self._allowed(
+        return self._step(
             access.can_raise_spend,
             "Only the region's programme manager edits its returns.",
-        )
-        data = ReturnPatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        try:
-            return_services.return_save_draft(
-                user=request.user,
+            lambda user, ret, **values: return_services.return_save_draft(
+                user=user,
                 ret=ret,
                 narrative=values.get("narrative", ret.narrative),
                 outcomes=values.get("outcomes", ret.outcomes),
-            )
-        except services.FundsError as exc:
-            return _conflict(exc)
-        return self._respond(ret)
+            ),
+            body=ReturnPatchSerializer,
+        )
 
-    @extend_schema(
-        request=None,
-        responses={**RETURN_STEP, 403: OpenApiResponse(description="Not a regional lead")},
-    )
+    @_return_step("Not a regional lead")
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk: str | None = None) -> Response:
         """Sign off a draft or returned return that has a narrative: a regional lead."""
-        ret = self._allowed(
+        return self._step(
             access.can_approve_spend,
             "Only a regional lead of the region signs off its returns.",
+            return_services.return_sign_off,
         )
-        try:
-            return_services.return_sign_off(user=request.user, ret=ret)
-        except services.FundsError as exc:
-            return _conflict(exc)
-        return self._respond(ret)
 
-    @extend_schema(
-        request=None,
-        responses={
-            **RETURN_STEP,
-            403: OpenApiResponse(description="Not the programme manager or a regional lead"),
-        },
-    )
+    @_return_step("Not the programme manager or a regional lead")
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """Submit a signed-off return to CIB once its quarter has ended, freezing its
         figures: the region's programme manager or a regional lead."""
-        ret = self._allowed(
+        return self._step(
             lambda user, region: (
                 access.can_raise_spend(user, region) or access.can_approve_spend(user, region)
             ),
             "Only the region's programme manager or a regional lead submits its returns.",
+            return_services.return_submit,
         )
-        try:
-            return_services.return_submit(user=request.user, ret=ret)
-        except services.FundsError as exc:
-            return _conflict(exc)
-        return self._respond(ret)
 
-    @extend_schema(
-        request=None,
-        responses={**RETURN_STEP, 403: OpenApiResponse(description="Not the CIB administrator")},
-    )
+    @_return_step("Not the CIB administrator")
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
         """Accept a submitted return: the CIB administrator."""
-        ret = self._allowed(
-            lambda user, _region: access.can_manage_agreements(user),
-            "Only the CIB administrator accepts returns.",
+        return self._step(
+            _cib_admin, "Only the CIB administrator accepts returns.", return_services.return_accept
         )
-        try:
-            return_services.return_accept(user=request.user, ret=ret)
-        except services.FundsError as exc:
-            return _conflict(exc)
-        return self._respond(ret)
 
-    @extend_schema(
-        request=SendBackSerializer,
-        responses={
-            **RETURN_STEP,
-            400: BAD_FIELD,
-            403: OpenApiResponse(description="Not the CIB administrator"),
-        },
-    )
+    @_return_step("Not the CIB administrator", body=SendBackSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request: Request, pk: str | None = None) -> Response:
         """Send a submitted return back to the region with comments: the CIB administrator."""
-        ret = self._allowed(
-            lambda user, _region: access.can_manage_agreements(user),
+        return self._step(
+            _cib_admin,
             "Only the CIB administrator sends returns back.",
+            return_services.return_send_back,
+            body=SendBackSerializer,
         )
-        data = SendBackSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            return_services.return_send_back(
-                user=request.user, ret=ret, comments=data.validated_data["comments"]
-            )
-        except services.FundsError as exc:
-            return _conflict(exc)
-        return self._respond(ret)
