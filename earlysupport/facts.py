@@ -15,11 +15,13 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 
@@ -68,24 +70,107 @@ def span_words(starts_on: datetime.date, ends_on: datetime.date | None) -> str:
     return f"from {date_words(starts_on)} to {date_words(ends_on)}"
 
 
-def _intervention_state(obj: Intervention) -> dict:
-    return {
-        "council": obj.council.gss_code,
-        "kind": obj.kind,
-        "starts_on": obj.starts_on.isoformat(),
-        "ends_on": obj.ends_on.isoformat() if obj.ends_on else None,
-        "notes": obj.notes,
-    }
+def _words_and(names) -> str:
+    """Column names in words: council and starts_on; council, kind and starts_on."""
+    names = list(names)
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
 
 
-def _tenure_state(obj: DcsTenure) -> dict:
-    return {
-        "council": obj.council.gss_code,
-        "name": obj.name,
-        "starts_on": obj.starts_on.isoformat(),
-        "ends_on": obj.ends_on.isoformat() if obj.ends_on else None,
-        "interim": obj.interim,
-    }
+# --- Facts: what differs between interventions and DCS tenures -----------------------------
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """One kind of fact (a dated span for a council) for the shared save, delete and import.
+
+    `fields` are the saved fields in order (council first, then as in the CSV); `key` is what
+    an import upserts on; `check` raises ValidationError before a save; `parse_row` checks a
+    CSV row's own columns (appending errors) and returns their values; `check_file` looks at
+    all the parsed rows together; `lock_councils` locks each imported council's facts at once
+    instead of row by row."""
+
+    model: type
+    action: str
+    fields: tuple[str, ...]
+    key: tuple[str, ...]
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    check: Callable[[Any], None]
+    parse_row: Callable[[dict, int, list[str]], dict]
+    check_file: Callable[[list[dict], list[str]], None] | None = None
+    lock_councils: bool = False
+
+    @property
+    def updated(self) -> tuple[str, ...]:
+        return tuple(n for n in self.fields if n not in self.key)
+
+    def state(self, obj) -> dict:
+        state = {}
+        for name in self.fields:
+            value = getattr(obj, name)
+            if name == "council":
+                value = value.gss_code
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            state[name] = value
+        return state
+
+
+def _actor(user: Any):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _facts_filter(model, *, council, region_id, on: datetime.date | None):
+    qs = model.objects.select_related("council", "council__region")
+    if council is not None:
+        qs = qs.filter(council=council)
+    if region_id:
+        qs = qs.filter(council__region_id=region_id)
+    if on:
+        qs = qs.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    return qs
+
+
+def _check_span(starts_on, ends_on) -> None:
+    if ends_on is not None and starts_on is not None and ends_on < starts_on:
+        raise ValidationError(
+            {"ends_on": "The end date must be the same as or after the start date"}
+        )
+
+
+@transaction.atomic
+def fact_save(spec: FactSpec, *, user: Any, obj=None, **fields: Any):
+    """Create a fact, or change `obj`; checked by the spec, audited with before and after."""
+    before = spec.state(obj) if obj else None
+    obj = obj or spec.model()
+    for name in spec.fields:
+        if name in fields:
+            setattr(obj, name, fields[name])
+    _check_span(obj.starts_on, obj.ends_on)
+    spec.check(obj)
+    obj.updated_by = _actor(user)
+    obj.save()
+    audit_record(
+        actor=user,
+        action=f"{spec.action}.update" if before else f"{spec.action}.create",
+        obj=obj,
+        summary=f"{'Changed' if before else 'Added'} {obj}",
+        before=before,
+        after=spec.state(obj),
+    )
+    return obj
+
+
+@transaction.atomic
+def fact_delete(spec: FactSpec, *, user: Any, obj) -> None:
+    audit_record(
+        actor=user,
+        action=f"{spec.action}.delete",
+        obj=obj,
+        summary=f"Deleted {obj}",
+        before=spec.state(obj),
+    )
+    obj.delete()
 
 
 # --- Interventions -------------------------------------------------------------------------
@@ -98,38 +183,11 @@ def interventions_filter(
     kind: str = "",
     active_on: datetime.date | None = None,
 ):
-    qs = Intervention.objects.select_related("council", "council__region")
-    if council is not None:
-        qs = qs.filter(council=council)
-    if region_id:
-        qs = qs.filter(council__region_id=region_id)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if active_on:
-        qs = qs.filter(starts_on__lte=active_on).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=active_on)
-        )
-    return qs
+    qs = _facts_filter(Intervention, council=council, region_id=region_id, on=active_on)
+    return qs.filter(kind=kind) if kind else qs
 
 
-def _check_span(starts_on, ends_on) -> None:
-    if ends_on is not None and starts_on is not None and ends_on < starts_on:
-        raise ValidationError(
-            {"ends_on": "The end date must be the same as or after the start date"}
-        )
-
-
-@transaction.atomic
-def intervention_save(
-    *, user: Any, intervention: Intervention | None = None, **fields: Any
-) -> Intervention:
-    """Create an intervention, or change `intervention`; audited with before and after."""
-    before = _intervention_state(intervention) if intervention else None
-    obj = intervention or Intervention()
-    for name in ("council", "kind", "starts_on", "ends_on", "notes"):
-        if name in fields:
-            setattr(obj, name, fields[name])
-    _check_span(obj.starts_on, obj.ends_on)
+def _intervention_check(obj: Intervention) -> None:
     clash = Intervention.objects.filter(
         council=obj.council, kind=obj.kind, starts_on=obj.starts_on
     ).exclude(pk=obj.pk)
@@ -137,30 +195,41 @@ def intervention_save(
         raise ValidationError(
             {"starts_on": "This council already has this kind of intervention from this date"}
         )
-    obj.updated_by = user if getattr(user, "is_authenticated", False) else None
-    obj.save()
-    audit_record(
-        actor=user,
-        action="intervention.update" if before else "intervention.create",
-        obj=obj,
-        summary=f"{'Changed' if before else 'Added'} {obj}",
-        before=before,
-        after=_intervention_state(obj),
-    )
-    return obj
 
 
-@transaction.atomic
+def _intervention_row(row: dict, line: int, errors: list[str]) -> dict:
+    kind = row.get("kind", "").lower()
+    if not kind:
+        errors.append(f"Line {line}, column kind: enter improvement_notice or statutory_direction")
+    elif kind not in InterventionKind.values:
+        errors.append(
+            f"Line {line}, column kind: “{row.get('kind')}” is not a kind of intervention "
+            "(improvement_notice or statutory_direction)"
+        )
+    return {"kind": kind, "notes": row.get("notes", "")}
+
+
+INTERVENTIONS = FactSpec(
+    model=Intervention,
+    action="intervention",
+    fields=("council", "kind", "starts_on", "ends_on", "notes"),
+    key=("council", "kind", "starts_on"),
+    required=("council", "kind", "starts_on"),
+    optional=("ends_on", "notes"),
+    check=_intervention_check,
+    parse_row=_intervention_row,
+)
+
+
+def intervention_save(
+    *, user: Any, intervention: Intervention | None = None, **fields: Any
+) -> Intervention:
+    """Create an intervention, or change `intervention`; audited with before and after."""
+    return fact_save(INTERVENTIONS, user=user, obj=intervention, **fields)
+
+
 def intervention_delete(*, user: Any, intervention: Intervention) -> None:
-    before = _intervention_state(intervention)
-    audit_record(
-        actor=user,
-        action="intervention.delete",
-        obj=intervention,
-        summary=f"Deleted {intervention}",
-        before=before,
-    )
-    intervention.delete()
+    fact_delete(INTERVENTIONS, user=user, obj=intervention)
 
 
 # --- DCS history ---------------------------------------------------------------------------
@@ -185,25 +254,11 @@ def dcs_overlapping(
 def dcs_filter(
     *, council: Council | None = None, region_id: int | None = None, on: datetime.date | None = None
 ):
-    qs = DcsTenure.objects.select_related("council", "council__region")
-    if council is not None:
-        qs = qs.filter(council=council)
-    if region_id:
-        qs = qs.filter(council__region_id=region_id)
-    if on:
-        qs = qs.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-    return qs
+    return _facts_filter(DcsTenure, council=council, region_id=region_id, on=on)
 
 
-@transaction.atomic
-def dcs_tenure_save(*, user: Any, tenure: DcsTenure | None = None, **fields: Any) -> DcsTenure:
-    """Create or change a DCS tenure; it must not overlap another of the same council."""
-    before = _tenure_state(tenure) if tenure else None
-    obj = tenure or DcsTenure()
-    for name in ("council", "name", "starts_on", "ends_on", "interim"):
-        if name in fields:
-            setattr(obj, name, fields[name])
-    _check_span(obj.starts_on, obj.ends_on)
+def _tenure_check(obj: DcsTenure) -> None:
+    """No other director of the council from the same day, and no overlap."""
     # Lock the council's tenures so two saves cannot both pass the overlap check.
     list(DcsTenure.objects.select_for_update().filter(council=obj.council))
     if (
@@ -230,29 +285,74 @@ def dcs_tenure_save(*, user: Any, tenure: DcsTenure | None = None, **fields: Any
                 )
             }
         )
-    obj.updated_by = user if getattr(user, "is_authenticated", False) else None
-    obj.save()
-    audit_record(
-        actor=user,
-        action="dcs_tenure.update" if before else "dcs_tenure.create",
-        obj=obj,
-        summary=f"{'Changed' if before else 'Added'} {obj}",
-        before=before,
-        after=_tenure_state(obj),
-    )
-    return obj
 
 
-@transaction.atomic
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0", ""}
+
+
+def _tenure_row(row: dict, line: int, errors: list[str]) -> dict:
+    name = row.get("name", "")
+    if not name:
+        errors.append(f"Line {line}, column name: enter the director’s name")
+    elif len(name) > 200:
+        errors.append(f"Line {line}, column name: the name must be 200 characters or fewer")
+    interim_text = row.get("interim", "").lower()
+    if interim_text not in YES | NO:
+        errors.append(f"Line {line}, column interim: “{row.get('interim')}” is not yes or no")
+    return {"name": name, "interim": interim_text in YES}
+
+
+def _tenure_file_check(parsed: list[dict], errors: list[str]) -> None:
+    """Overlaps within the file, then with recorded tenures the file does not replace."""
+    by_council: dict[int, list[dict]] = {}
+    for item in parsed:
+        by_council.setdefault(item["council"].pk, []).append(item)
+    for items in by_council.values():
+        items_sorted = sorted(items, key=lambda i: i["line"])
+        for i, a in enumerate(items_sorted):
+            for b in items_sorted[:i]:
+                if _overlaps(a["starts_on"], a["ends_on"], b["starts_on"], b["ends_on"]):
+                    errors.append(
+                        f"Line {a['line']}: the tenure of {a['name']} "
+                        f"({span_words(a['starts_on'], a['ends_on'])}) overlaps line {b['line']} "
+                        f"({b['name']}, {span_words(b['starts_on'], b['ends_on'])})"
+                    )
+        council = items_sorted[0]["council"]
+        starts = {i["starts_on"] for i in items_sorted}
+        replaced = [t.pk for t in DcsTenure.objects.filter(council=council, starts_on__in=starts)]
+        for a in items_sorted:
+            for other in dcs_overlapping(
+                council=council, starts_on=a["starts_on"], ends_on=a["ends_on"], exclude=replaced
+            ):
+                errors.append(
+                    f"Line {a['line']}: the tenure of {a['name']} "
+                    f"({span_words(a['starts_on'], a['ends_on'])}) overlaps the recorded tenure "
+                    f"of {other.name} ({span_words(other.starts_on, other.ends_on)})"
+                )
+
+
+DCS_HISTORY = FactSpec(
+    model=DcsTenure,
+    action="dcs_tenure",
+    fields=("council", "name", "starts_on", "ends_on", "interim"),
+    key=("council", "starts_on"),
+    required=("council", "name", "starts_on"),
+    optional=("ends_on", "interim"),
+    check=_tenure_check,
+    parse_row=_tenure_row,
+    check_file=_tenure_file_check,
+    lock_councils=True,
+)
+
+
+def dcs_tenure_save(*, user: Any, tenure: DcsTenure | None = None, **fields: Any) -> DcsTenure:
+    """Create or change a DCS tenure; it must not overlap another of the same council."""
+    return fact_save(DCS_HISTORY, user=user, obj=tenure, **fields)
+
+
 def dcs_tenure_delete(*, user: Any, tenure: DcsTenure) -> None:
-    audit_record(
-        actor=user,
-        action="dcs_tenure.delete",
-        obj=tenure,
-        summary=f"Deleted {tenure}",
-        before=_tenure_state(tenure),
-    )
-    tenure.delete()
+    fact_delete(DCS_HISTORY, user=user, obj=tenure)
 
 
 # --- CSV imports ---------------------------------------------------------------------------
@@ -366,174 +466,6 @@ def _dates(row, line, errors, *, required_end=False):
     return starts_on, ends_on, end_ok
 
 
-def interventions_parse(data: bytes) -> list[dict]:
-    """Check a whole interventions CSV; raises FactImportError listing every problem."""
-    rows = _read(data, required=["council", "kind", "starts_on"], optional=["ends_on", "notes"])
-    councils = _councils()
-    kinds = set(InterventionKind.values)
-    errors: list[str] = []
-    parsed = []
-    first_line: dict[tuple, int] = {}
-    for line, row in rows:
-        before = len(errors)
-        council = _council(row, line, councils, errors)
-        kind = row.get("kind", "").lower()
-        if not kind:
-            errors.append(
-                f"Line {line}, column kind: enter improvement_notice or statutory_direction"
-            )
-        elif kind not in kinds:
-            errors.append(
-                f"Line {line}, column kind: “{row.get('kind')}” is not a kind of intervention "
-                "(improvement_notice or statutory_direction)"
-            )
-        starts_on, ends_on, _ = _dates(row, line, errors)
-        if len(errors) > before:
-            continue
-        key = (council.pk, kind, starts_on)
-        if key in first_line:
-            errors.append(
-                f"Line {line}: the same council, kind and starts_on as line {first_line[key]}"
-            )
-            continue
-        first_line[key] = line
-        parsed.append(
-            {
-                "line": line,
-                "council": council,
-                "kind": kind,
-                "starts_on": starts_on,
-                "ends_on": ends_on,
-                "notes": row.get("notes", ""),
-            }
-        )
-    if errors:
-        raise FactImportError(errors)
-    return parsed
-
-
-@transaction.atomic
-def interventions_import(*, user: Any, data: bytes) -> ImportResult:
-    """Import interventions from CSV, all or nothing, upserting on council, kind, starts_on."""
-    parsed = interventions_parse(data)
-    result = ImportResult(lines=len(parsed))
-    for item in parsed:
-        existing = (
-            Intervention.objects.select_for_update()
-            .select_related("council")
-            .filter(council=item["council"], kind=item["kind"], starts_on=item["starts_on"])
-            .first()
-        )
-        if existing is None:
-            obj = Intervention.objects.create(
-                council=item["council"],
-                kind=item["kind"],
-                starts_on=item["starts_on"],
-                ends_on=item["ends_on"],
-                notes=item["notes"],
-                updated_by=user if getattr(user, "is_authenticated", False) else None,
-            )
-            audit_record(
-                actor=user,
-                action="intervention.import",
-                obj=obj,
-                summary=f"Imported {obj}",
-                after=_intervention_state(obj),
-            )
-            result.created += 1
-            continue
-        if existing.ends_on == item["ends_on"] and existing.notes == item["notes"]:
-            result.unchanged += 1
-            continue
-        before = _intervention_state(existing)
-        existing.ends_on = item["ends_on"]
-        existing.notes = item["notes"]
-        existing.updated_by = user if getattr(user, "is_authenticated", False) else None
-        existing.save()
-        audit_record(
-            actor=user,
-            action="intervention.import",
-            obj=existing,
-            summary=f"Import changed {existing}",
-            before=before,
-            after=_intervention_state(existing),
-        )
-        result.updated += 1
-    return result
-
-
-YES = {"yes", "y", "true", "1"}
-NO = {"no", "n", "false", "0", ""}
-
-
-def dcs_parse(data: bytes) -> list[dict]:
-    """Check a whole DCS history CSV; raises FactImportError listing every problem."""
-    rows = _read(data, required=["council", "name", "starts_on"], optional=["ends_on", "interim"])
-    councils = _councils()
-    errors: list[str] = []
-    parsed: list[dict] = []
-    first_line: dict[tuple, int] = {}
-    for line, row in rows:
-        before = len(errors)
-        council = _council(row, line, councils, errors)
-        name = row.get("name", "")
-        if not name:
-            errors.append(f"Line {line}, column name: enter the director’s name")
-        elif len(name) > 200:
-            errors.append(f"Line {line}, column name: the name must be 200 characters or fewer")
-        interim_text = row.get("interim", "").lower()
-        if interim_text not in YES | NO:
-            errors.append(f"Line {line}, column interim: “{row.get('interim')}” is not yes or no")
-        starts_on, ends_on, _ = _dates(row, line, errors)
-        if len(errors) > before:
-            continue
-        key = (council.pk, starts_on)
-        if key in first_line:
-            errors.append(f"Line {line}: the same council and starts_on as line {first_line[key]}")
-            continue
-        first_line[key] = line
-        parsed.append(
-            {
-                "line": line,
-                "council": council,
-                "name": name,
-                "starts_on": starts_on,
-                "ends_on": ends_on,
-                "interim": interim_text in YES,
-            }
-        )
-    # Overlaps within the file, then with recorded tenures the file does not replace.
-    by_council: dict[int, list[dict]] = {}
-    for item in parsed:
-        by_council.setdefault(item["council"].pk, []).append(item)
-    for items in by_council.values():
-        items_sorted = sorted(items, key=lambda i: i["line"])
-        for i, a in enumerate(items_sorted):
-            for b in items_sorted[:i]:
-                if _overlaps(a["starts_on"], a["ends_on"], b["starts_on"], b["ends_on"]):
-                    errors.append(
-                        f"Line {a['line']}: the tenure of {a['name']} "
-                        f"({span_words(a['starts_on'], a['ends_on'])}) overlaps line {b['line']} "
-                        f"({b['name']}, {span_words(b['starts_on'], b['ends_on'])})"
-                    )
-        council = items_sorted[0]["council"]
-        starts = {i["starts_on"] for i in items_sorted}
-        replaced = [t.pk for t in DcsTenure.objects.filter(council=council, starts_on__in=starts)]
-        for a in items_sorted:
-            for other in dcs_overlapping(
-                council=council, starts_on=a["starts_on"], ends_on=a["ends_on"], exclude=replaced
-            ):
-                errors.append(
-                    f"Line {a['line']}: the tenure of {a['name']} "
-                    f"({span_words(a['starts_on'], a['ends_on'])}) overlaps the recorded tenure "
-                    f"of {other.name} ({span_words(other.starts_on, other.ends_on)})"
-                )
-    if errors:
-        errors.sort(key=_line_of)
-        raise FactImportError(errors)
-    return parsed
-
-
 def _line_of(message: str) -> int:
     try:
         return int(message.split()[1].rstrip(":,"))
@@ -541,61 +473,133 @@ def _line_of(message: str) -> int:
         return 0
 
 
+def fact_parse(spec: FactSpec, data: bytes) -> list[dict]:
+    """Check a whole CSV of `spec`'s facts; raises FactImportError listing every problem,
+    in line order."""
+    rows = _read(data, required=list(spec.required), optional=list(spec.optional))
+    councils = _councils()
+    errors: list[str] = []
+    parsed: list[dict] = []
+    first_line: dict[tuple, int] = {}
+    for line, row in rows:
+        before = len(errors)
+        council = _council(row, line, councils, errors)
+        values = spec.parse_row(row, line, errors)
+        starts_on, ends_on, _ = _dates(row, line, errors)
+        if len(errors) > before:
+            continue
+        item = {"line": line, "council": council, **values}
+        item.update(starts_on=starts_on, ends_on=ends_on)
+        key = tuple(item[n] for n in spec.key)
+        if key in first_line:
+            errors.append(f"Line {line}: the same {_words_and(spec.key)} as line {first_line[key]}")
+            continue
+        first_line[key] = line
+        parsed.append(item)
+    if spec.check_file:
+        spec.check_file(parsed, errors)
+    if errors:
+        errors.sort(key=_line_of)
+        raise FactImportError(errors)
+    return parsed
+
+
 @transaction.atomic
-def dcs_import(*, user: Any, data: bytes) -> ImportResult:
-    """Import DCS tenures from CSV, all or nothing, upserting on council and starts_on."""
-    parsed = dcs_parse(data)
-    council_ids = {i["council"].pk for i in parsed}
-    list(DcsTenure.objects.select_for_update().filter(council_id__in=council_ids))
+def fact_import(spec: FactSpec, *, user: Any, data: bytes) -> ImportResult:
+    """Import `spec`'s facts from CSV, all or nothing, upserting on its key."""
+    parsed = fact_parse(spec, data)
+    model = spec.model
+    if spec.lock_councils:
+        council_ids = {i["council"].pk for i in parsed}
+        list(model.objects.select_for_update().filter(council_id__in=council_ids))
     result = ImportResult(lines=len(parsed))
-    actor = user if getattr(user, "is_authenticated", False) else None
+    actor = _actor(user)
     for item in parsed:
-        existing = (
-            DcsTenure.objects.select_related("council")
-            .filter(council=item["council"], starts_on=item["starts_on"])
-            .first()
-        )
+        existing = model.objects.select_related("council")
+        if not spec.lock_councils:
+            existing = existing.select_for_update()
+        existing = existing.filter(**{n: item[n] for n in spec.key}).first()
         if existing is None:
-            obj = DcsTenure.objects.create(
-                council=item["council"],
-                name=item["name"],
-                starts_on=item["starts_on"],
-                ends_on=item["ends_on"],
-                interim=item["interim"],
-                updated_by=actor,
-            )
+            obj = model.objects.create(**{n: item[n] for n in spec.fields}, updated_by=actor)
             audit_record(
                 actor=user,
-                action="dcs_tenure.import",
+                action=f"{spec.action}.import",
                 obj=obj,
                 summary=f"Imported {obj}",
-                after=_tenure_state(obj),
+                after=spec.state(obj),
             )
             result.created += 1
             continue
-        if (existing.name, existing.ends_on, existing.interim) == (
-            item["name"],
-            item["ends_on"],
-            item["interim"],
-        ):
+        if all(getattr(existing, n) == item[n] for n in spec.updated):
             result.unchanged += 1
             continue
-        before = _tenure_state(existing)
-        existing.name = item["name"]
-        existing.ends_on = item["ends_on"]
-        existing.interim = item["interim"]
+        before = spec.state(existing)
+        for n in spec.updated:
+            setattr(existing, n, item[n])
         existing.updated_by = actor
         existing.save()
         audit_record(
             actor=user,
-            action="dcs_tenure.import",
+            action=f"{spec.action}.import",
             obj=existing,
             summary=f"Import changed {existing}",
             before=before,
-            after=_tenure_state(existing),
+            after=spec.state(existing),
         )
         result.updated += 1
     return result
+
+
+def interventions_parse(data: bytes) -> list[dict]:
+    """Check a whole interventions CSV; raises FactImportError listing every problem."""
+    return fact_parse(INTERVENTIONS, data)
+
+
+def interventions_import(*, user: Any, data: bytes) -> ImportResult:
+    """Import interventions from CSV, all or nothing, upserting on council, kind, starts_on."""
+    return fact_import(INTERVENTIONS, user=user, data=data)
+
+
+def dcs_parse(data: bytes) -> list[dict]:
+    """Check a whole DCS history CSV; raises FactImportError listing every problem."""
+    return fact_parse(DCS_HISTORY, data)
+
+
+def dcs_import(*, user: Any, data: bytes) -> ImportResult:
+    """Import DCS tenures from CSV, all or nothing, upserting on council and starts_on."""
+    return fact_import(DCS_HISTORY, user=user, data=data)
+
+
+class FactImportCommand(BaseCommand):
+    """The base of the `import_interventions` and `import_dcs_history` commands: import FILE
+    with `spec`, all or nothing, listing every problem by line."""
+
+    spec: FactSpec
+    what: str
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        columns = ", ".join(self.spec.required + self.spec.optional)
+        rest = "all or nothing, every problem listed by line."
+        self.help = f"Import {self.what} from CSV ({columns}): {rest}"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+
+    def handle(self, *args, file, **options):
+        try:
+            with open(file, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise CommandError(f"There is no file {file}.") from exc
+        try:
+            result = fact_import(self.spec, user=None, data=data)
+        except FactImportError as exc:
+            raise CommandError(
+                f"{file} was not imported; nothing was saved. Problems:\n- "
+                + "\n- ".join(exc.errors)
+            ) from exc
+        self.stdout.write(self.style.SUCCESS(f"Imported {file}: {result}."))
 
 
 # --- Rules ---------------------------------------------------------------------------------

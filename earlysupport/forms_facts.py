@@ -46,6 +46,12 @@ def _date_field(label: str, *, required: bool, hint: str = "") -> forms.DateFiel
     )
 
 
+def _end_date_field(still: str) -> forms.DateField:
+    return _date_field(
+        "End date", required=False, hint=f"Leave empty if {still}. For example, 27 3 2025"
+    )
+
+
 class _SpanMixin:
     def clean(self):
         data = super().clean()
@@ -64,11 +70,7 @@ class InterventionForm(_SpanMixin, forms.Form):
         error_messages={"required": "Select the kind of intervention"},
     )
     starts_on = _date_field("Start date", required=True)
-    ends_on = _date_field(
-        "End date",
-        required=False,
-        hint="Leave empty if it is still in force. For example, 27 3 2025",
-    )
+    ends_on = _end_date_field("it is still in force")
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
@@ -83,15 +85,24 @@ class DcsTenureForm(_SpanMixin, forms.Form):
         },
     )
     starts_on = _date_field("Start date", required=True)
-    ends_on = _date_field(
-        "End date",
-        required=False,
-        hint="Leave empty if they are still in post. For example, 27 3 2025",
-    )
+    ends_on = _end_date_field("they are still in post")
     interim = forms.BooleanField(label="An interim director", required=False)
 
 
-class InterventionFilterForm(forms.Form):
+def _filter_date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        help_text="YYYY-MM-DD",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "The date must be a real date, for example 2024-03-27"},
+    )
+
+
+class _FactFilterForm(forms.Form):
+    """Council and region; the list's own filters follow. The fields are named as the
+    arguments of the facts' filter functions (region gives region_id)."""
+
     council = _council_field(required=False)
     region = forms.ModelChoiceField(
         queryset=Region.objects.order_by("name"),
@@ -99,32 +110,45 @@ class InterventionFilterForm(forms.Form):
         label="Region",
         empty_label="All regions",
     )
+
+
+class InterventionFilterForm(_FactFilterForm):
     kind = forms.ChoiceField(
         label="Kind", required=False, choices=[("", "All kinds"), *InterventionKind.choices]
     )
-    active_on = forms.DateField(
-        label="In force on",
-        required=False,
-        help_text="YYYY-MM-DD",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": "The date must be a real date, for example 2024-03-27"},
-    )
+    active_on = _filter_date_field("In force on")
 
 
-class DcsFilterForm(forms.Form):
-    council = _council_field(required=False)
-    region = forms.ModelChoiceField(
-        queryset=Region.objects.order_by("name"),
-        required=False,
-        label="Region",
-        empty_label="All regions",
-    )
-    on = forms.DateField(
-        label="In post on",
-        required=False,
-        help_text="YYYY-MM-DD",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": "The date must be a real date, for example 2024-03-27"},
+class DcsFilterForm(_FactFilterForm):
+    on = _filter_date_field("In post on")
+
+
+def _whole_number_field(
+    label: str,
+    what: str,
+    *,
+    min_value: int,
+    max_value: int | None = None,
+    width: int,
+    help_text: str = "",
+) -> forms.IntegerField:
+    """A whole number field whose messages name `what` ("weight", "number of months")."""
+    if max_value is None:
+        limits = {"min_value": f"The {what} must be {min_value} or more"}
+    else:
+        between = f"The {what} must be between {min_value} and {max_value}"
+        limits = {"min_value": between, "max_value": between}
+    return forms.IntegerField(
+        label=label,
+        min_value=min_value,
+        max_value=max_value,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"class": f"govuk-input--width-{width}"}),
+        error_messages={
+            "required": f"Enter the {what}",
+            "invalid": f"The {what} must be a whole number",
+            **limits,
+        },
     )
 
 
@@ -141,18 +165,13 @@ class RuleForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
         error_messages={"required": "Select the severity"},
     )
-    weight = forms.IntegerField(
-        label="Weight",
+    weight = _whole_number_field(
+        "Weight",
+        "weight",
         min_value=1,
         max_value=10,
+        width=2,
         help_text="From 1 to 10: how much this rule counts towards a council’s risk score",
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
-        error_messages={
-            "required": "Enter the weight",
-            "invalid": "The weight must be a whole number",
-            "min_value": "The weight must be between 1 and 10",
-            "max_value": "The weight must be between 1 and 10",
-        },
     )
     is_active = forms.BooleanField(
         label="Active: the rule raises flags when evaluated", required=False
@@ -225,28 +244,15 @@ class RuleForm(forms.Form):
             )
             return ["kinds"]
         if kind == RuleKind.LEADERSHIP:
-            f["changes"] = forms.IntegerField(
-                label="Changes of director",
+            f["changes"] = _whole_number_field(
+                "Changes of director",
+                "number of changes",
                 min_value=1,
+                width=3,
                 help_text="How many changes of director of children’s services raise a flag",
-                widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
-                error_messages={
-                    "required": "Enter the number of changes",
-                    "invalid": "The number of changes must be a whole number",
-                    "min_value": "The number of changes must be 1 or more",
-                },
             )
-            f["months"] = forms.IntegerField(
-                label="Within how many months",
-                min_value=1,
-                max_value=120,
-                widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
-                error_messages={
-                    "required": "Enter the number of months",
-                    "invalid": "The number of months must be a whole number",
-                    "min_value": "The number of months must be between 1 and 120",
-                    "max_value": "The number of months must be between 1 and 120",
-                },
+            f["months"] = _whole_number_field(
+                "Within how many months", "number of months", min_value=1, max_value=120, width=3
             )
             return ["changes", "months"]
         if kind == RuleKind.WORKFORCE:
@@ -275,17 +281,12 @@ class RuleForm(forms.Form):
             )
             return ["worst_quartile", "above_neighbours_by"]
         if kind == RuleKind.DETERIORATION:
-            f["periods"] = forms.IntegerField(
-                label="Periods in a row moving the wrong way",
+            f["periods"] = _whole_number_field(
+                "Periods in a row moving the wrong way",
+                "number of periods",
                 min_value=2,
                 max_value=10,
-                widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
-                error_messages={
-                    "required": "Enter the number of periods",
-                    "invalid": "The number of periods must be a whole number",
-                    "min_value": "The number of periods must be between 2 and 10",
-                    "max_value": "The number of periods must be between 2 and 10",
-                },
+                width=2,
             )
             return ["periods"]
         return []

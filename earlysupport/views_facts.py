@@ -7,6 +7,10 @@ else who may see them gets 403 on a change page). Anyone else gets a 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +29,7 @@ from .forms_facts import (
     InterventionForm,
     RuleForm,
 )
-from .models import DcsTenure, Intervention, Rule
+from .models import Rule
 
 PER_PAGE = 50
 NAV = "risk"
@@ -64,220 +68,178 @@ def _add_validation_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-# --- Interventions -------------------------------------------------------------------------
+# --- Interventions and DCS history: the same pages for each ----------------------------------
 
 
-@login_required
-def intervention_list(request: HttpRequest) -> HttpResponse:
+@dataclass(frozen=True)
+class FactPages:
+    """One kind of fact's pages. URL names are `earlysupport:<prefix>_list` (and _create,
+    _edit, _delete, _import); templates `earlysupport/facts/<prefix>_list.html` (and _form,
+    _delete, _import). The list page shows its rows as `rows_name`; the form and delete
+    pages the object as `object_name`."""
+
+    prefix: str
+    spec: facts.FactSpec
+    form: type
+    filter_form: type
+    filter: Callable[..., Any]
+    rows_name: str
+    object_name: str
+
+    def url_name(self, page: str) -> str:
+        return f"earlysupport:{self.prefix}_{page}"
+
+    def template(self, page: str) -> str:
+        return f"earlysupport/facts/{self.prefix}_{page}.html"
+
+    def url_names(self) -> dict[str, str]:
+        return {p: self.url_name(p) for p in ("list", "create", "import", "edit", "delete")}
+
+    def object_context(self, obj) -> dict:
+        """The form and delete pages' context: the fact as `fact` and as `object_name`."""
+        return {self.object_name: obj, "fact": obj, "urls": self.url_names(), "nav_section": NAV}
+
+
+INTERVENTIONS = FactPages(
+    prefix="intervention",
+    spec=facts.INTERVENTIONS,
+    form=InterventionForm,
+    filter_form=InterventionFilterForm,
+    filter=facts.interventions_filter,
+    rows_name="interventions",
+    object_name="intervention",
+)
+DCS_HISTORY = FactPages(
+    prefix="dcs",
+    spec=facts.DCS_HISTORY,
+    form=DcsTenureForm,
+    filter_form=DcsFilterForm,
+    filter=facts.dcs_filter,
+    rows_name="tenures",
+    object_name="tenure",
+)
+
+
+def _fact_list(request: HttpRequest, pages: FactPages) -> HttpResponse:
     _require_member(request)
-    form = InterventionFilterForm(request.GET or None)
+    form = pages.filter_form(request.GET or None)
     filters = {}
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "council": data["council"],
-            "region_id": data["region"].pk if data["region"] else None,
-            "kind": data["kind"],
-            "active_on": data["active_on"],
-        }
-    qs = facts.interventions_filter(**filters)
+        # The filter form's fields are the filter's arguments, but for the region.
+        filters = dict(form.cleaned_data)
+        region = filters.pop("region")
+        filters["region_id"] = region.pk if region else None
+    qs = pages.filter(**filters)
     page_obj = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "earlysupport/facts/intervention_list.html",
+        pages.template("list"),
         {
             "form": form,
             "page_obj": page_obj,
-            "interventions": page_obj.object_list,
+            pages.rows_name: page_obj.object_list,
             "total": page_obj.paginator.count,
             "may_edit": access.can_edit_risk_facts(request.user),
             "querystring_without_page": _querystring_without_page(request),
+            "urls": pages.url_names(),
             "nav_section": NAV,
         },
     )
 
 
-def _intervention_form(request: HttpRequest, intervention: Intervention | None) -> HttpResponse:
-    if intervention:
-        initial = {
-            "council": intervention.council,
-            "kind": intervention.kind,
-            "starts_on": intervention.starts_on,
-            "ends_on": intervention.ends_on,
-            "notes": intervention.notes,
-        }
-    else:
-        initial = {}
-    form = InterventionForm(_posted(request), initial=initial)
+def _fact_form(request: HttpRequest, pages: FactPages, obj) -> HttpResponse:
+    initial = {name: getattr(obj, name) for name in pages.form.base_fields} if obj else {}
+    form = pages.form(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = facts.intervention_save(
-                user=request.user, intervention=intervention, **form.cleaned_data
-            )
+            saved = facts.fact_save(pages.spec, user=request.user, obj=obj, **form.cleaned_data)
         except ValidationError as exc:
             _add_validation_errors(form, exc)
         else:
             messages.success(request, f"Saved: {saved}.")
-            return redirect("earlysupport:intervention_list")
+            return redirect(pages.url_name("list"))
     return render(
         request,
-        "earlysupport/facts/intervention_form.html",
-        {"form": form, "intervention": intervention, "nav_section": NAV},
+        pages.template("form"),
+        {"form": form, **pages.object_context(obj)},
     )
 
 
-@login_required
-def intervention_create(request: HttpRequest) -> HttpResponse:
-    _require_editor(request)
-    return _intervention_form(request, None)
-
-
-@login_required
-def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def _fact_or_404(request: HttpRequest, pages: FactPages, pk: int):
+    """The fact for an edit or delete page: 404 for a non-member or no such fact, 403 for a
+    member who may not change facts."""
     _require_member(request)
-    intervention = get_object_or_404(Intervention.objects.select_related("council"), pk=pk)
+    obj = get_object_or_404(pages.spec.model.objects.select_related("council"), pk=pk)
     _require_editor(request)
-    return _intervention_form(request, intervention)
+    return obj
 
 
-@login_required
-def intervention_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_member(request)
-    intervention = get_object_or_404(Intervention.objects.select_related("council"), pk=pk)
-    _require_editor(request)
+def _fact_delete(request: HttpRequest, pages: FactPages, obj) -> HttpResponse:
     if request.method == "POST":
-        text = str(intervention)
-        facts.intervention_delete(user=request.user, intervention=intervention)
+        text = str(obj)
+        facts.fact_delete(pages.spec, user=request.user, obj=obj)
         messages.success(request, f"Deleted: {text}.")
-        return redirect("earlysupport:intervention_list")
-    return render(
-        request,
-        "earlysupport/facts/intervention_delete.html",
-        {"intervention": intervention, "nav_section": NAV},
-    )
+        return redirect(pages.url_name("list"))
+    return render(request, pages.template("delete"), pages.object_context(obj))
 
 
-def _import(request: HttpRequest, *, service, template: str, done: str) -> HttpResponse:
+def _fact_import(request: HttpRequest, pages: FactPages) -> HttpResponse:
     form = FactImportForm(_posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = service(user=request.user, data=form.cleaned_data["file"].read())
+            result = facts.fact_import(
+                pages.spec, user=request.user, data=form.cleaned_data["file"].read()
+            )
         except facts.FactImportError as exc:
             for error in exc.errors:
                 form.add_error("file", error)
         else:
             messages.success(request, f"File imported: {result}.")
-            return redirect(done)
-    return render(request, template, {"form": form, "nav_section": NAV})
+            return redirect(pages.url_name("list"))
+    return render(request, pages.template("import"), {"form": form, "nav_section": NAV})
 
 
-@login_required
-def intervention_import(request: HttpRequest) -> HttpResponse:
-    _require_editor(request)
-    return _import(
-        request,
-        service=facts.interventions_import,
-        template="earlysupport/facts/intervention_import.html",
-        done="earlysupport:intervention_list",
-    )
+def _fact_views(pages: FactPages):
+    """The list, create, edit, delete and import views of one kind of fact."""
+
+    def list_view(request: HttpRequest) -> HttpResponse:
+        return _fact_list(request, pages)
+
+    def create(request: HttpRequest) -> HttpResponse:
+        _require_editor(request)
+        return _fact_form(request, pages, None)
+
+    def edit(request: HttpRequest, pk: int) -> HttpResponse:
+        return _fact_form(request, pages, _fact_or_404(request, pages, pk))
+
+    def delete(request: HttpRequest, pk: int) -> HttpResponse:
+        return _fact_delete(request, pages, _fact_or_404(request, pages, pk))
+
+    def import_view(request: HttpRequest) -> HttpResponse:
+        _require_editor(request)
+        return _fact_import(request, pages)
+
+    views = []
+    for page, view in (
+        ("list", list_view),
+        ("create", create),
+        ("edit", edit),
+        ("delete", delete),
+        ("import", import_view),
+    ):
+        view.__name__ = view.__qualname__ = f"{pages.prefix}_{page}"
+        views.append(login_required(view))
+    return views
 
 
-# --- DCS history ---------------------------------------------------------------------------
-
-
-@login_required
-def dcs_list(request: HttpRequest) -> HttpResponse:
-    _require_member(request)
-    form = DcsFilterForm(request.GET or None)
-    filters = {}
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "council": data["council"],
-            "region_id": data["region"].pk if data["region"] else None,
-            "on": data["on"],
-        }
-    qs = facts.dcs_filter(**filters)
-    page_obj = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "earlysupport/facts/dcs_list.html",
-        {
-            "form": form,
-            "page_obj": page_obj,
-            "tenures": page_obj.object_list,
-            "total": page_obj.paginator.count,
-            "may_edit": access.can_edit_risk_facts(request.user),
-            "querystring_without_page": _querystring_without_page(request),
-            "nav_section": NAV,
-        },
-    )
-
-
-def _dcs_form(request: HttpRequest, tenure: DcsTenure | None) -> HttpResponse:
-    initial = {}
-    if tenure:
-        initial = {
-            "council": tenure.council,
-            "name": tenure.name,
-            "starts_on": tenure.starts_on,
-            "ends_on": tenure.ends_on,
-            "interim": tenure.interim,
-        }
-    form = DcsTenureForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = facts.dcs_tenure_save(user=request.user, tenure=tenure, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_validation_errors(form, exc)
-        else:
-            messages.success(request, f"Saved: {saved}.")
-            return redirect("earlysupport:dcs_list")
-    return render(
-        request,
-        "earlysupport/facts/dcs_form.html",
-        {"form": form, "tenure": tenure, "nav_section": NAV},
-    )
-
-
-@login_required
-def dcs_create(request: HttpRequest) -> HttpResponse:
-    _require_editor(request)
-    return _dcs_form(request, None)
-
-
-@login_required
-def dcs_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_member(request)
-    tenure = get_object_or_404(DcsTenure.objects.select_related("council"), pk=pk)
-    _require_editor(request)
-    return _dcs_form(request, tenure)
-
-
-@login_required
-def dcs_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_member(request)
-    tenure = get_object_or_404(DcsTenure.objects.select_related("council"), pk=pk)
-    _require_editor(request)
-    if request.method == "POST":
-        text = str(tenure)
-        facts.dcs_tenure_delete(user=request.user, tenure=tenure)
-        messages.success(request, f"Deleted: {text}.")
-        return redirect("earlysupport:dcs_list")
-    return render(
-        request, "earlysupport/facts/dcs_delete.html", {"tenure": tenure, "nav_section": NAV}
-    )
-
-
-@login_required
-def dcs_import(request: HttpRequest) -> HttpResponse:
-    _require_editor(request)
-    return _import(
-        request,
-        service=facts.dcs_import,
-        template="earlysupport/facts/dcs_import.html",
-        done="earlysupport:dcs_list",
-    )
+(
+    intervention_list,
+    intervention_create,
+    intervention_edit,
+    intervention_delete,
+    intervention_import,
+) = _fact_views(INTERVENTIONS)
+dcs_list, dcs_create, dcs_edit, dcs_delete, dcs_import = _fact_views(DCS_HISTORY)
 
 
 # --- Rules ---------------------------------------------------------------------------------

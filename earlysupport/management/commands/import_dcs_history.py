@@ -4,32 +4,9 @@ Columns: council, name, starts_on, ends_on, interim. The same checks as the uplo
 (earlysupport.facts.dcs_import): all or nothing, every problem listed by line and column;
 importing the same file again changes nothing."""
 
-from django.core.management.base import BaseCommand, CommandError
-
-from earlysupport.facts import FactImportError, dcs_import
+from earlysupport.facts import DCS_HISTORY, FactImportCommand
 
 
-class Command(BaseCommand):
-    help = (
-        "Import DCS history from CSV (council, name, starts_on, ends_on, interim): "
-        "all or nothing, every problem "
-        "listed by line."
-    )
-
-    def add_arguments(self, parser):
-        parser.add_argument("file")
-
-    def handle(self, *args, file, **options):
-        try:
-            with open(file, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise CommandError(f"There is no file {file}.") from exc
-        try:
-            result = dcs_import(user=None, data=data)
-        except FactImportError as exc:
-            raise CommandError(
-                f"{file} was not imported; nothing was saved. Problems:\n- "
-                + "\n- ".join(exc.errors)
-            ) from exc
-        self.stdout.write(self.style.SUCCESS(f"Imported {file}: {result}."))
+class Command(FactImportCommand):
+    spec = DCS_HISTORY
+    what = "DCS history"
