@@ -18,6 +18,27 @@ YORKSHIRE = "E12000003"
 NORTH_WEST = "E12000002"
 
 
+def _flushes_the_database(item: pytest.Item) -> int:
+    """2 for browser tests (the live server flushes the database after each), 1 for other
+    transactional tests, 0 for the rest."""
+    if item.get_closest_marker("browser"):
+        return 2
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in fixtures:
+        return 1
+    return 0
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that flush the database run after every test that reads the session's data set
+    (loaded once, not again after a flush). pytest-django orders them so, but pytest's own
+    grouping by session-scoped parameters (Playwright's browser) can pull tests back in front;
+    this last, stable sort has the final word."""
+    items.sort(key=_flushes_the_database)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from regions.reference import load_reference_data

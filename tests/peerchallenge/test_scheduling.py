@@ -365,7 +365,7 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("part", list(PAGES))
 @pytest.mark.parametrize(
     ("person", "status"),
     [
@@ -380,21 +380,21 @@ PAGES = {
     ],
 )
 def test_who_may_see_each_page(
-    request, agreed, option, other_challenge, client_for, page, person, status
+    request, agreed, option, other_challenge, client_for, part, person, status
 ):
     user = request.getfixturevalue(person)
     expected = status
     if status == 200 and (
-        (page == "propose" and person == "adviser")
-        or (page == "agree" and person in ("adviser", "challenger"))
+        (part == "propose" and person == "adviser")
+        or (part == "agree" and person in ("adviser", "challenger"))
     ):
         expected = 403  # may see the challenge, may not change its dates
-    assert client_for(user).get(PAGES[page](agreed, option)).status_code == expected
+    assert client_for(user).get(PAGES[part](agreed, option)).status_code == expected
 
 
-@pytest.mark.parametrize("page", list(PAGES))
-def test_anonymous_is_sent_to_sign_in(agreed, option, client_for, page):
-    response = client_for(None).get(PAGES[page](agreed, option))
+@pytest.mark.parametrize("part", list(PAGES))
+def test_anonymous_is_sent_to_sign_in(agreed, option, client_for, part):
+    response = client_for(None).get(PAGES[part](agreed, option))
     assert response.status_code == 302 and "login" in response["Location"]
 
 

@@ -141,27 +141,27 @@ MAY_OPEN = {
 }
 
 
-@pytest.mark.parametrize("page", ALL_PAGES)
+@pytest.mark.parametrize("part", ALL_PAGES)
 @pytest.mark.parametrize("who", VIEWERS)
 def test_those_who_may_see_the_challenge_open_its_pages_or_get_403(
-    page, who, full, request, client_for
+    part, who, full, request, client_for
 ):
-    url = _urls(full)[page]
+    url = _urls(full)[part]
     response = client_for(request.getfixturevalue(who)).get(url)
-    expected = 200 if who in MAY_OPEN[page] else 403
-    assert response.status_code == expected, (page, who, response.status_code)
+    expected = 200 if who in MAY_OPEN[part] else 403
+    assert response.status_code == expected, (part, who, response.status_code)
 
 
-@pytest.mark.parametrize("page", ALL_PAGES)
+@pytest.mark.parametrize("part", ALL_PAGES)
 @pytest.mark.parametrize("who", OUTSIDERS)
-def test_outsiders_get_404_on_every_page(page, who, full, request, client_for):
-    response = client_for(request.getfixturevalue(who)).get(_urls(full)[page])
-    assert response.status_code == 404, (page, who)
+def test_outsiders_get_404_on_every_page(part, who, full, request, client_for):
+    response = client_for(request.getfixturevalue(who)).get(_urls(full)[part])
+    assert response.status_code == 404, (part, who)
 
 
-@pytest.mark.parametrize("page", ALL_PAGES)
-def test_anonymous_visitors_are_sent_to_sign_in(page, full, client_for):
-    response = client_for(None).get(_urls(full)[page])
+@pytest.mark.parametrize("part", ALL_PAGES)
+def test_anonymous_visitors_are_sent_to_sign_in(part, full, client_for):
+    response = client_for(None).get(_urls(full)[part])
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
 
@@ -192,7 +192,7 @@ def test_a_document_of_another_challenge_is_404_through_this_one(
 
 
 @pytest.mark.parametrize(
-    "who,page,data",
+    "who,part,data",
     [
         ("challenger", "documents", {"title": "x"}),
         ("adviser", "self_assessment", {"summary": "x"}),
@@ -202,8 +202,8 @@ def test_a_document_of_another_challenge_is_404_through_this_one(
         ("adviser", "lines", {"text": "x", "position": "1"}),
     ],
 )
-def test_a_change_by_someone_who_may_only_read_is_403(who, page, data, full, request, client_for):
-    response = client_for(request.getfixturevalue(who)).post(_urls(full)[page], data)
+def test_a_change_by_someone_who_may_only_read_is_403(who, part, data, full, request, client_for):
+    response = client_for(request.getfixturevalue(who)).post(_urls(full)[part], data)
     assert response.status_code == 403
 
 
