@@ -18,6 +18,7 @@ from regions.models import Role
 
 from .models import Booking, BookingStatus, ReviewerType
 from .services import BookingError, booking_cancel, booking_reschedule
+from .team import shortfall_in_words, team_shortfall
 
 ORDER = [
     BookingStatus.REQUESTED,
@@ -115,6 +116,13 @@ def booking_advance(*, booking: Booking, to_status: str, actor: Any) -> Booking:
         )
     if not may_move_to(actor, booking, to_status):
         raise BookingError(f"Only {WHO[to_status]} can mark a booking {label[to_status].lower()}.")
+    if to_status == BookingStatus.TEAM_ASSEMBLED:
+        missing = team_shortfall(booking)
+        if missing:
+            raise BookingError(
+                f"The team is not complete: it needs {shortfall_in_words(missing)}. "
+                "Assemble it on the team page."
+            )
     if to_status == BookingStatus.SCHEDULED:
         # The weekly cap is a cap: scheduling into a full week is refused.
         from .pipeline import capacity_lock, capacity_warnings

@@ -191,6 +191,44 @@ def _assess(booking: Booking, reviewers: list[Reviewer], types: list[str]) -> li
     return out
 
 
+def team_make_up(booking: Booking) -> dict[str, int]:
+    """The product's make-up: how many reviewers of each type the team needs."""
+    return {t: int(n) for t, n in (booking.product.team_make_up or {}).items() if int(n) > 0}
+
+
+def team_shortfall(booking: Booking) -> dict[str, int]:
+    """How many more reviewers of each type the booking's active team needs to meet the
+    product's make-up (empty: the team is complete)."""
+    make_up = team_make_up(booking)
+    have: dict[str, int] = {}
+    for reviewer_type in booking.team.filter(is_active=True).values_list(
+        "reviewer_type", flat=True
+    ):
+        have[reviewer_type] = have.get(reviewer_type, 0) + 1
+    # In the register's order of types (the product's JSON keeps no order); unknown ones last.
+    order = {t: i for i, t in enumerate(ReviewerType.values)}
+    return {
+        t: make_up[t] - have.get(t, 0)
+        for t in sorted(make_up, key=lambda t: (order.get(t, len(order)), t))
+        if have.get(t, 0) < make_up[t]
+    }
+
+
+def _plural(label: str) -> str:
+    # "Reviewer from another sector" → "reviewers from another sector"; others take an s.
+    head, sep, tail = label.lower().partition(" from ")
+    return f"{head}s{sep}{tail}"
+
+
+def shortfall_in_words(shortfall: dict[str, int]) -> str:
+    """E.g. "1 more lead reviewer and 2 more officer peers"."""
+    parts = [
+        f"{n} more {type_label(t).lower() if n == 1 else _plural(type_label(t))}"
+        for t, n in shortfall.items()
+    ]
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def _balance_key(candidate: Candidate) -> tuple:
     # Fewest on-site days this year first; name and id make the choice deterministic.
     return (candidate.days_this_year, candidate.reviewer.name, candidate.reviewer.pk)
@@ -199,7 +237,7 @@ def _balance_key(candidate: Candidate) -> tuple:
 def team_proposal(booking: Booking) -> Proposal:
     """Propose a team meeting the product's make-up, and list the other candidates and the
     reviewers excluded with the reasons why."""
-    make_up = {t: int(n) for t, n in (booking.product.team_make_up or {}).items() if int(n) > 0}
+    make_up = team_make_up(booking)
     types = list(make_up)
     current = list(
         booking.team.filter(is_active=True).select_related("reviewer").order_by("reviewer__name")

@@ -12,6 +12,7 @@ from reviews.lifecycle import booking_advance
 from reviews.models import Product, Reviewer, TeamAssignment
 from reviews.services import BookingError, booking_request
 from tests.factories import make_member
+from tests.reviews.helpers import accredited_reviewer, assemble_team
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,7 @@ def move(booking, status, actor):
 def test_the_whole_lifecycle_by_the_right_roles(
     booking, adviser, manager, dcs, mailoutbox, django_capture_on_commit_callbacks
 ):
+    assemble_team(booking, by=manager)
     with django_capture_on_commit_callbacks(execute=True):
         for status in ("scoping", "team_assembled", "scheduled", "on_site", "report_drafted"):
             booking = move(booking, status, adviser)
@@ -51,6 +53,87 @@ def test_the_whole_lifecycle_by_the_right_roles(
     assert len(mailoutbox) == 7
     assert set(mailoutbox[0].to) == {"ann@leeds.example", "officer@leeds.example"}
     assert "scoping" in mailoutbox[0].subject
+
+
+def status_events(booking):
+    return AuditEvent.objects.filter(action="booking.status", object_id=str(booking.pk))
+
+
+def test_team_assembled_without_a_team_is_refused_and_nothing_changes(booking, adviser):
+    booking = move(booking, "scoping", adviser)
+    with pytest.raises(BookingError) as refused:
+        move(booking, "team_assembled", adviser)
+    assert str(refused.value) == (
+        "The team is not complete: it needs 1 more lead reviewer, 2 more officer peers, "
+        "1 more elected-member peer and 1 more reviewer from another sector. "
+        "Assemble it on the team page."
+    )
+    booking.refresh_from_db()
+    assert booking.status == "scoping"
+    assert status_events(booking).count() == 1
+
+
+def test_team_assembled_with_a_partial_team_is_refused_naming_what_is_missing(
+    booking, adviser, manager
+):
+    from reviews.team import team_assign
+
+    booking = move(booking, "scoping", adviser)
+    days = {"valid_from": date(2031, 1, 1), "expires_on": date(2031, 12, 31)}
+    for name, reviewer_type in [
+        ("Lee Lead", "lead_reviewer"),
+        ("Olive Officer", "officer_peer"),
+        ("Sam Sector", "other_sector"),
+    ]:
+        team_assign(
+            booking=booking,
+            reviewer=accredited_reviewer(name, [reviewer_type], **days),
+            reviewer_type=reviewer_type,
+            assigned_by=manager,
+        )
+    with pytest.raises(BookingError) as refused:
+        move(booking, "team_assembled", adviser)
+    assert str(refused.value) == (
+        "The team is not complete: it needs 1 more officer peer and "
+        "1 more elected-member peer. Assemble it on the team page."
+    )
+    booking.refresh_from_db()
+    assert booking.status == "scoping"
+    assert status_events(booking).count() == 1
+
+
+def test_team_assembled_with_the_full_team(booking, adviser, manager):
+    booking = move(booking, "scoping", adviser)
+    assert assemble_team(booking, by=manager) == 5
+    assert move(booking, "team_assembled", adviser).status == "team_assembled"
+    assert status_events(booking).count() == 2
+
+
+def test_a_reviewer_taken_off_the_team_does_not_count(booking, adviser, manager):
+    from reviews.team import team_remove
+
+    booking = move(booking, "scoping", adviser)
+    assemble_team(booking, by=manager)
+    officer_peer = booking.team.filter(reviewer_type="officer_peer").first()
+    team_remove(assignment=officer_peer, removed_by=manager)
+    assert booking.team.count() == 5
+    with pytest.raises(BookingError, match="it needs 1 more officer peer\\. Assemble it"):
+        move(booking, "team_assembled", adviser)
+    booking.refresh_from_db()
+    assert booking.status == "scoping"
+    assert status_events(booking).count() == 1
+
+
+def test_the_refusal_for_an_incomplete_team_shows_on_the_page(client_for, booking, adviser):
+    move(booking, "scoping", adviser)
+    r = client_for(adviser).post(
+        reverse("reviews:booking_advance", kwargs={"pk": booking.pk}),
+        {"to": "team_assembled"},
+        follow=True,
+    )
+    assert "The team is not complete: it needs 1 more lead reviewer" in r.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == "scoping"
 
 
 def test_a_step_out_of_order_is_refused(booking, adviser):
@@ -65,7 +148,8 @@ def test_a_council_officer_cannot_move_a_booking_on(booking, officer):
         move(booking, "scoping", officer)
 
 
-def test_only_the_council_dcs_or_chief_executive_publishes(booking, adviser, officer, dcs):
+def test_only_the_council_dcs_or_chief_executive_publishes(booking, adviser, officer, dcs, manager):
+    assemble_team(booking, by=manager)
     for status in ("scoping", "team_assembled", "scheduled", "on_site", "report_drafted"):
         booking = move(booking, status, adviser)
     with pytest.raises(BookingError, match="DCS or chief executive"):
@@ -76,6 +160,7 @@ def test_only_the_council_dcs_or_chief_executive_publishes(booking, adviser, off
 
 
 def test_only_a_programme_manager_closes(booking, adviser, dcs, manager):
+    assemble_team(booking, by=manager)
     for status in ("scoping", "team_assembled", "scheduled", "on_site", "report_drafted"):
         booking = move(booking, status, adviser)
     booking = move(booking, "report_published", dcs)
@@ -87,6 +172,7 @@ def test_only_a_programme_manager_closes(booking, adviser, dcs, manager):
 
 
 def test_the_lead_reviewer_drafts_the_report(booking, adviser, manager):
+    assemble_team(booking, by=manager)
     for status in ("scoping", "team_assembled", "scheduled", "on_site"):
         booking = move(booking, status, adviser)
     lead_user = make_member("national", "peer_reviewer", email="lead@reviewers.example")
@@ -111,9 +197,10 @@ def test_a_cancelled_booking_does_not_move(booking, officer, adviser):
         move(booking, "scoping", adviser)
 
 
-def test_cancelling_is_refused_once_on_site(booking, adviser, officer):
+def test_cancelling_is_refused_once_on_site(booking, adviser, officer, manager):
     from reviews.lifecycle import booking_cancel_and_notify
 
+    assemble_team(booking, by=manager)
     for status in ("scoping", "team_assembled", "scheduled", "on_site"):
         booking = move(booking, status, adviser)
     with pytest.raises(BookingError, match="before the team is on site"):

@@ -13,6 +13,7 @@ from reviews.catalogue import products_sync
 from reviews.models import Booking, BookingStatus, Product, Reviewer, TeamAssignment
 from reviews.services import booking_request
 from tests.factories import make_member
+from tests.reviews.helpers import assemble_team
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +142,9 @@ def test_scheduling_into_a_full_week_is_refused(reference_data, officer):
             lifecycle.booking_advance(booking=booking, to_status=step, actor=manager)
 
     first, second = booked("E08000035", date(2027, 9, 6)), booked("E08000032", date(2027, 9, 8))
+    assemble_team(first, by=manager)
     advance(first, "scoping", "team_assembled", "scheduled")
+    assemble_team(second, by=manager)
     advance(second, "scoping", "team_assembled")
     with pytest.raises(BookingError, match="cannot be scheduled: 1 other review is already"):
         advance(second, "scheduled")

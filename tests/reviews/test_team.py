@@ -237,3 +237,21 @@ def test_team_page_warns_when_the_week_is_at_the_cap(diagnostic, bradford, pm, c
     )
     page = client_for(pm).get(f"/reviewers/bookings/{diagnostic.pk}/team/").content.decode()
     assert "Over capacity: 1 other review is already on site in week 9 of 2027" in page
+
+
+def test_the_shortfall_counts_the_active_team_and_reads_in_words(diagnostic, pm):
+    from reviews.team import shortfall_in_words, team_remove, team_shortfall
+
+    assert team_shortfall(diagnostic) == {"officer_peer": 2}
+    bob = reviewer("Bob", ["officer_peer"])
+    assignment = team_assign(
+        booking=diagnostic, reviewer=bob, reviewer_type="officer_peer", assigned_by=pm
+    )
+    assert team_shortfall(diagnostic) == {"officer_peer": 1}
+    team_remove(assignment=assignment, removed_by=pm)
+    assert team_shortfall(diagnostic) == {"officer_peer": 2}
+    assert shortfall_in_words({"officer_peer": 1}) == "1 more officer peer"
+    assert shortfall_in_words({"other_sector": 2, "practitioner": 1, "health": 3}) == (
+        "2 more reviewers from another sector, 1 more social care practitioner and "
+        "3 more health practitioners"
+    )
