@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -340,34 +341,54 @@ def _changeable(request: HttpRequest, pk: int) -> Booking:
     return booking
 
 
-@login_required
-def booking_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = _changeable(request, pk)
-    form = f.RescheduleForm(
-        request.POST if request.method == "POST" else None,
-        initial={"first_on_site_day": booking.first_on_site_day},
-    )
+def _reason_form_page(
+    request: HttpRequest,
+    booking: Booking,
+    form: forms.Form,
+    *,
+    field: str,
+    act,
+    success: str,
+    **context,
+) -> HttpResponse:
+    """A one-question change to a booking: on a valid POST call `act(cleaned_data)`; a
+    BookingError is shown on `field`; success goes back to the booking with a message."""
     if request.method == "POST" and form.is_valid():
         try:
-            lifecycle.booking_reschedule_and_notify(
-                booking=booking,
-                first_on_site_day=form.cleaned_data["first_on_site_day"],
-                changed_by=request.user,
-            )
+            act(form.cleaned_data)
         except BookingError as exc:
-            form.add_error("first_on_site_day", str(exc))
+            form.add_error(field, str(exc))
         else:
-            messages.success(request, "The booking's dates have changed.")
+            messages.success(request, success)
             return redirect("reviews:booking_detail", pk=booking.pk)
     return render(
         request,
         "reviews/bookings/reason_form.html",
-        {
-            "form": form,
-            "booking": booking,
-            "title": "Change the on-site dates",
-            "button": "Change the dates",
-        },
+        {"form": form, "booking": booking, **context},
+    )
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+@login_required
+def booking_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _changeable(request, pk)
+    form = f.RescheduleForm(
+        _posted(request), initial={"first_on_site_day": booking.first_on_site_day}
+    )
+    return _reason_form_page(
+        request,
+        booking,
+        form,
+        field="first_on_site_day",
+        act=lambda data: lifecycle.booking_reschedule_and_notify(
+            booking=booking, first_on_site_day=data["first_on_site_day"], changed_by=request.user
+        ),
+        success="The booking's dates have changed.",
+        title="Change the on-site dates",
+        button="Change the dates",
     )
 
 
@@ -375,32 +396,24 @@ def booking_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _changeable(request, pk)
     form = f.ReasonForm(
-        request.POST if request.method == "POST" else None,
+        _posted(request),
         label="Why is the booking being cancelled?",
         required_message="Enter why the booking is being cancelled",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.booking_cancel_and_notify(
-                booking=booking, reason=form.cleaned_data["reason"], cancelled_by=request.user
-            )
-        except BookingError as exc:
-            form.add_error("reason", str(exc))
-        else:
-            messages.success(request, "The booking has been cancelled.")
-            return redirect("reviews:booking_detail", pk=booking.pk)
-    return render(
+    return _reason_form_page(
         request,
-        "reviews/bookings/reason_form.html",
-        {
-            "form": form,
-            "booking": booking,
-            "title": "Are you sure you want to cancel this booking?",
-            "warning": "A cancelled booking cannot be restarted. A cancelled free review "
-            "gives the council its free review back.",
-            "button": "Cancel the booking",
-            "button_class": "govuk-button--warning",
-        },
+        booking,
+        form,
+        field="reason",
+        act=lambda data: lifecycle.booking_cancel_and_notify(
+            booking=booking, reason=data["reason"], cancelled_by=request.user
+        ),
+        success="The booking has been cancelled.",
+        title="Are you sure you want to cancel this booking?",
+        warning="A cancelled booking cannot be restarted. A cancelled free review gives the "
+        "council its free review back.",
+        button="Cancel the booking",
+        button_class="govuk-button--warning",
     )
 
 
@@ -410,29 +423,20 @@ def booking_override_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.is_programme_manager(request.user):
         raise PermissionDenied
     form = f.ReasonForm(
-        request.POST if request.method == "POST" else None,
+        _posted(request),
         label="Why is this review being made free?",
         required_message="Enter why the review is being made free",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            booking_override_free(
-                booking=booking, reason=form.cleaned_data["reason"], granted_by=request.user
-            )
-        except BookingError as exc:
-            form.add_error("reason", str(exc))
-        else:
-            messages.success(request, "The booking is now free. The override has been recorded.")
-            return redirect("reviews:booking_detail", pk=booking.pk)
-    return render(
+    return _reason_form_page(
         request,
-        "reviews/bookings/reason_form.html",
-        {
-            "form": form,
-            "booking": booking,
-            "title": "Grant a free review",
-            "warning": "This overrides the three-year entitlement. Your name and reason are "
-            "recorded.",
-            "button": "Make the booking free",
-        },
+        booking,
+        form,
+        field="reason",
+        act=lambda data: booking_override_free(
+            booking=booking, reason=data["reason"], granted_by=request.user
+        ),
+        success="The booking is now free. The override has been recorded.",
+        title="Grant a free review",
+        warning="This overrides the three-year entitlement. Your name and reason are recorded.",
+        button="Make the booking free",
     )
