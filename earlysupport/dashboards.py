@@ -26,6 +26,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from cib_portal.years import year_label, year_of
 from regions.models import (
     ADVISER_ROLES,
     COUNCIL_SENIOR_ROLES,
@@ -52,16 +53,12 @@ PERSON_FLAG_WEIGHT = 1
 
 def current_financial_year(today: date | None = None) -> int:
     """The year the financial (and peer challenge programme) year today falls in starts in."""
-    today = today or timezone.localdate()
-    return today.year if today.month >= 4 else today.year - 1
+    return year_of(today)
 
 
 def pounds(pence: int) -> str:
-    return f"£{pence / 100:,.0f}"
-
-
-def year_label(year: int) -> str:
-    return f"{year}-{(year + 1) % 100:02d}"
+    """Whole pounds, rounded half up in integers (money is never a float): "£10,000"."""
+    return f"£{(int(pence) + 50) // 100:,}"
 
 
 # --- Who sees what --------------------------------------------------------------------------

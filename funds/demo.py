@@ -5,8 +5,8 @@ look at."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
+from cib_portal.years import year_of
 from regions.demo import DEMO_DOMAIN, DEMO_REGION
 from regions.models import Region
 
@@ -15,8 +15,8 @@ from .models import FundingAgreement
 
 
 def financial_year(today=None) -> int:
-    today = today or timezone.localdate()
-    return today.year if today.month >= 4 else today.year - 1
+    """The April-to-March year running today."""
+    return year_of(today)
 
 
 @transaction.atomic

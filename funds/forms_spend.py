@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
+from cib_portal.years import year_label
 from regions.models import Region
 
 from .evidence import EvidenceFileField
@@ -151,9 +152,7 @@ class SpendFilterForm(forms.Form):
             (a.pk, f"{a.region.name} {a.label}") for a in agreements
         ]
         self.fields["region"].queryset = regions
-        self.fields["year"].choices = [("", "Any year")] + [
-            (y, f"{y}-{(y + 1) % 100:02d}") for y in years
-        ]
+        self.fields["year"].choices = [("", "Any year")] + [(y, year_label(y)) for y in years]
 
 
 class RejectForm(forms.Form):

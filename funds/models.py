@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from cib_portal.years import year_label
+
 
 class Purpose(models.TextChoices):
     PROJECT_MANAGEMENT = "project_management", "Project management"
@@ -28,7 +30,7 @@ class Purpose(models.TextChoices):
 
 def financial_year_label(year: int) -> str:
     """2027 -> "2027-28" (April 2027 to March 2028)."""
-    return f"{year}-{(year + 1) % 100:02d}"
+    return year_label(year)
 
 
 class FundingAgreement(models.Model):

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from cib_portal import access
+from cib_portal.years import year_of
 from regions.governance import regions_missing_leads
 from regions.models import Region
 
@@ -22,8 +23,7 @@ MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", 
 
 def current_financial_year(today: date | None = None) -> int:
     """The financial year today falls in (years run April to March): 2027 is 2027-28."""
-    day = today or timezone.localdate()
-    return day.year if day.month >= 4 else day.year - 1
+    return year_of(today)
 
 
 # --- The national view -----------------------------------------------------------------------

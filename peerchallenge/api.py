@@ -38,11 +38,12 @@ from rest_framework.views import APIView
 from audit.services import audit_record
 from cib_portal import access
 from cib_portal.api import MemberPermission
+from cib_portal.years import year_label
 from datasets.api import decimal_text
 from regions.models import Region
 
 from . import services
-from .ledger import OVER_DAYS, UNDER_DAYS, ledger_rows, ledger_summary, year_label
+from .ledger import OVER_DAYS, UNDER_DAYS, ledger_rows, ledger_summary
 from .models import (
     EXPECTED_DAYS_PER_YEAR,
     Action,

@@ -4,8 +4,8 @@ made by the optimiser and published, so the demo's people have challenges to ope
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
+from cib_portal.years import year_of
 from regions.demo import DEMO_DOMAIN, DEMO_REGION
 from regions.models import Region
 
@@ -14,9 +14,8 @@ from .services import programme_create, programme_generate, programme_publish
 
 
 def programme_year(today=None) -> int:
-    """The programme year running today (April to March)."""
-    today = today or timezone.localdate()
-    return today.year if today.month >= 4 else today.year - 1
+    """The April-to-March year running today."""
+    return year_of(today)
 
 
 @transaction.atomic

@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import F
 
+from cib_portal.years import year_bounds
 from regions.models import Council, Membership, Role
 
 from .models import EXPECTED_DAYS_PER_YEAR, Challenger, ProgrammeStatus
@@ -31,14 +31,6 @@ from .models import EXPECTED_DAYS_PER_YEAR, Challenger, ProgrammeStatus
 UNDER_DAYS = Decimal(EXPECTED_DAYS_PER_YEAR - 1)
 OVER_DAYS = Decimal(EXPECTED_DAYS_PER_YEAR + 1)
 ZERO = Decimal(0)
-
-
-def year_bounds(year: int) -> tuple[date, date]:
-    return date(year, 4, 1), date(year + 1, 3, 31)
-
-
-def year_label(year: int) -> str:
-    return f"{year}-{(year + 1) % 100:02d}"
 
 
 @dataclass

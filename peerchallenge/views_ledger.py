@@ -14,13 +14,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from cib_portal import access
 from cib_portal.csv_export import csv_response, safe_cell
+from cib_portal.years import year_label, year_of
 from regions.models import Region
 
-from .ledger import OVER_DAYS, UNDER_DAYS, LedgerRow, ledger_rows, ledger_summary, year_label
+from .ledger import OVER_DAYS, UNDER_DAYS, LedgerRow, ledger_rows, ledger_summary
 from .models import Programme
 
 PAGE_SIZE = 50
@@ -41,8 +41,7 @@ SORTS: dict[str, tuple[str, Any]] = {
 
 def current_programme_year() -> int:
     """The programme year today falls in (years run from 1 April)."""
-    today = timezone.localdate()
-    return today.year if today.month >= 4 else today.year - 1
+    return year_of()
 
 
 @dataclass
