@@ -46,11 +46,6 @@ def pence_from_text(text: str, *, label: str) -> int:
     return int(amount * 100)
 
 
-def pence_as_text(pence: int) -> str:
-    """123456 -> "1234.56" (the value shown back in a money field)."""
-    return f"{pence // 100}.{pence % 100:02d}"
-
-
 class PoundsField(forms.CharField):
     """Money typed in pounds and pence; cleans to integer pence."""
 

@@ -40,11 +40,6 @@ def parse_pounds(text: str) -> int:
     return pence
 
 
-def pence_as_pounds_input(pence: int) -> str:
-    """123456 -> "1234.56" (for a form's initial value)."""
-    return f"{pence // 100}.{pence % 100:02d}"
-
-
 class MoneyField(forms.CharField):
     """Pounds and pence typed as text; cleans to integer pence."""
 

@@ -46,6 +46,13 @@ def pounds(pence: int) -> str:
     return f"{sign}£{pence // 100:,}.{pence % 100:02d}"
 
 
+def pence_text(pence: int) -> str:
+    """Pence as plain pounds and pence, for CSV cells and money fields: 123456 -> "1234.56"."""
+    sign = "-" if pence < 0 else ""
+    pence = abs(int(pence))
+    return f"{sign}{pence // 100}.{pence % 100:02d}"
+
+
 # --- Agreements ------------------------------------------------------------------------------
 
 

@@ -27,7 +27,6 @@ from .forms_agreements import (
     ALLOCATION_FIELDS,
     AgreementCreateForm,
     AgreementEditForm,
-    pence_as_text,
 )
 from .models import FundingAgreement, ReturnStatus, financial_year_label
 from .selectors import MonthPoint
@@ -38,6 +37,7 @@ from .services import (
     allocation_set,
     budget,
     budget_total,
+    pence_text,
     pounds,
 )
 
@@ -56,13 +56,6 @@ def request_list_url(agreement: FundingAgreement) -> str:
 
 def return_url(return_id: int) -> str:
     return reverse("funds:return_detail", kwargs={"pk": return_id})
-
-
-def _money(pence: int) -> str:
-    """Pence as pounds for a CSV cell: 123456 -> "1234.56" (no £, no separators)."""
-    sign = "-" if pence < 0 else ""
-    pence = abs(int(pence))
-    return f"{sign}{pence // 100}.{pence % 100:02d}"
 
 
 def _agreement_for(user: Any, pk: int) -> FundingAgreement:
@@ -139,10 +132,10 @@ def _national_csv(year: int, rows: list[selectors.NationalRow]) -> HttpResponse:
                 safe_cell(row.region.name),
                 financial_year_label(year),
                 "Yes" if row.agreement else "No agreement",
-                _money(row.allocated),
-                _money(row.approved),
-                _money(row.paid),
-                _money(row.remaining),
+                pence_text(row.allocated),
+                pence_text(row.approved),
+                pence_text(row.paid),
+                pence_text(row.remaining),
                 row.percent_used,
                 *(ret.get_status_display() if ret else "" for ret in row.returns),
                 safe_cell("; ".join(row.missing_leads)),
@@ -155,10 +148,10 @@ def _national_csv(year: int, rows: list[selectors.NationalRow]) -> HttpResponse:
             "Total",
             financial_year_label(year),
             "",
-            _money(totals["allocated"]),
-            _money(totals["approved"]),
-            _money(totals["paid"]),
-            _money(totals["remaining"]),
+            pence_text(totals["allocated"]),
+            pence_text(totals["approved"]),
+            pence_text(totals["paid"]),
+            pence_text(totals["remaining"]),
             totals["percent_used"],
             "",
             "",
@@ -300,12 +293,12 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     allocations = {a.purpose: a for a in agreement.allocations.all()}
     initial: dict[str, Any] = {
         "terms": agreement.terms,
-        "threshold": pence_as_text(agreement.second_approval_threshold_pence),
+        "threshold": pence_text(agreement.second_approval_threshold_pence),
         "signed_on": agreement.signed_on,
     }
     for name, purpose, _label in ALLOCATION_FIELDS:
         if purpose in allocations:
-            initial[name] = pence_as_text(allocations[purpose].amount_pence)
+            initial[name] = pence_text(allocations[purpose].amount_pence)
     form = AgreementEditForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -429,10 +422,10 @@ def _budget_csv(agreement: FundingAgreement, lines, total, series) -> HttpRespon
         writer.writerow(
             [
                 safe_cell(line.label),
-                _money(line.allocated),
-                _money(line.approved),
-                _money(line.paid),
-                _money(line.remaining),
+                pence_text(line.allocated),
+                pence_text(line.approved),
+                pence_text(line.paid),
+                pence_text(line.remaining),
                 line.percent_approved,
             ]
         )
@@ -440,7 +433,12 @@ def _budget_csv(agreement: FundingAgreement, lines, total, series) -> HttpRespon
     writer.writerow(["Month", "Approved to date (£)", "Paid to date (£)", "Allocation (£)"])
     for point in series:
         writer.writerow(
-            [point.month, _money(point.approved), _money(point.paid), _money(total.allocated)]
+            [
+                point.month,
+                pence_text(point.approved),
+                pence_text(point.paid),
+                pence_text(total.allocated),
+            ]
         )
     return response
 

@@ -236,7 +236,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.SpendRequestEditForm(
         request.POST if request.method == "POST" else None,
         initial={
-            "amount": f.pence_as_pounds_input(spend.amount_pence),
+            "amount": services.pence_text(spend.amount_pence),
             "description": spend.description,
             "supplier": spend.supplier,
         },

@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from funds.forms_spend import parse_pounds, pence_as_pounds_input
+from funds.forms_spend import parse_pounds
 from funds.models import SpendEvidence, SpendRequest
-from funds.services import spend_request_approve
+from funds.services import pence_text, spend_request_approve
 
 from .test_spend_pages import PDF
 
@@ -65,9 +65,9 @@ def test_bad_amounts_are_named(typed, message):
 
 
 def test_pence_shown_back_as_pounds():
-    assert pence_as_pounds_input(123_405) == "1234.05"
-    assert parse_pounds(pence_as_pounds_input(7)) == 7
-    assert Decimal(pence_as_pounds_input(600_000)) == Decimal("6000.00")
+    assert pence_text(123_405) == "1234.05"
+    assert parse_pounds(pence_text(7)) == 7
+    assert Decimal(pence_text(600_000)) == Decimal("6000.00")
 
 
 def _create(client, agreement, **data):
