@@ -51,8 +51,12 @@ class CouncilFacts:
         return sum(parts) / len(parts) if parts else None
 
 
-def council_facts(councils: Iterable[Council]) -> dict[str, CouncilFacts]:
-    """Facts for the councils, in a fixed number of queries."""
+def council_facts(
+    councils: Iterable[Council], *, with_standing: bool = True
+) -> dict[str, CouncilFacts]:
+    """Facts for the councils, in a fixed number of queries. The standing over the key
+    indicators (a read of every council's latest figures) is only worked out when asked for:
+    only the "mix" preference uses it."""
     councils = list(councils)
     ids = [c.pk for c in councils]
     neighbours: dict[int, dict[str, int]] = {}
@@ -60,7 +64,7 @@ def council_facts(councils: Iterable[Council]) -> dict[str, CouncilFacts]:
         council_id__in=ids
     ).values_list("council_id", "neighbour__gss_code", "rank"):
         neighbours.setdefault(council_id, {})[code] = rank
-    standing = key_indicator_standing()
+    standing = key_indicator_standing() if with_standing else {}
     judgements = dict(
         Council.objects.filter(pk__in=ids).values_list("pk", "latest_inspection__overall")
     )

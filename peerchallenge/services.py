@@ -26,6 +26,7 @@ from .models import (
     DeclaredConflict,
     Exclusion,
     Participant,
+    Preference,
     Programme,
     ProgrammeModel,
     ProgrammeStatus,
@@ -265,7 +266,9 @@ def programme_inputs(programme: Programme) -> Inputs:
         for ch in locked_challenges:
             groups.setdefault(ch.group, set()).add(ch.host.gss_code)
         locked = [tuple(sorted(g)) for _, g in sorted(groups.items())]
-    facts = scoring.council_facts(councils.values())
+    facts = scoring.council_facts(
+        councils.values(), with_standing=programme.preference == Preference.MIX
+    )
     terms, words = scoring.all_pair_terms(programme, facts)
     problem = solver.Problem(
         councils=tuple(codes),

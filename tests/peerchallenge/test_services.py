@@ -275,3 +275,21 @@ def test_the_demo_data_loads_once(reference_data):
     agreement = FundingAgreement.objects.get(region__gss_code=YORKSHIRE)
     assert SpendRequest.objects.filter(agreement=agreement).count() == 4
     assert agreement.allocations.get(purpose="project_management").approved_pence == 1_250_000
+
+
+def test_a_mix_pairs_stronger_with_struggling_councils_and_says_so(regional_lead, data_set):
+    """The "mix" preference scores the difference in standing (Ofsted and the key
+    indicators); "similar" does not read the standing at all."""
+    from peerchallenge.scoring import council_facts
+
+    programme = _draft(regional_lead, preference="mix", weight_travel=0)
+    services.programme_generate(user=regional_lead, programme=programme)
+    challenge = Challenge.objects.filter(programme=programme).first()
+    assert any(w.startswith("A mix of strengths") for w in challenge.explanation["words"])
+    assert challenge.explanation["terms"]["context"] > 0
+
+    councils = list(Council.objects.filter(region__gss_code=YORKSHIRE))
+    with_standing = council_facts(councils)
+    assert all(f.indicator_standing is not None for f in with_standing.values())
+    without = council_facts(councils, with_standing=False)
+    assert all(f.indicator_standing is None for f in without.values())
