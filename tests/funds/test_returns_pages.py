@@ -328,3 +328,26 @@ def test_download_as_pdf(ret, people, outsiders, client_for, django_capture_on_c
     # Someone who may not see the return may not see its report job either.
     job = ReportJob.objects.filter(requested_by=people["adviser"]).get()
     assert client_for(outsiders[0]).get(f"/reports/{job.pk}/").status_code == 404
+
+
+def test_the_returns_list_takes_as_many_queries_whatever_its_rows(agreement, cib_admin, client_for):
+    """One agreement (4 returns) and then four more (20 returns): the same query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from funds.services import agreement_create
+    from regions.models import Region
+
+    client = client_for(cib_admin)
+    client.get("/funds/returns/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/funds/returns/").status_code == 200
+    for region in Region.objects.exclude(pk=agreement.region_id)[:4]:
+        agreement_create(
+            user=cib_admin, region=region, financial_year=2027, allocations={"early_support": 1}
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/funds/returns/")
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 20
+    assert len(many) == len(few)

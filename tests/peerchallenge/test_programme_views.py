@@ -910,3 +910,23 @@ def test_people_who_may_not_declare_find_no_form(client_for, request, who):
     client = client_for(request.getfixturevalue(who))
     assert client.get(_url("conflict_declare")).status_code == 404
     assert "Declare a conflict" not in client.get(_url("conflict_list")).content.decode()
+
+
+def test_the_programme_list_takes_as_many_queries_whatever_its_rows(
+    client_for, draft, national_adviser
+):
+    from peerchallenge import services
+    from regions.models import Region
+
+    client = client_for(national_adviser)
+    client.get("/peer-challenge/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/peer-challenge/").status_code == 200
+    lead = draft.created_by
+    for region in Region.objects.exclude(pk=draft.region_id)[:4]:
+        services.programme_create(user=lead, region=region, year=2027, model="pairs")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/peer-challenge/")
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 5
+    assert len(many) == len(few)

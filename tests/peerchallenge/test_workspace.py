@@ -304,3 +304,25 @@ def test_the_post_only_steps_are_404_to_outsiders_and_ask_anonymous_to_sign_in(
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
     assert not SelfAssessment.objects.filter(shared_at__isnull=False).exists()
+
+
+def test_the_challenges_list_takes_as_many_queries_whatever_its_rows(
+    challenge, other_challenge, programme, national_adviser, client_for
+):
+    from peerchallenge.models import Challenge, Challenger
+    from regions.models import Council
+
+    client = client_for(national_adviser)
+    client.get("/challenges/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/challenges/").status_code == 200
+    hosts = Council.objects.filter(region_id=programme.region_id).exclude(
+        pk__in=[challenge.host_id, other_challenge.host_id]
+    )[:6]
+    for host in hosts:
+        made = Challenge.objects.create(programme=programme, host=host, status="preparing")
+        Challenger.objects.create(challenge=made, host=host, council=challenge.host)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/challenges/")
+    assert response.status_code == 200
+    assert len(many) == len(few)
