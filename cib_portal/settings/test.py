@@ -31,7 +31,7 @@ def _other_database(url: str, number: int) -> str:
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": _other_database(env("REDIS_URL"), 1),
+        "LOCATION": _other_database(env("REDIS_URL"), env.int("TEST_CACHE_REDIS_DB", default=1)),
         "KEY_PREFIX": "cib-test",
     }
 }
