@@ -63,10 +63,10 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from ortools.graph.python import min_cost_flow
-from ortools.linear_solver import pywraplp
-from ortools.sat.python import cp_model
+if TYPE_CHECKING:  # OR-Tools (and the pandas it loads) is imported where pairings are made.
+    from ortools.sat.python import cp_model
 
 MODELS = ("pairs", "triads", "clusters", "panel")
 CLUSTER_SIZES = range(4, 9)
@@ -452,6 +452,8 @@ def _lp_pair_bounds(
     free: list[str], weights: dict[tuple[str, str], int], counts: dict[int, int]
 ) -> dict[tuple[str, str], float]:
     """For each pair, an upper bound on the value of any grouping that puts it together."""
+    from ortools.linear_solver import pywraplp
+
     edges = sorted(weights)
     n_vars, rows = _model_rows(free, edges, counts, links=False)
     lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -501,6 +503,8 @@ def _solve_cpsat(
 
     `budget` is the deterministic time left (a one-item list, spent in place).
     """
+    from ortools.sat.python import cp_model
+
     budget = budget if budget is not None else [DETERMINISTIC_BUDGET]
     edges = sorted(weights)
     n_vars, rows = _model_rows(free, edges, counts)
@@ -620,6 +624,8 @@ def _solve_panel(problem: Problem) -> list[tuple[str, ...]]:
             f"a panel of {size} cannot be formed for: "
             + ", ".join(f"{h} ({len(candidates[h])} councils allowed)" for h in short)
         )
+
+    from ortools.graph.python import min_cost_flow
 
     source, sink = 0, 1
     host_node = {h: 2 + i for i, h in enumerate(hosts)}
