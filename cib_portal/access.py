@@ -507,7 +507,11 @@ def is_assigned_challenger(user: Any, challenge: Any) -> bool:
     """Assigned to this challenge (for this challenge only)."""
     if not is_member(user):
         return False
-    return challenge.challengers.filter(person_id=user.pk).exists()
+    # Asked several times per page (seeing, then each side's changes): one query per challenge.
+    known = challenge.__dict__.setdefault("_cib_assigned", {})
+    if user.pk not in known:
+        known[user.pk] = challenge.challengers.filter(person_id=user.pk).exists()
+    return known[user.pk]
 
 
 def _leads_challenge_region(grants: Grants, challenge: Any, roles: frozenset[str]) -> bool:
@@ -518,10 +522,16 @@ def _leads_challenge_region(grants: Grants, challenge: Any, roles: frozenset[str
 def can_view_challenge(user: Any, challenge: Any) -> bool:
     """Confidential to the host council, the challengers assigned to it, the region's leads
     (and programme manager) and the advisers covering it. Nobody else: not other councils,
-    not challengers of other challenges, not national staff who are not advisers."""
+    not challengers of other challenges, not national staff who are not advisers.
+
+    Until its programme is published a challenge is a draft of the pairings: only those
+    preparing the programme (the region's leads and programme manager) see it; the host and
+    the challengers the optimiser placed learn of it when it is published."""
     grants = grants_for(user)
     if not grants.any:
         return False
+    if not challenge.programme.is_published:
+        return can_prepare_programme(user, challenge.programme.region_id)
     if grants.is_superuser or grants.national_roles & ADVISER_ROLES:
         return True
     if challenge.host_id in grants.council_roles:
@@ -536,20 +546,30 @@ def challenges_visible_filter(user: Any) -> Q:
     grants = grants_for(user)
     if not grants.any:
         return Q(pk__in=[])
-    if grants.is_superuser or grants.national_roles & ADVISER_ROLES:
+    if grants.is_superuser:
         return Q()
+    # Drafts (as can_view_challenge): only the programme region's leads and programme manager.
+    preparing = Q(programme__region_id__in=list(grants.regions_with(REGION_PROGRAMME_ROLES)))
+    published = Q(programme__status="published")
+    if grants.national_roles & ADVISER_ROLES:
+        return published | preparing
     regions = list(grants.regions_with(REGION_PROGRAMME_ROLES | ADVISER_ROLES))
-    return (
-        Q(host_id__in=list(grants.council_roles))
-        | Q(programme__region_id__in=regions)
-        | Q(host__region_id__in=regions)
-        | Q(challengers__person_id=user.pk)
+    return preparing | (
+        published
+        & (
+            Q(host_id__in=list(grants.council_roles))
+            | Q(programme__region_id__in=regions)
+            | Q(host__region_id__in=regions)
+            | Q(challengers__person_id=user.pk)
+        )
     )
 
 
 def can_edit_challenge_as_host(user: Any, challenge: Any) -> bool:
     """The host's side (self-assessment, documents, attendees, the action plan): the host's
-    staff and the region's leads and programme manager."""
+    staff and the region's leads and programme manager (of a draft: only those preparing it)."""
+    if not can_view_challenge(user, challenge):
+        return False
     grants = grants_for(user)
     if grants.is_superuser or challenge.host_id in grants.council_roles:
         return True
@@ -558,7 +578,9 @@ def can_edit_challenge_as_host(user: Any, challenge: Any) -> bool:
 
 def can_edit_challenge_as_challenger(user: Any, challenge: Any) -> bool:
     """The challengers' side (lines of enquiry, the feedback letter, the follow-up): the
-    assigned challengers and the region's leads."""
+    assigned challengers and the region's leads (of a draft: only the leads)."""
+    if not can_view_challenge(user, challenge):
+        return False
     grants = grants_for(user)
     if grants.is_superuser or _leads_challenge_region(grants, challenge, REGIONAL_LEAD_ROLES):
         return True
