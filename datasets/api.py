@@ -2,8 +2,9 @@
 /api/v1/councils/<gss_code>/comparison/.
 
 Members only (MemberPermission). Local indicators are seen only by those who may see their
-council's confidential material, unless the council shares them; to anyone else they do not
-exist (a filter naming one is answered like a filter naming no indicator at all).
+council's local indicators (access.can_view_local_indicators), unless the council shares them;
+to anyone else they do not exist (a filter naming one is answered like a filter naming no
+indicator at all).
 
 Responses are written out by hand from plain rows (as in regions/api.py): the serializers below
 describe them for the OpenAPI schema. Values are decimal strings (never floats) or null when a
@@ -73,13 +74,11 @@ def mean_text(value: Decimal | None) -> str | None:
 
 def indicators_visible(*, user: Any) -> QuerySet[Indicator]:
     """Indicators a member may see: published and derived ones, shared local ones, and the
-    local ones of councils whose confidential material they may see."""
+    unshared local ones of councils whose local indicators they may see."""
     if not access.can_view_published(user):
         return Indicator.objects.none()
     qs = Indicator.objects.select_related("council", "numerator", "denominator")
-    if access.is_national_staff(user):
-        return qs
-    councils = access.councils_with_confidential_access(user).values("pk")
+    councils = access.councils_with_local_indicator_access(user).values("pk")
     return qs.filter(Q(council__isnull=True) | Q(is_shared=True) | Q(council__in=councils))
 
 

@@ -1,8 +1,9 @@
 """Local indicators: a council's own measures, confidential to it unless it shares them.
 
 Values are Observations against the council's Area, with periods whose time identifier is
-"Local". Who may see them: the council's staff, its region's leads and advisers (anyone
-`access.can_view_council_confidential` lets in); a shared indicator is visible to any member.
+"Local". Who may see them: the council's staff, its region's leads and the advisers covering
+its region (`access.can_view_local_indicators`, where the reasons are written down), and nobody
+else; a shared indicator is visible to any member.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ LOCAL_TIME_IDENTIFIER = "Local"
 def visible_local_indicators(*, user: Any, council: Council) -> QuerySet[Indicator]:
     """The council's local indicators this user may see (none for non-members)."""
     qs = Indicator.objects.filter(council=council, source=Source.LOCAL)
-    if access.can_view_council_confidential(user, council):
+    if access.can_view_local_indicators(user, council):
         return qs
     if access.is_member(user):
         return qs.filter(is_shared=True)
@@ -49,7 +50,7 @@ def visible_local_indicators(*, user: Any, council: Council) -> QuerySet[Indicat
 def can_view_local_indicator(user: Any, indicator: Indicator) -> bool:
     if indicator.council_id is None:
         return False
-    if access.can_view_council_confidential(user, indicator.council):
+    if access.can_view_local_indicators(user, indicator.council):
         return True
     return indicator.is_shared and access.is_member(user)
 

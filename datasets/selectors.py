@@ -43,11 +43,12 @@ def symbol_meaning(symbol: str) -> str:
 
 
 def indicators_visible(*, user: Any) -> QuerySet[Indicator]:
-    """Indicators the user may see: every national one for a member, plus local ones of
-    councils whose confidential material they may see, and local ones that are shared."""
+    """Indicators the user may see: every national one for a member, shared local ones, and
+    the unshared local ones of councils whose local indicators they may see
+    (access.can_view_local_indicators)."""
     if not access.can_view_published(user):
         return Indicator.objects.none()
-    confidential = access.councils_with_confidential_access(user).values("pk")
+    confidential = access.councils_with_local_indicator_access(user).values("pk")
     return Indicator.objects.filter(
         Q(council__isnull=True) | Q(is_shared=True) | Q(council_id__in=confidential)
     )

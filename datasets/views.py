@@ -214,7 +214,7 @@ def profile_pdf(request: HttpRequest, gss_code: str) -> HttpResponse:
 
     council = selectors.council_get(user=request.user, gss_code=gss_code)
     include_local = bool(local_profile_rows(user=request.user, council=council)) and (
-        access.can_view_council_confidential(request.user, council)
+        access.can_view_local_indicators(request.user, council)
     )
     job = report_request_data_profile(
         user=request.user, council=council, include_local=include_local

@@ -127,7 +127,7 @@ def local_list(request: HttpRequest) -> HttpResponse:
         .order_by("council__name", "name")
     )
     visible = set(
-        access.councils_with_confidential_access(request.user).values_list("pk", flat=True)
+        access.councils_with_local_indicator_access(request.user).values_list("pk", flat=True)
     )
     others = [i for i in others if i.is_shared or i.council_id in visible]
     return render(

@@ -34,7 +34,7 @@ def report_request_data_profile(
 ) -> ReportJob:
     """Ask for a council's data profile as a PDF. It is published data unless the council's
     local indicators are included, and then access to it follows access to the council's
-    confidential material."""
+    local indicators (access.can_view_local_indicators)."""
     job = ReportJob.objects.create(
         kind=ReportKind.DATA_PROFILE,
         requested_by=user,
@@ -246,7 +246,7 @@ def _render_data_profile(job: ReportJob) -> bytes:
     context = data_selectors.data_profile(council=council)
     _progress(job, 30)
     local_rows: list[dict] = []
-    if job.params.get("include_local") and access.can_view_council_confidential(
+    if job.params.get("include_local") and access.can_view_local_indicators(
         job.requested_by, council
     ):
         from datasets.local import local_profile_rows
