@@ -443,13 +443,6 @@ def can_manage_reviewer_availability(user: Any, reviewer: Any) -> bool:
     return is_member(user) and reviewer.user_id is not None and reviewer.user_id == user.pk
 
 
-def can_view_booking_calendar(user: Any, booking: Any) -> bool:
-    """A booking's calendar: who may see the council's bookings, and the booking's team."""
-    if can_view_council_confidential(user, booking.council):
-        return True
-    return is_member(user) and booking.team.filter(is_active=True, reviewer__user=user).exists()
-
-
 # --- Peer challenge --------------------------------------------------------------------------
 
 REGION_PROGRAMME_ROLES = frozenset(REGIONAL_LEAD_ROLES | {Role.REGIONAL_PROGRAMME_MANAGER})

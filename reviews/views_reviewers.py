@@ -475,8 +475,9 @@ ICS_TYPE = "text/calendar; charset=utf-8"
 
 @login_required
 def booking_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The booking's on-site days as an .ics file: for whoever may see the booking."""
     booking = get_object_or_404(Booking.objects.select_related("council", "product"), pk=pk)
-    access.require(access.can_view_booking_calendar(request.user, booking))
+    access.require(access.can_view_booking(request.user, booking))
     response = HttpResponse(calendars.booking_calendar(booking), content_type=ICS_TYPE)
     response["Content-Disposition"] = f'attachment; filename="review-{booking.pk}.ics"'
     return response

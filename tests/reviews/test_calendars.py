@@ -156,3 +156,47 @@ def test_long_lines_are_folded_at_75_octets():
     parts = folded.split("\r\n")
     assert all(len(p.encode()) <= 75 for p in parts) and len(parts) > 1
     assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == "SUMMARY:" + "é" * 100
+
+
+# --- The .ics file follows the booking's own rule (access.can_view_booking) -----------------
+
+
+@pytest.fixture
+def region_pm(reference_data):
+    """Yorkshire's regional programme manager: prepares the programme, not bookings."""
+    return make_member("E12000003", "regional_programme_manager", email="rpm@yorkshire.example")
+
+
+def _booking_urls(booking):
+    return [
+        f"/reviews/bookings/{booking.pk}/",
+        f"/api/v1/bookings/{booking.pk}/",
+        f"/reviewers/bookings/{booking.pk}/calendar.ics",
+    ]
+
+
+@pytest.mark.parametrize("who", ["officer", "pm", "regional_lead", "adviser", "national_adviser"])
+def test_who_may_see_the_booking_gets_its_page_api_and_calendar(
+    who, leeds_booking, request, client_for
+):
+    client = client_for(request.getfixturevalue(who))
+    for url in _booking_urls(leeds_booking):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_reviewer_on_the_team_gets_the_page_api_and_calendar_while_on_it(
+    leeds_booking, pm, sam, reviewer_user, client_for
+):
+    client = client_for(reviewer_user)
+    assert [client.get(u).status_code for u in _booking_urls(leeds_booking)] == [404] * 3
+    team_assign(booking=leeds_booking, reviewer=sam, reviewer_type="officer_peer", assigned_by=pm)
+    assert [client.get(u).status_code for u in _booking_urls(leeds_booking)] == [200] * 3
+
+
+@pytest.mark.parametrize("who", ["region_pm", "cib_admin", "other_officer", "other_regional_lead"])
+def test_who_gets_404_on_the_booking_gets_404_on_its_calendar(
+    who, leeds_booking, request, client_for
+):
+    client = client_for(request.getfixturevalue(who))
+    for url in _booking_urls(leeds_booking):
+        assert client.get(url).status_code == 404, url
