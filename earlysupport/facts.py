@@ -12,6 +12,7 @@ overlap (the ranges are half open, like PostgreSQL's `daterange(starts_on, ends_
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import io
@@ -20,16 +21,38 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from cib_portal.csv_import import (
+    CsvRejected,
+    CsvRow,
+    Problem,
+    csv_read,
+    date_in_range,
+    date_range_message,
+    lengths_check,
+    problems_sorted,
+    quoted,
+)
 from regions.models import Council
 
-from .models import DcsTenure, Intervention, InterventionKind, Rule, RuleKind, Severity
+from .models import (
+    DcsTenure,
+    FactImportRun,
+    FactImportStatus,
+    Intervention,
+    InterventionKind,
+    Rule,
+    RuleKind,
+    Severity,
+)
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
@@ -86,8 +109,8 @@ class FactSpec:
     `fields` are the saved fields in order (council first, then as in the CSV); `key` is what
     an import upserts on; `check` raises ValidationError before a save; `parse_row` checks a
     CSV row's own columns (appending errors) and returns their values; `check_file` looks at
-    all the parsed rows together; `lock_councils` locks each imported council's facts at once
-    instead of row by row."""
+    all the parsed rows together, with set-based SQL over the staged rows (the temporary table
+    fact_staging); `lock_councils` locks each imported council's facts before writing."""
 
     model: type
     action: str
@@ -97,7 +120,7 @@ class FactSpec:
     optional: tuple[str, ...]
     check: Callable[[Any], None]
     parse_row: Callable[[dict, int, list[str]], dict]
-    check_file: Callable[[list[dict], list[str]], None] | None = None
+    check_file: Callable[[Any, list[str]], None] | None = None
     lock_councils: bool = False
 
     @property
@@ -203,8 +226,8 @@ def _intervention_row(row: dict, line: int, errors: list[str]) -> dict:
         errors.append(f"Line {line}, column kind: enter improvement_notice or statutory_direction")
     elif kind not in InterventionKind.values:
         errors.append(
-            f"Line {line}, column kind: “{row.get('kind')}” is not a kind of intervention "
-            "(improvement_notice or statutory_direction)"
+            f"Line {line}, column kind: {quoted(row.get('kind', ''))} is not a kind of "
+            "intervention (improvement_notice or statutory_direction)"
         )
     return {"kind": kind, "notes": row.get("notes", "")}
 
@@ -295,41 +318,66 @@ def _tenure_row(row: dict, line: int, errors: list[str]) -> dict:
     name = row.get("name", "")
     if not name:
         errors.append(f"Line {line}, column name: enter the director’s name")
-    elif len(name) > 200:
-        errors.append(f"Line {line}, column name: the name must be 200 characters or fewer")
     interim_text = row.get("interim", "").lower()
     if interim_text not in YES | NO:
-        errors.append(f"Line {line}, column interim: “{row.get('interim')}” is not yes or no")
+        errors.append(
+            f"Line {line}, column interim: {quoted(row.get('interim', ''))} is not yes or no"
+        )
     return {"name": name, "interim": interim_text in YES}
 
 
-def _tenure_file_check(parsed: list[dict], errors: list[str]) -> None:
-    """Overlaps within the file, then with recorded tenures the file does not replace."""
-    by_council: dict[int, list[dict]] = {}
-    for item in parsed:
-        by_council.setdefault(item["council"].pk, []).append(item)
-    for items in by_council.values():
-        items_sorted = sorted(items, key=lambda i: i["line"])
-        for i, a in enumerate(items_sorted):
-            for b in items_sorted[:i]:
-                if _overlaps(a["starts_on"], a["ends_on"], b["starts_on"], b["ends_on"]):
-                    errors.append(
-                        f"Line {a['line']}: the tenure of {a['name']} "
-                        f"({span_words(a['starts_on'], a['ends_on'])}) overlaps line {b['line']} "
-                        f"({b['name']}, {span_words(b['starts_on'], b['ends_on'])})"
-                    )
-        council = items_sorted[0]["council"]
-        starts = {i["starts_on"] for i in items_sorted}
-        replaced = [t.pk for t in DcsTenure.objects.filter(council=council, starts_on__in=starts)]
-        for a in items_sorted:
-            for other in dcs_overlapping(
-                council=council, starts_on=a["starts_on"], ends_on=a["ends_on"], exclude=replaced
-            ):
-                errors.append(
-                    f"Line {a['line']}: the tenure of {a['name']} "
-                    f"({span_words(a['starts_on'], a['ends_on'])}) overlaps the recorded tenure "
-                    f"of {other.name} ({span_words(other.starts_on, other.ends_on)})"
-                )
+# A tenure's span as the overlap checks see it: half open, an open end running for ever, and a
+# one-day tenure (starts_on = ends_on) lasting that day (as `_overlaps`).
+_SPAN = (
+    "daterange({t}.starts_on, CASE WHEN {t}.ends_on = {t}.starts_on "
+    "THEN {t}.starts_on + 1 ELSE {t}.ends_on END, '[)')"
+)
+
+
+def _tenure_file_check(cursor, errors: list[str]) -> None:
+    """Overlaps within the file, then with recorded tenures the file does not replace: one
+    indexed range join each over the staged rows (not a comparison of every pair)."""
+    # The SQL below is built only from constants of this module (no input).
+    staged_span = _SPAN.format(t="fact_staging")
+    cursor.execute(f"CREATE INDEX ON fact_staging USING gist (council_id, {staged_span})")
+    cursor.execute("ANALYZE fact_staging")
+    a_span, b_span = _SPAN.format(t="a"), _SPAN.format(t="b")
+    cursor.execute(
+        "SELECT a.line, a.name, a.starts_on, a.ends_on, b.line, b.name, b.starts_on, b.ends_on "  # noqa: S608
+        "FROM fact_staging a JOIN fact_staging b ON b.council_id = a.council_id "
+        f"AND b.line < a.line AND {b_span} && {a_span} "
+        "ORDER BY a.line, b.line LIMIT %s",
+        [MAX_PROBLEMS],
+    )
+    for line, name, starts_on, ends_on, other_line, other, other_start, other_end in cursor:
+        errors.append(
+            Problem(
+                f"the tenure of {name} ({span_words(starts_on, ends_on)}) overlaps line "
+                f"{other_line} ({other}, {span_words(other_start, other_end)})",
+                line=line,
+            )
+        )
+    s_span = _SPAN.format(t="s")
+    recorded = DcsTenure._meta.db_table
+    # A recorded one-day tenure has an empty '[)' range, hence the second test.
+    cursor.execute(
+        "SELECT s.line, s.name, s.starts_on, s.ends_on, t.name, t.starts_on, t.ends_on "  # noqa: S608
+        f"FROM fact_staging s JOIN {recorded} t ON t.council_id = s.council_id "
+        f"WHERE (daterange(t.starts_on, t.ends_on, '[)') && {s_span} "
+        f"OR (t.ends_on = t.starts_on AND {s_span} @> t.starts_on)) "
+        "AND NOT EXISTS (SELECT 1 FROM fact_staging r "
+        "WHERE r.council_id = t.council_id AND r.starts_on = t.starts_on) "
+        "ORDER BY s.line, t.starts_on LIMIT %s",
+        [MAX_PROBLEMS],
+    )
+    for line, name, starts_on, ends_on, other, other_start, other_end in cursor:
+        errors.append(
+            Problem(
+                f"the tenure of {name} ({span_words(starts_on, ends_on)}) overlaps the "
+                f"recorded tenure of {other} ({span_words(other_start, other_end)})",
+                line=line,
+            )
+        )
 
 
 DCS_HISTORY = FactSpec(
@@ -346,6 +394,9 @@ DCS_HISTORY = FactSpec(
 )
 
 
+FACT_SPECS: dict[str, FactSpec] = {s.action: s for s in (INTERVENTIONS, DCS_HISTORY)}
+
+
 def dcs_tenure_save(*, user: Any, tenure: DcsTenure | None = None, **fields: Any) -> DcsTenure:
     """Create or change a DCS tenure; it must not overlap another of the same council."""
     return fact_save(DCS_HISTORY, user=user, obj=tenure, **fields)
@@ -356,6 +407,8 @@ def dcs_tenure_delete(*, user: Any, tenure: DcsTenure) -> None:
 
 
 # --- CSV imports ---------------------------------------------------------------------------
+
+MAX_PROBLEMS = 200
 
 
 def _councils() -> dict[str, Council]:
@@ -379,54 +432,15 @@ def parse_date(text: str) -> datetime.date | None:
 
 
 def _read(data: bytes, *, required: list[str], optional: list[str]):
-    """(rows, errors): rows are (line number, {column: stripped text})."""
+    """Rows as (line number, {column: stripped text}); raises FactImportError for a file that
+    cannot be read, or for problems with its header, cells or shape."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FactImportError(["The file must be a UTF-8 CSV"]) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise FactImportError([f"Line 1: the file could not be read as a CSV ({exc})"]) from None
-    if not header or not any(h.strip() for h in header):
-        raise FactImportError(["The file is empty"])
-    names = [h.strip().lower() for h in header]
-    wanted = ", ".join(required + optional)
-    missing = [c for c in required if c not in names]
-    if missing:
-        raise FactImportError(
-            [
-                "Line 1: the first line must be a header naming the columns "
-                f"{wanted} (missing: {', '.join(missing)})"
-            ]
-        )
-    errors = []
-    unknown = [n for n in names if n and n not in required + optional]
-    if unknown:
-        errors.append(
-            f"Line 1: unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
-        )
-    seen = set()
-    for n in names:
-        if n in seen and n:
-            errors.append(f"Line 1: the column {n} is named twice")
-        seen.add(n)
-    rows = []
-    try:
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            line = reader.line_num
-            if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
-                errors.append(f"Line {line}: more values than the header has columns")
-            row = {n: (cells[i].strip() if i < len(cells) else "") for i, n in enumerate(names)}
-            rows.append((line, row))
-    except csv.Error as exc:
-        errors.append(f"Line {reader.line_num}: the file could not be read as a CSV ({exc})")
-    if errors:
-        raise FactImportError(errors)
-    return rows
+        table = csv_read(data, required=required, optional=optional)
+    except CsvRejected as exc:
+        raise FactImportError(exc.errors) from None
+    if table.problems:
+        raise FactImportError(problems_sorted(table.problems))
+    return [(row.line, row.cells) for row in table.rows]
 
 
 def _council(row, line, councils, errors) -> Council | None:
@@ -437,9 +451,20 @@ def _council(row, line, councils, errors) -> Council | None:
     council = councils.get(text.upper())
     if council is None:
         errors.append(
-            f"Line {line}, column council: “{text}” is not a council’s GSS code or DfE LA number"
+            f"Line {line}, column council: {quoted(text)} is not a council’s GSS code or DfE "
+            "LA number"
         )
     return council
+
+
+def _date(text: str, column: str, line: int, errors: list[str]) -> datetime.date | None:
+    day = parse_date(text)
+    if day is None:
+        errors.append(Problem(f"{quoted(text)} is not a date", line=line, column=column))
+    elif not date_in_range(day):
+        errors.append(Problem(f"{quoted(text)} {date_range_message()}", line=line, column=column))
+        day = None
+    return day
 
 
 def _dates(row, line, errors, *, required_end=False):
@@ -448,45 +473,59 @@ def _dates(row, line, errors, *, required_end=False):
     if not start_text:
         errors.append(f"Line {line}, column starts_on: enter a start date")
     else:
-        starts_on = parse_date(start_text)
-        if starts_on is None:
-            errors.append(f"Line {line}, column starts_on: “{start_text}” is not a date")
+        starts_on = _date(start_text, "starts_on", line, errors)
     end_text = row.get("ends_on", "")
     end_ok = True
     if end_text:
-        ends_on = parse_date(end_text)
-        if ends_on is None:
-            end_ok = False
-            errors.append(f"Line {line}, column ends_on: “{end_text}” is not a date")
+        ends_on = _date(end_text, "ends_on", line, errors)
+        end_ok = ends_on is not None
     if starts_on and ends_on and ends_on < starts_on:
         errors.append(
-            f"Line {line}, column ends_on: “{end_text}” is before the start date “{start_text}”"
+            f"Line {line}, column ends_on: {quoted(end_text)} is before the start date "
+            f"{quoted(start_text)}"
         )
         end_ok = False
     return starts_on, ends_on, end_ok
 
 
 def _line_of(message: str) -> int:
+    line = getattr(message, "line", None)
+    if line is not None:
+        return line
     try:
         return int(message.split()[1].rstrip(":,"))
     except (IndexError, ValueError):
         return 0
 
 
-def fact_parse(spec: FactSpec, data: bytes) -> list[dict]:
-    """Check a whole CSV of `spec`'s facts; raises FactImportError listing every problem,
-    in line order."""
+def _text_columns(spec: FactSpec) -> dict[str, str]:
+    """The CSV columns saved as text as they are, each checked against its field's length."""
+    return {
+        n: n
+        for n in spec.fields
+        if n != "council"
+        and isinstance(field := spec.model._meta.get_field(n), models.CharField)
+        and not field.choices
+    }
+
+
+def _parse_rows(spec: FactSpec, data: bytes) -> tuple[list[dict], list[str]]:
     rows = _read(data, required=list(spec.required), optional=list(spec.optional))
     councils = _councils()
     errors: list[str] = []
     parsed: list[dict] = []
     first_line: dict[tuple, int] = {}
+    lengths = _text_columns(spec)
     for line, row in rows:
         before = len(errors)
         council = _council(row, line, councils, errors)
+        lengths_check(CsvRow(line, row), spec.model, lengths, errors)
         values = spec.parse_row(row, line, errors)
         starts_on, ends_on, _ = _dates(row, line, errors)
         if len(errors) > before:
+            if len(errors) >= MAX_PROBLEMS:
+                errors.append(f"Stopped after {MAX_PROBLEMS} problems.")
+                break
             continue
         item = {"line": line, "council": council, **values}
         item.update(starts_on=starts_on, ends_on=ends_on)
@@ -496,58 +535,265 @@ def fact_parse(spec: FactSpec, data: bytes) -> list[dict]:
             continue
         first_line[key] = line
         parsed.append(item)
-    if spec.check_file:
-        spec.check_file(parsed, errors)
-    if errors:
-        errors.sort(key=_line_of)
-        raise FactImportError(errors)
+    return parsed, errors
+
+
+def _stage(spec: FactSpec, parsed: list[dict]) -> None:
+    """Copy the parsed rows into the temporary table fact_staging (dropped at commit), with
+    columns of the model's own types, for the set-based checks and writes."""
+    columns = [n for n in spec.fields if n != "council"]
+    opts = spec.model._meta
+    types = ", ".join(f"{n} {opts.get_field(n).db_type(connection)}" for n in columns)
+    nullable = [n for n in columns if opts.get_field(n).null]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    for item in parsed:
+        writer.writerow(
+            [
+                item["line"],
+                item["council"].pk,
+                *("" if item[n] is None else item[n] for n in columns),
+            ]
+        )
+    buffer.seek(0)
+    force_null = f", FORCE_NULL ({', '.join(nullable)})" if nullable else ""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS fact_staging")
+        cursor.execute(
+            f"CREATE TEMP TABLE fact_staging (line int, council_id int, {types}) ON COMMIT DROP"
+        )
+        cursor.copy_expert(
+            f"COPY fact_staging (line, council_id, {', '.join(columns)}) FROM STDIN "
+            f"WITH (FORMAT csv{force_null})",
+            buffer,
+        )
+
+
+def fact_parse(spec: FactSpec, data: bytes) -> list[dict]:
+    """Check a whole CSV of `spec`'s facts; raises FactImportError listing every problem,
+    in line order. The rows stay staged in fact_staging for the rest of the caller's
+    transaction."""
+    parsed, errors = _parse_rows(spec, data)
+    with transaction.atomic():
+        _stage(spec, parsed)
+        if spec.check_file:
+            with connection.cursor() as cursor:
+                spec.check_file(cursor, errors)
+        if errors:
+            errors.sort(key=_line_of)
+            raise FactImportError(errors[: MAX_PROBLEMS + 1])
     return parsed
 
 
-@transaction.atomic
-def fact_import(spec: FactSpec, *, user: Any, data: bytes) -> ImportResult:
-    """Import `spec`'s facts from CSV, all or nothing, upserting on its key."""
-    parsed = fact_parse(spec, data)
-    model = spec.model
-    if spec.lock_councils:
-        council_ids = {i["council"].pk for i in parsed}
-        list(model.objects.select_for_update().filter(council_id__in=council_ids))
-    result = ImportResult(lines=len(parsed))
+def _audit_many(*, user: Any, action: str, events: list[tuple[Any, str, dict | None, dict]]):
+    """One audit row for each (obj, summary, before, after), written in batches."""
     actor = _actor(user)
-    for item in parsed:
-        existing = model.objects.select_related("council")
-        if not spec.lock_councils:
-            existing = existing.select_for_update()
-        existing = existing.filter(**{n: item[n] for n in spec.key}).first()
-        if existing is None:
-            obj = model.objects.create(**{n: item[n] for n in spec.fields}, updated_by=actor)
-            audit_record(
-                actor=user,
-                action=f"{spec.action}.import",
-                obj=obj,
-                summary=f"Imported {obj}",
-                after=spec.state(obj),
+    AuditEvent.objects.bulk_create(
+        (
+            AuditEvent(
+                actor=actor,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                summary=summary[:300],
+                before=before,
+                after=after,
             )
-            result.created += 1
-            continue
-        if all(getattr(existing, n) == item[n] for n in spec.updated):
-            result.unchanged += 1
-            continue
-        before = spec.state(existing)
-        for n in spec.updated:
-            setattr(existing, n, item[n])
-        existing.updated_by = actor
-        existing.save()
-        audit_record(
-            actor=user,
-            action=f"{spec.action}.import",
-            obj=existing,
-            summary=f"Import changed {existing}",
-            before=before,
-            after=spec.state(existing),
+            for obj, summary, before, after in events
+        ),
+        batch_size=5_000,
+    )
+
+
+def _staged_writes(spec: FactSpec, *, user: Any, parsed: list[dict]) -> ImportResult:
+    """Upsert the staged rows on the spec's key with a few set-based statements, auditing each
+    row added or changed (with before and after)."""
+    model = spec.model
+    table = model._meta.db_table
+    cols = {n: model._meta.get_field(n).column for n in spec.fields}
+    key = " AND ".join(f"t.{cols[n]} = s.{cols[n]}" for n in spec.key)
+    updated = [cols[n] for n in spec.updated]
+    differs = " OR ".join(f"t.{c} IS DISTINCT FROM s.{c}" for c in updated)
+    staged = {n: ("council_id" if n == "council" else n) for n in spec.fields}
+    by_line = {item["line"]: item for item in parsed}
+    by_key = {
+        tuple(item[n].pk if n == "council" else item[n] for n in spec.key): item for item in parsed
+    }
+    actor = _actor(user)
+    actor_id = actor.pk if actor else None
+    result = ImportResult(lines=len(parsed))
+    with connection.cursor() as cursor:
+        if spec.lock_councils:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE council_id IN "  # noqa: S608
+                "(SELECT DISTINCT council_id FROM fact_staging) FOR UPDATE) locked"
+            )
+        cursor.execute(
+            f"SELECT t.id, s.line, {', '.join(f't.{c}' for c in updated)} FROM {table} t "  # noqa: S608
+            f"JOIN fact_staging s ON {key} WHERE {differs} FOR UPDATE OF t"
         )
-        result.updated += 1
+        changed = cursor.fetchall()
+        if changed:
+            cursor.execute(
+                f"UPDATE {table} t SET {', '.join(f'{c} = s.{c}' for c in updated)}, "  # noqa: S608
+                f"updated_by_id = %s, updated_at = now() FROM fact_staging s "
+                f"WHERE {key} AND ({differs})",
+                [actor_id],
+            )
+        names = [staged[n] for n in spec.fields]
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(cols[n] for n in spec.fields)}, updated_by_id, "  # noqa: S608
+            f"updated_at) SELECT {', '.join(f's.{n}' for n in names)}, %s, now() "
+            f"FROM fact_staging s WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {key}) "
+            f"RETURNING id, {', '.join(cols[n] for n in spec.key)}",
+            [actor_id],
+        )
+        created = cursor.fetchall()
+    events = []
+    for pk, line, *old in changed:
+        item = by_line[line]
+        obj = model(pk=pk, council=item["council"], **{n: item[n] for n in spec.fields[1:]})
+        before = spec.state(obj)
+        for name, value in zip(spec.updated, old, strict=True):
+            before[name] = value.isoformat() if isinstance(value, datetime.date) else value
+        events.append((obj, f"Import changed {obj}", before, spec.state(obj)))
+    _audit_many(user=user, action=f"{spec.action}.import", events=events)
+    events = []
+    for pk, *key_values in created:
+        item = by_key[tuple(key_values)]
+        obj = model(pk=pk, council=item["council"], **{n: item[n] for n in spec.fields[1:]})
+        events.append((obj, f"Imported {obj}", None, spec.state(obj)))
+    _audit_many(user=user, action=f"{spec.action}.import", events=events)
+    result.created, result.updated = len(created), len(changed)
+    result.unchanged = result.lines - result.created - result.updated
     return result
+
+
+def fact_import(
+    spec: FactSpec, *, user: Any, data: bytes, progress: Callable[[int], None] | None = None
+) -> ImportResult:
+    """Import `spec`'s facts from CSV, all or nothing, upserting on its key."""
+    try:
+        with transaction.atomic():
+            parsed = fact_parse(spec, data)
+            if progress:
+                progress(50)
+            return _staged_writes(spec, user=user, parsed=parsed)
+    except IntegrityError as exc:
+        # Checked above; only a change saved by someone else meanwhile gets here.
+        raise FactImportError(
+            [
+                "The file was not imported: someone changed these records while it was being "
+                "imported. Nothing was saved. Import it again."
+            ]
+        ) from exc
+
+
+# --- Imports in the background ---------------------------------------------------------------
+
+
+def fact_import_in_background(data: bytes) -> bool:
+    """Whether a file is big enough to be imported by the worker rather than the request."""
+    threshold = getattr(settings, "FACT_IMPORT_WORKER_ROWS", 5_000)
+    return data.count(b"\n") > threshold
+
+
+def fact_import_run_start(spec: FactSpec, *, user: Any, upload) -> FactImportRun:
+    """Keep an uploaded file on a new run and queue its import (after commit)."""
+    from .tasks import fact_import_run_task
+
+    name = (upload.name or "facts.csv").replace("\\", "/").rsplit("/", 1)[-1]
+    with transaction.atomic():
+        run = FactImportRun(kind=spec.action, filename=name[:300], started_by=_actor(user))
+        run.upload.save(name, upload, save=False)
+        run.save()
+        transaction.on_commit(lambda: _queue(fact_import_run_task, run.pk))
+    return run
+
+
+def _queue(task, run_id: int) -> None:
+    try:
+        task.delay(run_id)
+    except Exception as exc:  # noqa: BLE001 - the broker is down: say so on the run
+        fact_import_run_fail(
+            run_id=run_id,
+            error="The import could not be started because the job queue was unavailable "
+            f"({exc.__class__.__name__}). Nothing was saved. Upload the file again.",
+        )
+
+
+def _progress_key(run_id: int) -> str:
+    return f"fact-import-progress:{run_id}"
+
+
+def fact_import_progress_set(*, run_id: int, percent: int) -> None:
+    """Record how far an import has got, in the cache: the import is one transaction."""
+    from django.core.cache import cache
+
+    # Progress is a nicety: the import goes on without the cache.
+    with contextlib.suppress(Exception):
+        cache.set(_progress_key(run_id), int(percent), 6 * 60 * 60)
+
+
+def fact_import_progress_get(*, run: FactImportRun) -> int:
+    """How far a run has got: 100 once succeeded, else the latest recorded."""
+    from django.core.cache import cache
+
+    if run.status == FactImportStatus.SUCCEEDED:
+        return 100
+    if run.status == FactImportStatus.FAILED:
+        return 0
+    try:
+        return int(cache.get(_progress_key(run.pk), run.progress))
+    except Exception:  # noqa: BLE001
+        return run.progress
+
+
+def fact_import_run_fail(*, run_id: int, error: str) -> None:
+    """Record that a run failed for a reason other than the file's content."""
+    FactImportRun.objects.filter(pk=run_id).exclude(status=FactImportStatus.SUCCEEDED).update(
+        status=FactImportStatus.FAILED, errors=[error], finished_at=timezone.now()
+    )
+
+
+def fact_import_run_execute(*, run_id: int) -> FactImportRun:
+    """Import a run's uploaded file; the run always ends succeeded or failed (with every
+    problem), unless a transient error is left for the task to retry."""
+    run = FactImportRun.objects.select_related("started_by").get(pk=run_id)
+    if run.status in (FactImportStatus.SUCCEEDED, FactImportStatus.FAILED):
+        return run  # a redelivered task: the work is done
+    FactImportRun.objects.filter(pk=run_id).update(status=FactImportStatus.RUNNING)
+    spec = FACT_SPECS[run.kind]
+    try:
+        with run.upload.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        fact_import_run_fail(run_id=run_id, error="The uploaded file has gone; upload it again.")
+        return FactImportRun.objects.get(pk=run_id)
+    fact_import_progress_set(run_id=run_id, percent=5)
+    try:
+        result = fact_import(
+            spec,
+            user=run.started_by,
+            data=data,
+            progress=lambda p: fact_import_progress_set(run_id=run_id, percent=p),
+        )
+    except FactImportError as exc:
+        FactImportRun.objects.filter(pk=run_id).update(
+            status=FactImportStatus.FAILED, errors=list(exc.errors), finished_at=timezone.now()
+        )
+    else:
+        FactImportRun.objects.filter(pk=run_id).update(
+            status=FactImportStatus.SUCCEEDED,
+            progress=100,
+            lines=result.lines,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            errors=[],
+            finished_at=timezone.now(),
+        )
+    return FactImportRun.objects.get(pk=run_id)
 
 
 def interventions_parse(data: bytes) -> list[dict]:

@@ -15,7 +15,8 @@ from regions.models import Council, Region
 from .facts import JUDGEMENTS
 from .models import InterventionKind, Rule, RuleKind, Severity
 
-MAX_CSV_BYTES = 2 * 1024 * 1024
+# Big enough for 100,000 DCS tenures; files over FACT_IMPORT_WORKER_ROWS lines go to the worker.
+MAX_CSV_BYTES = 20 * 1024 * 1024
 
 
 class _CouncilChoiceField(forms.ModelChoiceField):

@@ -94,6 +94,46 @@ class DcsTenure(models.Model):
         return f"{self.name}, DCS of {self.council} from {self.starts_on}"
 
 
+class FactImportStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    RUNNING = "running", "Importing"
+    SUCCEEDED = "succeeded", "Imported"
+    FAILED = "failed", "Rejected"
+
+
+class FactImportRun(models.Model):
+    """One upload of interventions or DCS history too big to import during the request: the
+    worker imports it (all or nothing) and records here what it did or every problem."""
+
+    kind = models.CharField(max_length=20)  # the FactSpec's action: intervention, dcs_tenure
+    filename = models.CharField(max_length=300)
+    upload = models.FileField(upload_to="fact-imports/%Y/%m/")
+    status = models.CharField(
+        max_length=10, choices=FactImportStatus.choices, default=FactImportStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    lines = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (FactImportStatus.SUCCEEDED, FactImportStatus.FAILED)
+
+
 class RuleKind(models.TextChoices):
     OFSTED = "ofsted", "Ofsted judgement"
     INTERVENTION = "intervention", "In intervention"

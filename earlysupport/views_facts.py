@@ -15,8 +15,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from cib_portal import access
 
@@ -29,7 +30,7 @@ from .forms_facts import (
     InterventionForm,
     RuleForm,
 )
-from .models import Rule
+from .models import FactImportRun, Rule
 
 PER_PAGE = 50
 NAV = "risk"
@@ -186,10 +187,14 @@ def _fact_delete(request: HttpRequest, pages: FactPages, obj) -> HttpResponse:
 def _fact_import(request: HttpRequest, pages: FactPages) -> HttpResponse:
     form = FactImportForm(_posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        if facts.fact_import_in_background(data):
+            upload.seek(0)
+            run = facts.fact_import_run_start(pages.spec, user=request.user, upload=upload)
+            return redirect("earlysupport:fact_import_run", pk=run.pk)
         try:
-            result = facts.fact_import(
-                pages.spec, user=request.user, data=form.cleaned_data["file"].read()
-            )
+            result = facts.fact_import(pages.spec, user=request.user, data=data)
         except facts.FactImportError as exc:
             for error in exc.errors:
                 form.add_error("file", error)
@@ -240,6 +245,48 @@ def _fact_views(pages: FactPages):
     intervention_import,
 ) = _fact_views(INTERVENTIONS)
 dcs_list, dcs_create, dcs_edit, dcs_delete, dcs_import = _fact_views(DCS_HISTORY)
+
+
+# --- Imports done by the worker -------------------------------------------------------------
+
+_PAGES_BY_ACTION = {p.spec.action: p for p in (INTERVENTIONS, DCS_HISTORY)}
+
+
+def _import_run(request: HttpRequest, pk: int) -> FactImportRun:
+    """A background import: seen by those who may import facts; a 404 for anyone else."""
+    access.require(access.is_member(request.user) and access.can_edit_risk_facts(request.user))
+    return get_object_or_404(FactImportRun.objects.select_related("started_by"), pk=pk)
+
+
+@login_required
+def fact_import_run(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _import_run(request, pk)
+    pages = _PAGES_BY_ACTION[run.kind]
+    return render(
+        request,
+        "earlysupport/facts/import_run.html",
+        {
+            "run": run,
+            "progress": facts.fact_import_progress_get(run=run),
+            "status_url": reverse("earlysupport:fact_import_run_status", args=[run.pk]),
+            "urls": pages.url_names(),
+            "what": {"intervention": "interventions", "dcs_tenure": "DCS history"}[run.kind],
+            "nav_section": NAV,
+        },
+    )
+
+
+@login_required
+def fact_import_run_status(request: HttpRequest, pk: int) -> JsonResponse:
+    run = _import_run(request, pk)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "progress": facts.fact_import_progress_get(run=run),
+            "finished": run.finished,
+        }
+    )
 
 
 # --- Rules ---------------------------------------------------------------------------------

@@ -191,6 +191,9 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TIMEZONE = TIME_ZONE
 # Evaluate the risk rules after every data import (off in tests: see test settings).
 RISK_FLAGS_EVALUATE_AFTER_IMPORT = True
+# An interventions or DCS history upload with more lines than this is imported by the worker,
+# with a progress page, instead of during the request.
+FACT_IMPORT_WORKER_ROWS = env.int("FACT_IMPORT_WORKER_ROWS", default=5_000)
 
 CELERY_BEAT_SCHEDULE: dict = {
     # Follow-up reviews due within 14 days, and overdue actions (at most weekly per action).
