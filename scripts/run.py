@@ -142,6 +142,25 @@ def run_step(name: str, argv: list[str]) -> Child:
     return child
 
 
+def account_lines(output: list[str]) -> list[str]:
+    """The sign-in block of load_demo_data's output, from "Sign in at" to the line about MFA,
+    without blank lines.
+
+    Loading the demo sends emails (publishing the peer challenge programme), which the console
+    email backend prints to the same output: they are not accounts.
+    """
+    start = next((i for i, line in enumerate(output) if line.startswith("Sign in at")), None)
+    if start is None:
+        return []
+    block = []
+    for line in output[start:]:
+        if line.strip():
+            block.append(line)
+        if line.startswith("Accounts marked (MFA)"):
+            break
+    return block
+
+
 def port_in_use(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)
@@ -207,9 +226,9 @@ def main() -> int:
 
     if wait_for_port(HOST, PORT, 60, children):
         lines = ["CIB portal is running", f"Open {URL}"]
-        if demo_output:
-            lines += ["", "Demo accounts (from load_demo_data):"]
-            lines += [line for line in demo_output if line.strip()]
+        accounts = account_lines(demo_output)
+        if accounts:
+            lines += ["", "Demo accounts (from load_demo_data):", *accounts]
         lines += ["", "Stop with Ctrl-C."]
         banner(lines)
 

@@ -3,6 +3,7 @@ real reference data), edit, lock, publish, and the demo programme."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -261,10 +262,30 @@ def test_two_people_making_the_pairings_at_once_get_one_consistent_result(refere
     assert len(hosts) == len(set(hosts)) == programme.participants.count()
 
 
-def test_the_demo_data_loads_once(reference_data):
+def test_the_demo_data_loads_once(reference_data, settings, django_capture_on_commit_callbacks):
+    import importlib.util
+    import io
+    from pathlib import Path
+
     from django.core.management import call_command
 
-    call_command("load_demo_data", verbosity=0)
+    # As under `make run`: console emails and the command's output share stdout.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_data", verbosity=0, stdout=out)
+    assert "Subject:" in out.getvalue()  # the programme's publication emails were printed
+    spec = importlib.util.spec_from_file_location(
+        "run_script", Path(__file__).resolve().parents[2] / "scripts" / "run.py"
+    )
+    run_script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_script)
+    banner = run_script.account_lines(out.getvalue().splitlines())
+    assert banner[0].startswith("Sign in at")
+    assert not any(
+        line.startswith(("Subject:", "From:", "To:", "Content-", "MIME-")) for line in banner
+    )
+    assert sum("@" in line for line in banner[1:-1]) == len(banner) - 2  # one per account
     programme = Programme.objects.get(region__gss_code=YORKSHIRE)
     assert programme.is_published
     assert programme.challenges.count() == 15
