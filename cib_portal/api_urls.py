@@ -11,7 +11,16 @@ from reviews.api import BookingViewSet, CouncilEntitlementView, ProductViewSet
 
 from . import api_docs
 
-router = DefaultRouter()
+
+class PortalRouter(DefaultRouter):
+    """No `.json` style format suffixes: every endpoint answers 404 to one, the same way
+    (choose JSON with the Accept header, or ?format=json). Views written with plain
+    signatures could not take the suffix's `format` argument and answered 500."""
+
+    include_format_suffixes = False
+
+
+router = PortalRouter()
 router.register("councils", CouncilViewSet, basename="council")
 router.register("regions", RegionViewSet, basename="region")
 router.register("indicators", IndicatorViewSet, basename="indicator")

@@ -33,6 +33,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "cib_portal.views.bad_request"
 handler404 = "cib_portal.views.not_found"
 handler403 = "cib_portal.views.forbidden"
 handler500 = "cib_portal.views.server_error"

@@ -1,8 +1,10 @@
 """Project-wide views: health check and error pages."""
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+
+from .middleware import is_api_request
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -18,7 +20,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """The GOV.UK page, or the API's `{"detail": ...}`."""
+    if is_api_request(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return render(request, "errors/400.html", status=400)
+
+
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """The GOV.UK page, or for the API (an address under it that names nothing: a `.json`
+    suffix, say) the API's own `{"detail": ...}`."""
+    if is_api_request(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "errors/404.html", status=404)
 
 

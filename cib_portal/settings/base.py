@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Before anything reads a parameter: 400 for input PostgreSQL text cannot hold (NUL).
+    "cib_portal.middleware.RejectUnstorableInputMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
 ]
 
@@ -223,7 +225,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 200,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents the error responses every operation can give (400, 401, 403, 404, 429).
+    "DEFAULT_SCHEMA_CLASS": "cib_portal.api_schema.PortalAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env("API_USER_RATE", default="2000/hour")},
 }
