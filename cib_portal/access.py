@@ -306,6 +306,15 @@ def can_view_report(user: Any, job: Any) -> bool:
 
         challenge = Challenge.objects.filter(pk=job.params.get("challenge_id")).first()
         return challenge is not None and can_view_challenge(user, challenge)
+    if job.kind == "review_report":
+        # The PDF follows the report's own rule (the published report: whoever sees the booking,
+        # its team included), not the council-confidential rule.
+        from reviews.models import Booking
+        from reviews.report import may_download
+
+        found = Booking.objects.select_related("council").filter(pk=job.params.get("booking_id"))
+        booking = found.first()
+        return booking is not None and may_download(user, booking)
     if job.kind == "risk_dashboard":
         return can_view_risk_dashboard(user, job.params.get("region_id"))
     if job.kind == "funds_return":

@@ -39,6 +39,12 @@ def may_read(user: Any, booking: Booking) -> bool:
     )
 
 
+def may_download(user: Any, booking: Booking) -> bool:
+    """The PDF is of the published report: whoever may read it (may_read), once published."""
+    report = ReviewReport.objects.filter(booking=booking).only("published_at").first()
+    return report is not None and report.is_published and may_read(user, booking)
+
+
 @transaction.atomic
 def report_save(
     *,

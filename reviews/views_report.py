@@ -67,9 +67,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             "may_publish": existing is not None
             and booking.status == BookingStatus.REPORT_DRAFTED
             and lifecycle.may_move_to(request.user, booking, BookingStatus.REPORT_PUBLISHED),
-            "may_download": existing is not None
-            and existing.is_published
-            and access.can_view_council_confidential(request.user, booking.council),
+            "may_download": report.may_download(request.user, booking),
         },
     )
 
@@ -94,9 +92,6 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from reports.services import report_request_review_report
 
     booking = _booking(request, pk)
-    published = ReviewReport.objects.filter(booking=booking, published_at__isnull=False).exists()
-    access.require(
-        published and access.can_view_council_confidential(request.user, booking.council)
-    )
+    access.require(report.may_download(request.user, booking))
     job = report_request_review_report(user=request.user, booking=booking)
     return redirect("reports:job_detail", job_id=job.pk)
