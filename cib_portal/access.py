@@ -136,7 +136,7 @@ def requires_mfa(user: Any) -> bool:
 
 
 def home_kind(user: Any) -> str | None:
-    """Which home page fits the user: "adviser", "regional", "council", or None."""
+    """Which home page fits the user: "adviser", "regional", "council", "reviewer", or None."""
     grants = grants_for(user)
     if grants.is_national_staff or grants.regions_with(ADVISER_ROLES):
         return "adviser"
@@ -144,6 +144,8 @@ def home_kind(user: Any) -> str | None:
         return "regional"
     if grants.council_roles:
         return "council"
+    if Role.PEER_REVIEWER in grants.national_roles:
+        return "reviewer"
     return None
 
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cib_portal import access
+from reviews import selectors as review_selectors
 
 from . import selectors
 from .filters import SORTS, CouncilFilter
@@ -51,6 +52,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if kind == "council":
         context["councils"] = selectors.user_councils(user=request.user)
         return render(request, "regions/home_council.html", context)
+    if kind == "reviewer":
+        context["assignments"] = review_selectors.reviewer_assignments(user=request.user)
+        context["reviewer"] = access.reviewer_for(request.user)
+        return render(request, "regions/home_reviewer.html", context)
     return render(request, "regions/home_no_role.html", context, status=403)
 
 
