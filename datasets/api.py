@@ -13,7 +13,7 @@ figure is suppressed, with the symbol and what it means.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -66,7 +66,7 @@ def decimal_text(value: Decimal | None) -> str | None:
 
 def mean_text(value: Decimal | None) -> str | None:
     """A mean rounded to the six places figures are stored with."""
-    return None if value is None else decimal_text(value.quantize(MEAN_PLACES))
+    return None if value is None else decimal_text(value.quantize(MEAN_PLACES, ROUND_HALF_UP))
 
 
 # --- Reads (selectors: they take the user and return only what the user may see) ------------

@@ -18,6 +18,8 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from cib_portal.numbers import format_decimal
+
 from .models import Unit
 
 BLUE = "#1d70b8"
@@ -35,11 +37,11 @@ def _uid(prefix: str) -> str:
 
 
 def format_number(value: Decimal | float | None, decimals: int = 1, unit: str = "") -> str:
-    """A figure as people read it: thousands separated, the indicator's decimals, % for
-    percentages."""
+    """A figure as people read it: thousands separated, the indicator's decimals rounded half
+    up as DfE rounds (never through float), % for percentages."""
     if value is None:
         return ""
-    text = f"{float(value):,.{decimals}f}"
+    text = format_decimal(value, decimals)
     return f"{text}%" if unit == Unit.PERCENTAGE else text
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from cib_portal.numbers import format_decimal
 from datasets.comparison import competition_ranks, latest_periods, mean, quartile_band
 from datasets.models import Indicator, Observation, Period, Polarity, Unit
 
@@ -71,13 +72,13 @@ def _num(value: Decimal | None) -> float | None:
 def fmt(value: Decimal | float | None, indicator: Indicator) -> str:
     if value is None:
         return "no figure"
-    text = f"{Decimal(str(value)):,.{indicator.decimals}f}"
+    text = format_decimal(value, indicator.decimals)
     return f"{text}%" if indicator.unit == Unit.PERCENTAGE else text
 
 
 def gap_words(gap: Decimal, indicator: Indicator) -> str:
     unit = " points" if indicator.unit == Unit.PERCENTAGE else ""
-    return f"{abs(gap):,.{indicator.decimals}f}{unit}"
+    return f"{format_decimal(abs(gap), indicator.decimals)}{unit}"
 
 
 def worse_by(value: Decimal, reference: Decimal, polarity: str) -> Decimal | None:

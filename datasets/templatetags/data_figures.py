@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
+from cib_portal.numbers import format_decimal
 from datasets.charts import format_number
 
 register = template.Library()
@@ -54,7 +55,8 @@ def short_meaning(symbol: str) -> str:
 def signed(value, decimals: int = 2) -> str:
     if value is None:
         return ""
-    return f"{float(value):+.{int(decimals)}f}".replace("-", "−")
+    text = format_decimal(value, int(decimals), separators=False)
+    return ("+" + text if not text.startswith("-") else text).replace("-", "−")
 
 
 BANDS = {
