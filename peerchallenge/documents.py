@@ -4,10 +4,16 @@ Both the file's name and its content must say the same thing: a PDF starts with 
 Word, Excel or OpenDocument file is a zip holding the parts that kind of file has, and CSV
 and plain text are UTF-8 text without NUL bytes. A file whose name and content disagree (a
 program renamed "report.pdf") is refused, with a message saying what is wrong.
+
+A zip is never unpacked whole: a small upload can inflate a thousandfold (a "zip bomb"). The
+sizes its directory declares are checked against a cap first, a member is read in bounded
+chunks and never beyond what is needed, and an archive with more members than any real
+document has is refused before Python reads its directory.
 """
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -17,6 +23,13 @@ from django.core.files.uploadedfile import UploadedFile
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_LABEL = "10 MB"
+# No real document of at most 10 MB unpacks to more than this (Office XML compresses ~10:1).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_UNPACKED_LABEL = "200 MB"
+MAX_MEMBERS = 10_000
+READ_CHUNK = 64 * 1024
+UNPACKS_TOO_LARGE = f"it unpacks to more than {MAX_UNPACKED_LABEL}, as no real document does"
+TOO_MANY_MEMBERS = f"it holds more than {MAX_MEMBERS:,} parts, as no real document does"
 
 
 @dataclass(frozen=True)
@@ -77,21 +90,63 @@ def _read_all(upload: UploadedFile) -> bytes:
     return data
 
 
+class ZipTooLarge(Exception):
+    """The archive unpacks to more than the cap, or has more members than a document has; the
+    message says which, in words for the person who uploaded it."""
+
+
+def _declared_members(data: bytes) -> int | None:
+    """The member count in the zip's end-of-directory record (None if it is not found)."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
+    if at < 0 or at + 22 > len(data):
+        return None
+    return struct.unpack_from("<H", data, at + 10)[0]
+
+
+def read_member(archive: zipfile.ZipFile, name: str, cap: int) -> bytes:
+    """A member's content, read in bounded chunks; ZipTooLarge once it passes `cap` bytes
+    (whatever its header declares), so a member that inflates without end costs no memory."""
+    parts: list[bytes] = []
+    size = 0
+    with archive.open(name) as member:
+        while chunk := member.read(min(READ_CHUNK, cap + 1 - size)):
+            size += len(chunk)
+            if size > cap:
+                raise ZipTooLarge(UNPACKS_TOO_LARGE)
+            parts.append(chunk)
+    return b"".join(parts)
+
+
 def _is_real_zip_kind(data: bytes, kind: Kind, upload: UploadedFile) -> bool:
+    """Whether the zip has the parts of its kind. Raises ZipTooLarge for a zip bomb."""
     if not data.startswith(b"PK\x03\x04"):
         return False
+    members = _declared_members(data)
+    if members is not None and members > MAX_MEMBERS and members != 0xFFFF:
+        raise ZipTooLarge(TOO_MANY_MEMBERS)
     try:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
+            infos = archive.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise ZipTooLarge(TOO_MANY_MEMBERS)
+            if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+                raise ZipTooLarge(UNPACKS_TOO_LARGE)
+            names = {info.filename for info in infos}
             if kind.zip_member not in names:
                 return False
             if kind.odf_mimetype:
                 if "mimetype" not in names:
                     return False
-                return archive.read("mimetype").decode("ascii", "replace") == kind.odf_mimetype
+                # One byte more than the expected text is enough to tell it is not that.
+                cap = len(kind.odf_mimetype) + 1
+                try:
+                    content = read_member(archive, "mimetype", cap)
+                except ZipTooLarge:
+                    return False
+                return content.decode("ascii", "replace") == kind.odf_mimetype
             return True
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, NotImplementedError):
         return False
     finally:
         upload.seek(0)
@@ -124,7 +179,13 @@ def check_upload(upload: UploadedFile | None) -> str:
     if kind.check == "pdf":
         real = data.startswith(b"%PDF-")
     elif kind.check == "zip":
-        real = _is_real_zip_kind(data, kind, upload)
+        try:
+            real = _is_real_zip_kind(data, kind, upload)
+        except ZipTooLarge as problem:
+            raise forms.ValidationError(
+                f"The selected file is not a real {kind.label}: {problem}. Save it again and "
+                "upload the new copy"
+            ) from None
     else:
         real = _is_text(data)
     if not real:
