@@ -6,8 +6,6 @@ Published data is open to every member (access.can_view_published); anyone else 
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
+from cib_portal.csv_export import csv_response
 
 from . import editing, neighbours, selectors
 from .filters import IndicatorFilter
@@ -131,13 +130,12 @@ def indicator_csv(request: HttpRequest, code: str) -> HttpResponse:
     indicator = selectors.indicator_get(user=request.user, code=code)
     period = _period_for(request, selectors.indicator_periods(indicator=indicator))
     figures = selectors.indicator_figures(indicator=indicator, period=period, sort="council")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{indicator.code}-{period.label.replace("/", "-")}.csv"'
+    # Local period labels are typed by councils: the writer guards every cell and the
+    # filename goes through the safe header.
+    response, writer = csv_response(
+        f"{indicator.code}-{period.label.replace('/', '-')}.csv", bom=True
     )
     response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")  # a BOM, so that Excel reads the file as UTF-8
-    writer = csv.writer(response)
     writer.writerow(
         [
             "gss_code",

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from cib_portal import access
 from cib_portal.csv_export import csv_response, safe_cell
+from cib_portal.downloads import content_disposition
 
 from . import selectors
 from .forms_agreements import (
@@ -349,6 +350,7 @@ def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
         filename=filename,
         content_type="application/pdf",
     )
+    response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

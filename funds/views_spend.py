@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from cib_portal import access
+from cib_portal.downloads import content_disposition
 from regions.models import Region
 
 from . import forms_spend as f
@@ -371,12 +372,14 @@ def request_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 def request_evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     spend = _spend_for(request, pk)
     evidence = get_object_or_404(SpendEvidence, pk=evidence_pk, request=spend)
+    filename = download_name(evidence.title, evidence.file.name)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
-        filename=download_name(evidence.title, evidence.file.name),
+        filename=filename,
         content_type=evidence.content_type,
     )
+    response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from cib_portal import access
+from cib_portal.downloads import content_disposition
 from regions.models import COUNCIL_ROLES, Membership
 
 from .forms_scheduling import AnswersForm, DateOptionForm
@@ -206,5 +207,5 @@ def challenge_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = _visible(request, pk)
     access.require(challenge.starts_on is not None and challenge.ends_on is not None)
     response = HttpResponse(calendar_text(challenge), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="peer-challenge-{challenge.pk}.ics"'
+    response["Content-Disposition"] = content_disposition(f"peer-challenge-{challenge.pk}.ics")
     return response

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
+from cib_portal.downloads import content_disposition
 from regions.models import Region
 from regions.selectors import council_detail
 
@@ -96,6 +97,7 @@ def job_download(request: HttpRequest, job_id: str) -> FileResponse:
         filename=job.filename,
         content_type="application/pdf",
     )
+    response["Content-Disposition"] = content_disposition(job.filename)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -174,11 +176,10 @@ def batch_zip(request: HttpRequest, batch_id: str) -> FileResponse:
     archive.seek(0)
     scope = batch.region.name if batch.region_id else "England"
     slug = "".join(ch if ch.isalnum() else "-" for ch in scope.lower()).strip("-")
+    filename = f"data-profiles-{slug}-{batch.created_at:%Y-%m-%d}.zip"
     response = FileResponse(
-        archive,
-        as_attachment=True,
-        content_type="application/zip",
-        filename=f"data-profiles-{slug}-{batch.created_at:%Y-%m-%d}.zip",
+        archive, as_attachment=True, content_type="application/zip", filename=filename
     )
+    response["Content-Disposition"] = content_disposition(filename)
     response["Cache-Control"] = "private, no-store"
     return response

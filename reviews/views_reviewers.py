@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
+from cib_portal.downloads import content_disposition
 from cib_portal.forms import CsvFileField, GovUKDateInput
 from regions.models import Council, Region
 
@@ -479,7 +480,7 @@ def booking_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(Booking.objects.select_related("council", "product"), pk=pk)
     access.require(access.can_view_booking(request.user, booking))
     response = HttpResponse(calendars.booking_calendar(booking), content_type=ICS_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="review-{booking.pk}.ics"'
+    response["Content-Disposition"] = content_disposition(f"review-{booking.pk}.ics")
     return response
 
 

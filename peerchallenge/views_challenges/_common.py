@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from cib_portal import access
+from cib_portal.downloads import content_disposition
 
 from ..models import ActionStatus, Challenge
 from ..workspace import WorkspaceError
@@ -99,6 +100,7 @@ def attachment(field_file, *, filename: str, content_type: str) -> FileResponse:
     response = FileResponse(
         field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
     )
+    response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
