@@ -28,7 +28,15 @@ from .comparison import (
     quartile_band,
     statistical_neighbour_ids,
 )
-from .models import ENGLAND_CODE, ComparisonGroup, Indicator, Observation, Period, Symbol
+from .models import (
+    ENGLAND_CODE,
+    AreaLevel,
+    ComparisonGroup,
+    Indicator,
+    Observation,
+    Period,
+    Symbol,
+)
 
 
 def symbol_meaning(symbol: str) -> str:
@@ -282,7 +290,48 @@ DIRECTION_WORDS = {
 }
 
 
-def profile_item(comparison: Comparison, lines: dict, council: Council) -> dict:
+def combined_figures(*, council: Council, items: list[Comparison]) -> dict[int, dict]:
+    """Where the council has no figure of its own (no value, no symbol) but DfE published one
+    for it together with other councils (North and West Northamptonshire "940 / 941" in the
+    workforce census, stored as a combined historic area "LA:940/941"): that figure, by
+    indicator id, with the councils it covers in words. One query."""
+    missing = {(c.indicator.pk, c.period.pk) for c in items if c.value is None and not c.symbol}
+    if not missing:
+        return {}
+    number = str(council.la_number)
+    found: dict[int, dict] = {}
+    rows = (
+        Observation.objects.filter(
+            area__level=AreaLevel.HISTORIC,
+            area__code__startswith="LA:",
+            area__code__contains="/",
+            indicator_id__in={i for i, _ in missing},
+            period_id__in={p for _, p in missing},
+        )
+        .values_list("indicator_id", "period_id", "value", "symbol", "area__code", "area__name")
+        .order_by("area__code")
+    )
+    for indicator_id, period_id, value, symbol, code, name in rows:
+        if (indicator_id, period_id) not in missing or number not in code[3:].split("/"):
+            continue
+        names = name.split(" (combined", 1)[0].split(" / ")
+        found.setdefault(
+            indicator_id,
+            {
+                "value": value,
+                "symbol": symbol,
+                "symbol_meaning": symbol_meaning(symbol),
+                "councils": " and ".join(
+                    [", ".join(names[:-1]), names[-1]] if len(names) > 1 else names
+                ),
+            },
+        )
+    return found
+
+
+def profile_item(
+    comparison: Comparison, lines: dict, council: Council, combined: dict | None = None
+) -> dict:
     """One key indicator on the data profile: the comparison, its trend chart and table."""
     trend_rows = [
         {
@@ -299,6 +348,7 @@ def profile_item(comparison: Comparison, lines: dict, council: Council) -> dict:
     words, arrow = DIRECTION_WORDS.get(comparison.direction or "", ("Not enough figures", ""))
     return {
         "c": comparison,
+        "combined": combined,
         "symbol_meaning": symbol_meaning(comparison.symbol),
         "region_symbol_meaning": symbol_meaning(comparison.region_symbol),
         "england_symbol_meaning": symbol_meaning(comparison.england_symbol),
@@ -334,7 +384,10 @@ def data_profile(*, council: Council) -> dict:
         group_label="Statistical neighbours",
     )
     lines = trend_lines(council=council, items=items, group_ids=group_ids)
-    rows = [profile_item(c, lines[c.indicator.pk], council) for c in items]
+    combined = combined_figures(council=council, items=items)
+    rows = [
+        profile_item(c, lines[c.indicator.pk], council, combined.get(c.indicator.pk)) for c in items
+    ]
     periods = sorted({c.period.label for c in items})
     return {
         "council": council,
