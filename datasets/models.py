@@ -243,6 +243,14 @@ class ImportRun(models.Model):
     # Rows stored against historic areas or skipped, by kind, with the areas named.
     outcomes = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
+    # An EES import's file and mappings (hashed together), the count and checksum of its
+    # indicators' figures once it finished, and, when an identical file found those figures
+    # unchanged and was not merged again, the run that made them.
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    figures_checksum = models.CharField(max_length=80, blank=True)
+    same_as = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -218,8 +218,9 @@ def import_file(
     run, result = import_ees_file(
         path, spec=spec, started_by=started_by, run=run, progress=progress
     )
-    derived_indicators_compute()
-    risk_flags_evaluate_later()
+    if not result.skipped_as_unchanged:  # nothing changed, so nothing derived from it either
+        derived_indicators_compute()
+        risk_flags_evaluate_later()
     return run, result
 
 
@@ -326,12 +327,13 @@ def _now():
 
 
 def import_run_fail(*, run_id: int, error: str) -> None:
-    """Record that a run failed for a reason other than the file's content."""
+    """Record that a run failed for a reason other than the file's content (a run that has
+    already finished keeps its outcome and message)."""
     from django.utils import timezone
 
-    ImportRun.objects.filter(pk=run_id).update(
-        status=ImportStatus.FAILED, errors=[error], finished_at=timezone.now()
-    )
+    ImportRun.objects.filter(
+        pk=run_id, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
+    ).update(status=ImportStatus.FAILED, errors=[error], finished_at=timezone.now())
 
 
 def datasets_load(*, stdout: io.TextIOBase | None = None) -> None:

@@ -28,10 +28,13 @@ def import_run_task(self, run_id: int) -> int:
             )
         raise
     except Exception as exc:
+        # The importer records its own failures; this catches what happens around it. The
+        # message names the kind of error only: a database's own text is not for the page.
         logger.exception("Import run %s failed", run_id)
         services.import_run_fail(
             run_id=run_id,
-            error=f"The file could not be imported: {exc}. Nothing was saved. Tell the portal "
-            "team if it fails again.",
+            error="The file could not be imported because of an unexpected error "
+            f"({exc.__class__.__name__}). Nothing was saved. Tell the portal team if it fails "
+            "again.",
         )
     return run_id

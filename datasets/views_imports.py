@@ -18,7 +18,9 @@ FINISHED = (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
 
 def _run(request: HttpRequest, pk: int) -> ImportRun:
     access.require(access.is_national_staff(request.user))
-    return get_object_or_404(ImportRun.objects.select_related("spec", "started_by"), pk=pk)
+    return get_object_or_404(
+        ImportRun.objects.select_related("spec", "started_by", "same_as"), pk=pk
+    )
 
 
 @login_required

@@ -342,3 +342,178 @@ def test_command_fails_for_a_missing_file(catalogue, tmp_path):
         call_command("import_ees", str(tmp_path / "nope.csv"), "--spec", "cin-b1")
     assert "nope.csv" in str(caught.value)
     assert ImportRun.objects.latest("created_at").status == ImportStatus.FAILED
+
+
+# --- Sizes, ranges and lengths are checked before the database sees them --------------------
+
+
+def test_a_figure_too_large_to_store_is_refused_by_line_and_column(catalogue, write):
+    path = write(b1(la("383", "E08000035", "Leeds"), "", nat(at31="1e20")))
+    with pytest.raises(ImportRejected) as caught:
+        import_ees_file(path, spec=spec("cin-b1"))
+    (error,) = caught.value.errors
+    # Line 4: the blank line 3 is counted.
+    assert error.startswith("Line 4, column At31_episodes: '1e20' is too large")
+    assert ImportRun.objects.latest("created_at").status == ImportStatus.FAILED
+    assert not Observation.objects.filter(period__label="2099").exists()
+
+
+def test_a_figure_that_rounds_past_the_largest_stored_is_refused(catalogue, write):
+    path = write(b1(nat(at31="99999999999999.9999999")))
+    with pytest.raises(ImportRejected) as caught:
+        import_ees_file(path, spec=spec("cin-b1"))
+    assert caught.value.errors[0].startswith("Line 2, column At31_episodes:")
+
+
+def test_a_tiny_figure_in_exponent_form_is_stored_rounded(catalogue, write):
+    import_ees_file(write(b1(nat(at31="1e-999999"))), spec=spec("cin-b1"))
+    assert figure("cin_at31_count", "E92000001").value == Decimal("0")
+
+
+def test_a_time_identifier_over_40_characters_is_refused(catalogue, write):
+    long = "Reporting year " + "x" * 30
+    path = write(b1(nat(), f"2098,{long},National,E92000001,,,,,,1,2,3"))
+    with pytest.raises(ImportRejected) as caught:
+        import_ees_file(path, spec=spec("cin-b1"))
+    (error,) = caught.value.errors
+    assert error.startswith("Line 3, column time_identifier:")
+    assert "40 characters" in error
+    assert not Period.objects.filter(label="2098").exists()
+
+
+def test_a_combined_council_code_too_long_to_keep_is_refused(catalogue, write):
+    path = write(b1(la(" / ".join(["314"] * 12), "", "Many councils")))
+    with pytest.raises(ImportRejected) as caught:
+        import_ees_file(path, spec=spec("cin-b1"))
+    assert caught.value.errors[0].startswith("Line 2, column old_la_code:")
+
+
+def test_a_cell_over_128_kb_is_refused_naming_its_line_and_column(catalogue, write):
+    huge = "x" * (129 * 1024)
+    path = write(b1(nat(), "", la("383", "E08000035", huge)))
+    with pytest.raises(ImportRejected) as caught:
+        import_ees_file(path, spec=spec("cin-b1"))
+    assert caught.value.errors[0].startswith("Line 4, column la_name: the cell is longer than")
+    run = ImportRun.objects.latest("created_at")
+    assert run.status == ImportStatus.FAILED and run.errors == caught.value.errors
+
+
+def test_a_quoted_cell_over_several_lines_is_named_by_the_line_it_starts_on(catalogue, write):
+    path = write(
+        b1(
+            nat(),
+            '2098,Reporting year,Local authority,E92000001,,,383,E08000035,"Leeds\n(two\nlines)",'
+            "ten,1,1",
+        )
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_ees_file(path, spec=spec("cin-b1"))
+    assert caught.value.errors == [
+        "Line 3, column At31_episodes: 'ten' is not a number or a suppression symbol."
+    ]
+
+
+@pytest.mark.parametrize("raw", ["100.1", "-0.5", "250"])
+def test_a_percentage_outside_0_to_100_is_refused(catalogue, write, raw):
+    path = write(
+        [C1_HEADER, f"2099,Reporting year,National,E92000001,,,,,,100,{raw},10.0"],
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_ees_file(path, spec=spec("cin-c1"))
+    (error,) = caught.value.errors
+    assert error.startswith(f"Line 2, column rereferral_percent: {raw!r} is a percentage")
+
+
+def test_percentages_of_0_and_100_are_kept(catalogue, write):
+    path = write([C1_HEADER, "2099,Reporting year,National,E92000001,,,,,,100,0,100"])
+    import_ees_file(path, spec=spec("cin-c1"))
+    assert figure("nfa_pct", "E92000001").value == Decimal("100")
+
+
+@pytest.fixture
+def observations_refuse_large_values(db):
+    """A real constraint the importer knows nothing about, so the merge fails in PostgreSQL
+    (an unexpected error, not a problem of the file); the test's rollback removes it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE datasets_observation ADD CONSTRAINT test_below_1000 CHECK (value < 1000)"
+        )
+
+
+def test_an_unexpected_error_ends_the_run_failed_with_a_readable_message(
+    catalogue, write, observations_refuse_large_values
+):
+    path = write(b1(nat(at31="5000")))
+    with pytest.raises(ImportRejected) as caught:
+        import_ees_file(path, spec=spec("cin-b1"))
+    run = ImportRun.objects.latest("created_at")
+    assert run.status == ImportStatus.FAILED and run.finished_at is not None
+    (error,) = run.errors
+    assert error == caught.value.errors[0]
+    assert "unexpected error" in error and "Nothing was saved" in error
+    assert "test_below_1000" not in error and "violates" not in error
+    assert not Observation.objects.filter(period__label="2099").exists()
+
+
+def test_command_ends_the_run_failed_on_an_unexpected_error(
+    catalogue, write, observations_refuse_large_values
+):
+    with pytest.raises(CommandError) as caught:
+        call_command("import_ees", str(write(b1(nat(at31="5000")))), "--spec", "cin-b1")
+    assert "unexpected error" in str(caught.value)
+    assert ImportRun.objects.latest("created_at").status == ImportStatus.FAILED
+
+
+# --- An identical file is not merged again ---------------------------------------------------
+
+
+def test_an_identical_file_is_recorded_as_unchanged_without_merging(catalogue, write):
+    path = write(b1(nat(), la("383", "E08000035", "Leeds")))
+    first_run, _ = import_ees_file(path, spec=spec("cin-b1"))
+    stored = list(Observation.objects.values_list("id", "value", "symbol", "import_run_id"))
+    run, result = import_ees_file(path, spec=spec("cin-b1"))
+    assert result.skipped_as_unchanged
+    assert (result.rows_read, result.created, result.updated, result.unchanged) == (2, 0, 0, 6)
+    assert "identical" in result.lines()[0]
+    assert run.status == ImportStatus.SUCCEEDED and run.same_as == first_run
+    assert (run.created, run.updated, run.unchanged) == (0, 0, 6)
+    assert list(Observation.objects.values_list("id", "value", "symbol", "import_run_id")) == stored
+    assert not ObservationRevision.objects.exists()
+
+
+def test_a_changed_file_is_merged(catalogue, write):
+    import_ees_file(write(b1(nat(at31="100"))), spec=spec("cin-b1"))
+    run, result = import_ees_file(write(b1(nat(at31="101")), name="v2.csv"), spec=spec("cin-b1"))
+    assert not result.skipped_as_unchanged and run.same_as is None
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
+    assert figure("cin_at31_count", "E92000001").value == Decimal("101")
+
+
+def test_an_identical_file_is_merged_again_once_its_figures_were_changed(catalogue, write):
+    original = write(b1(nat(at31="100")))
+    import_ees_file(original, spec=spec("cin-b1"))
+    import_ees_file(write(b1(nat(at31="101")), name="revised.csv"), spec=spec("cin-b1"))
+    _, result = import_ees_file(original, spec=spec("cin-b1"))
+    assert not result.skipped_as_unchanged and result.updated == 1
+    assert figure("cin_at31_count", "E92000001").value == Decimal("100")
+
+
+def test_an_identical_file_is_merged_again_once_its_figures_were_deleted(catalogue, write):
+    path = write(b1(nat()))
+    import_ees_file(path, spec=spec("cin-b1"))
+    Observation.objects.filter(indicator__code="cin_started_count").delete()
+    _, result = import_ees_file(path, spec=spec("cin-b1"))
+    assert not result.skipped_as_unchanged
+    assert (result.created, result.unchanged) == (1, 2)
+
+
+def test_an_identical_file_is_merged_again_when_its_specification_changed(catalogue, write):
+    path = write(b1(nat()))
+    import_ees_file(path, spec=spec("cin-b1"))
+    b1_spec = spec("cin-b1")
+    b1_spec.mappings = [m for m in b1_spec.mappings if m["column"] != "Started_episodes"]
+    b1_spec.save()
+    _, result = import_ees_file(path, spec=b1_spec)
+    assert not result.skipped_as_unchanged and result.unchanged == 2

@@ -171,3 +171,47 @@ def test_progress_of_a_running_import_is_read_from_the_cache(cib_admin, client_f
     services.import_progress_set(run_id=run.pk, percent=42)
     assert client.get(f"/data/imports/{run.pk}/status/").json()["progress"] == 42
     assert b'value="42"' in client.get(f"/data/imports/{run.pk}/").content
+
+
+def test_page_names_the_line_and_column_of_a_figure_too_large_never_a_database_message(
+    client_for, cib_admin, catalogue, queued
+):
+    content = (HEADER + "\n\n2099,Reporting year,National,E92000001,,,,,,1e20,50,5\n").encode()
+    upload(client_for(cib_admin), content=content, spec="cin-b1")
+    run = ImportRun.objects.get()
+    import_run_task.run(run.pk)
+    run.refresh_from_db()
+    assert run.status == ImportStatus.FAILED
+    text = client_for(cib_admin).get(reverse("imports:run_detail", args=[run.pk])).content.decode()
+    assert "Line 3, column At31_episodes: &#x27;1e20&#x27; is too large" in text
+    assert "numeric" not in text and "COPY" not in text
+
+
+def test_page_shows_a_readable_message_when_the_import_fails_unexpectedly(
+    client_for, cib_admin, catalogue, queued
+):
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # a real failure inside PostgreSQL, rolled back after
+        cursor.execute(
+            "ALTER TABLE datasets_observation ADD CONSTRAINT test_below_1000 CHECK (value < 1000)"
+        )
+    content = (HEADER + "\n2099,Reporting year,National,E92000001,,,,,,5000,50,5\n").encode()
+    upload(client_for(cib_admin), content=content, spec="cin-b1")
+    run = ImportRun.objects.get()
+    import_run_task.run(run.pk)
+    run.refresh_from_db()
+    assert run.status == ImportStatus.FAILED
+    text = client_for(cib_admin).get(reverse("imports:run_detail", args=[run.pk])).content.decode()
+    assert "unexpected error" in text and "Nothing was saved" in text
+    assert "test_below_1000" not in text and "violates" not in text
+
+
+def test_page_says_an_identical_file_changed_nothing(client_for, cib_admin, catalogue, queued):
+    for _ in range(2):
+        upload(client_for(cib_admin), spec="cin-b1")
+        import_run_task.run(ImportRun.objects.latest("created_at").pk)
+    first, second = ImportRun.objects.order_by("created_at")
+    assert second.status == ImportStatus.SUCCEEDED and second.same_as == first
+    text = client_for(cib_admin).get(reverse("imports:run_detail", args=[second.pk])).content
+    assert "identical to the file imported" in text.decode()

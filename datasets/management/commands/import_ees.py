@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from datasets.ees import ImportRejected
+from datasets.ees import CONNECTION_ERRORS, ImportFailed, ImportRejected
 from datasets.services import import_file
 
 
@@ -20,6 +20,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, spec, **options):
         try:
             run, result = import_file(file, spec_name=spec)
+        except ImportFailed as exc:
+            raise CommandError(f"{file} was not imported. {exc.errors[0]}") from exc
+        except CONNECTION_ERRORS as exc:
+            raise CommandError(
+                f"{file} was not imported: the database could not be reached. Nothing was saved."
+            ) from exc
         except ImportRejected as exc:
             raise CommandError(
                 f"{file} was rejected; nothing was saved. Problems:\n- " + "\n- ".join(exc.errors)
