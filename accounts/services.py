@@ -1,7 +1,9 @@
-"""Invitations: how people join the portal (there is no open sign-up)."""
+"""Invitations (how people join the portal: there is no open sign-up) and API tokens."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from cib_portal import access
 from regions.models import Membership, Organisation, Role
 from regions.services import membership_add
 
-from .models import Invitation
+from .models import ApiToken, Invitation, api_token_digest
 
 
 class InvitationError(Exception):
@@ -148,3 +150,56 @@ def invitation_revoke(*, invitation: Invitation, revoked_by: Any) -> Invitation:
         summary=f"{revoked_by.email} withdrew the invitation of {invitation.email}",
     )
     return invitation
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+# A token's last use is written at most this often: one UPDATE a minute, not one a request.
+API_TOKEN_LAST_USED_EVERY = timedelta(minutes=1)
+
+
+@transaction.atomic
+def api_token_create(*, user: Any) -> tuple[ApiToken, str]:
+    """Give the user a new API token (replacing any other); returns it and its key, which is
+    shown once and never stored."""
+    key = secrets.token_hex(20)
+    replaced, _ = ApiToken.objects.filter(user=user).delete()
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user,
+        digest=api_token_digest(key),
+        created_at=now,
+        expires_at=now + timedelta(days=settings.API_TOKEN_LIFETIME_DAYS),
+    )
+    audit_record(
+        actor=user,
+        action="api_token.replace" if replaced else "api_token.create",
+        obj=token,
+        summary=f"{user.email} made an API token, expiring {token.expires_at:%d %B %Y}",
+        after={"expires_at": token.expires_at.isoformat()},
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_delete(*, user: Any) -> bool:
+    """Delete the user's API token; False if they had none."""
+    token = ApiToken.objects.filter(user=user).first()
+    if token is None:
+        return False
+    audit_record(
+        actor=user,
+        action="api_token.delete",
+        obj=token,
+        summary=f"{user.email} deleted their API token",
+    )
+    token.delete()
+    return True
+
+
+def api_token_record_use(*, token: ApiToken, now: datetime) -> None:
+    """Note that the token was used now, unless that was already noted within the minute."""
+    if token.last_used_at is not None and now - token.last_used_at < API_TOKEN_LAST_USED_EVERY:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

@@ -1,19 +1,19 @@
 """Invitations, and the API token a person may create for themselves."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from cib_portal import access
 from regions.models import Role
 
 from . import services
 from .forms import InvitationAcceptForm, InvitationForm
-from .models import Invitation
+from .models import ApiToken, Invitation
 
 
 @login_required
@@ -114,28 +114,34 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def api_token(request: HttpRequest) -> HttpResponse:
     access.require(access.is_member(request.user))
-    token = Token.objects.filter(user=request.user).first()
-    return render(request, "accounts/api_token.html", {"token": token})
+    token = ApiToken.objects.filter(user=request.user).first()
+    return render(request, "accounts/api_token.html", _token_context(token))
 
 
 @login_required
 @require_POST
 def api_token_create(request: HttpRequest) -> HttpResponse:
     access.require(access.is_member(request.user))
-    Token.objects.filter(user=request.user).delete()
-    token = Token.objects.create(user=request.user)
+    token, key = services.api_token_create(user=request.user)
     messages.success(
         request,
         "Your new API token is shown below. Copy it now: anyone with it can use the API as you.",
     )
-    return render(request, "accounts/api_token.html", {"token": token, "new_key": token.key})
+    return render(request, "accounts/api_token.html", _token_context(token, new_key=key))
 
 
 @login_required
 @require_POST
 def api_token_delete(request: HttpRequest) -> HttpResponse:
-    deleted, _ = Token.objects.filter(user=request.user).delete()
-    if not deleted:
+    if not services.api_token_delete(user=request.user):
         raise Http404
     messages.success(request, "Your API token was deleted. Programs using it will stop working.")
     return redirect("accounts:api_token")
+
+
+def _token_context(token: ApiToken | None, new_key: str = "") -> dict:
+    return {
+        "token": token,
+        "new_key": new_key,
+        "lifetime_days": settings.API_TOKEN_LIFETIME_DAYS,
+    }

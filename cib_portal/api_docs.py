@@ -6,6 +6,7 @@ this page renders the same schema on the server instead.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -93,5 +94,6 @@ def api_docs(request: HttpRequest) -> HttpResponse:
             "description": schema.get("info", {}).get("description", ""),
             "operations": operations,
             "components": components,
+            "token_lifetime_days": settings.API_TOKEN_LIFETIME_DAYS,
         },
     )

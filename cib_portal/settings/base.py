@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
     "csp",
@@ -217,8 +216,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Both apply the pages' second-factor rule (accounts.mfa); tokens also expire. Token
+        # first: a refused call is then a 401 naming the scheme (WWW-Authenticate: Token).
+        "accounts.authentication.ApiTokenAuthentication",
+        "accounts.authentication.PortalSessionAuthentication",
     ],
     # Denied by default: every endpoint needs a membership in force unless it says otherwise.
     "DEFAULT_PERMISSION_CLASSES": ["cib_portal.api.MemberPermission"],
@@ -262,6 +263,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Days an API token works after it is made (the token page shows the date, and its last use).
+API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=90)
 
 # Roles whose holders must sign in with a second factor (DOMAIN.md: national roles and
 # regional leads).

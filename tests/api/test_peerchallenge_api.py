@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from audit.models import AuditEvent
 from peerchallenge.models import (
     Action,
@@ -728,11 +728,11 @@ def test_the_ledger_refuses_bad_parameters_naming_them(params, field, national_a
 
 
 def test_token_authentication_reads_the_ledger(regional_lead, reference_data):
-    token = Token.objects.create(user=regional_lead)
+    _, key = api_token_create(user=regional_lead)
     client = APIClient()
     params = {"year": 2026, "region": YORKSHIRE}
     assert client.get(LEDGER, params).status_code in (401, 403)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.get(LEDGER, params)
     assert response.status_code == 200 and response.json()["region"] == YORKSHIRE
 
