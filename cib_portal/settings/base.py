@@ -92,11 +92,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
+# The portal carries on without the cache when Redis is down (cib_portal/cache.py): sign-in
+# and the API's rate limits degrade instead of answering 500. Short timeouts keep a Redis that
+# does not answer from holding requests up.
+CACHE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cib_portal.cache.FailSoftRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="cib"),
+        "OPTIONS": CACHE_OPTIONS,
     }
 }
 

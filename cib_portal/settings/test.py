@@ -6,7 +6,7 @@ from cib_portal.embedded import ensure_services
 ensure_services()
 
 from .base import *  # noqa: E402, F403
-from .base import CONTENT_SECURITY_POLICY, env  # noqa: E402
+from .base import CACHE_OPTIONS, CONTENT_SECURITY_POLICY, env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"
@@ -30,9 +30,10 @@ def _other_database(url: str, number: int) -> str:
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cib_portal.cache.FailSoftRedisCache",
         "LOCATION": _other_database(env("REDIS_URL"), env.int("TEST_CACHE_REDIS_DB", default=1)),
         "KEY_PREFIX": "cib-test",
+        "OPTIONS": CACHE_OPTIONS,
     }
 }
 # Tests name a media folder of their own so that reports made in tests never mix with demo data.
