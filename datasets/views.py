@@ -135,7 +135,6 @@ def indicator_csv(request: HttpRequest, code: str) -> HttpResponse:
     response, writer = csv_response(
         f"{indicator.code}-{period.label.replace('/', '-')}.csv", bom=True
     )
-    response["Cache-Control"] = "private, no-store"
     writer.writerow(
         [
             "gss_code",

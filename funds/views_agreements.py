@@ -352,7 +352,6 @@ def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

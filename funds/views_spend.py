@@ -381,7 +381,6 @@ def request_evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -
     )
     response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -98,7 +98,6 @@ def job_download(request: HttpRequest, job_id: str) -> FileResponse:
         content_type="application/pdf",
     )
     response["Content-Disposition"] = content_disposition(job.filename)
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -181,5 +180,4 @@ def batch_zip(request: HttpRequest, batch_id: str) -> FileResponse:
         archive, as_attachment=True, content_type="application/zip", filename=filename
     )
     response["Content-Disposition"] = content_disposition(filename)
-    response["Cache-Control"] = "private, no-store"
     return response

@@ -102,7 +102,6 @@ def attachment(field_file, *, filename: str, content_type: str) -> FileResponse:
     )
     response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
