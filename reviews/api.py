@@ -25,7 +25,7 @@ from regions.models import Council
 from . import lifecycle
 from .entitlement import entitlement_for
 from .models import Booking, ChargingBasis, Product
-from .services import BookingError, booking_request
+from .services import BookingError, FreeReviewTaken, booking_request
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -97,8 +97,11 @@ class BookingCreateSerializer(serializers.Serializer):
     charging_basis = serializers.ChoiceField(
         choices=ChargingBasis.choices,
         required=False,
-        help_text="subsidised or whole_cost, used when the booking is not free (subsidised by "
-        "default); a free booking is decided by the entitlement, not asked for",
+        help_text="subsidised or whole_cost, used when the booking is not free; a free booking "
+        "is decided by the entitlement, not asked for. A safeguarding peer review asked for "
+        "without it that cannot be free (the council is not entitled, or another request took "
+        "the free review at the same moment) is refused with a 400 giving the prices, and "
+        "nothing is booked; a diagnostic without it is subsidised",
     )
     scope = serializers.CharField(required=False, allow_blank=True, default="")
     key_lines_of_enquiry = serializers.CharField(required=False, allow_blank=True, default="")
@@ -191,7 +194,18 @@ class BookingViewSet(
     def _bad(self, exc: BookingError) -> Response:
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
 
-    @extend_schema(request=BookingCreateSerializer, responses={201: BookingSerializer})
+    @extend_schema(
+        request=BookingCreateSerializer,
+        responses={
+            201: BookingSerializer,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description='{"detail": why} when the rules refuse it; when a free review is not '
+                'to be had, also {"charged_prices_pence": {"subsidised": pence or null, '
+                '"whole_cost": pence or null}}: ask again with a charging_basis',
+            ),
+        },
+    )
     def create(self, request: Request) -> Response:
         """Request a booking for a council the user is on the staff of."""
         data = BookingCreateSerializer(data=request.data)
@@ -218,6 +232,11 @@ class BookingViewSet(
                 key_lines_of_enquiry=values["key_lines_of_enquiry"],
                 contact_name=values["contact_name"],
                 contact_email=values["contact_email"],
+            )
+        except FreeReviewTaken as exc:
+            return Response(
+                {"detail": str(exc), "charged_prices_pence": exc.prices},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         except BookingError as exc:
             return self._bad(exc)

@@ -168,6 +168,16 @@ class ConfirmForm(forms.Form):
                 for basis, label in self.fields["charging_basis"].choices
             ]
 
+    @classmethod
+    def charged_after(cls, message: str, *, prices: dict) -> ConfirmForm:
+        """The free review was taken: the form again, asking for a charged basis (nothing
+        chosen), with why as its only error."""
+        form = cls({}, choose=True, prices=prices)
+        form.full_clean()
+        form.errors.clear()
+        form.add_error(None, message)
+        return form
+
 
 class RescheduleForm(forms.Form):
     first_on_site_day = forms.DateField(

@@ -22,6 +22,52 @@ class BookingError(Exception):
     """A booking cannot be made or changed as asked; the message says why."""
 
 
+class EntitlementClash(BookingError):
+    """The database refused a free booking: another free one of the council, in the same
+    three years, was confirmed at the same moment."""
+
+
+class FreeReviewTaken(BookingError):
+    """A request that would be free finds the free review taken (by a booking confirmed at the
+    same moment or since the price was shown): nothing is saved, and the council must confirm
+    a charged basis at its price. `prices` is {basis: pence or None} for the charged bases the
+    product offers."""
+
+    def __init__(self, message: str, *, prices: dict[str, int | None]) -> None:
+        super().__init__(message)
+        self.prices = prices
+
+
+def money(pence: int | None) -> str:
+    """£1,234.50 or, with no price set, words saying so."""
+    if pence is None:
+        return "price to be confirmed by the LGA"
+    pounds = f"£{pence / 100:,.2f}"
+    return pounds[:-3] if pounds.endswith(".00") else pounds
+
+
+CHARGED_BASES = {ChargingBasis.SUBSIDISED: "subsidised", ChargingBasis.WHOLE_COST: "whole cost"}
+
+
+def charged_prices(product: Product) -> dict[str, int | None]:
+    """The charged bases the product offers, with their prices in pence (None: not set)."""
+    prices = {
+        ChargingBasis.SUBSIDISED: product.subsidised_price_pence,
+        ChargingBasis.WHOLE_COST: product.whole_cost_price_pence,
+    }
+    return {basis: prices[basis] for basis in CHARGED_BASES if basis in product.charging_options}
+
+
+def _free_taken(product: Product, why: str) -> FreeReviewTaken:
+    prices = charged_prices(product)
+    offers = " or ".join(f"{CHARGED_BASES[b]} ({money(p)})" for b, p in prices.items())
+    return FreeReviewTaken(
+        f"{why} Nothing has been booked. To go ahead, confirm a charged basis, {offers}, or "
+        "choose another date.",
+        prices=prices,
+    )
+
+
 def _ranges(product: Product, start: date) -> dict:
     return {
         "on_site": DateRange(start, start + timedelta(days=product.on_site_days), "[)"),
@@ -32,9 +78,13 @@ def _ranges(product: Product, start: date) -> dict:
 
 
 def charging_for(*, product: Product, entitlement: Entitlement, requested: str | None) -> str:
-    """Free when entitled; otherwise the basis asked for (subsidised by default)."""
+    """Free when entitled. Otherwise the basis asked for: a product with the free entitlement
+    is never charged unless a basis was confirmed (FreeReviewTaken says why and at what price);
+    a diagnostic is subsidised by default."""
     if entitlement.entitled and ChargingBasis.FREE in product.charging_options:
         return ChargingBasis.FREE
+    if requested is None and product.entitlement_family:
+        raise _free_taken(product, f"This booking cannot be free. {entitlement.reason}")
     basis = requested or ChargingBasis.SUBSIDISED
     if basis == ChargingBasis.FREE and product.entitlement_family:
         raise BookingError(entitlement.reason)
@@ -61,7 +111,7 @@ def _save(booking: Booking) -> None:
         # deadlock (PostgreSQL picks one to fail): for the person it means the same thing.
         deadlock = getattr(exc.__cause__, "pgcode", None) == DEADLOCK_DETECTED
         if ENTITLEMENT_CONSTRAINT in str(exc) or deadlock:
-            raise BookingError(
+            raise EntitlementClash(
                 f"{booking.council.name} already has a free {booking.product.name.lower()} "
                 "starting less than three years before or after this date (another booking "
                 "was confirmed at the same moment). Book it on a subsidised or whole-cost "
@@ -84,7 +134,10 @@ def booking_request(
     contact_email: str = "",
 ) -> Booking:
     """Book a review or diagnostic. Free when the council is entitled (the database makes sure
-    two requests at once cannot both be free); otherwise on the basis asked for."""
+    two requests at once cannot both be free); otherwise on the basis asked for. A request
+    without a basis that cannot be free, because the free review was taken before or at the
+    same moment, saves nothing and raises FreeReviewTaken: the council confirms a charged basis
+    and asks again."""
     entitlement = entitlement_for(council=council, product=product, start=first_on_site_day)
     basis = charging_for(product=product, entitlement=entitlement, requested=charging_basis)
     booking = Booking(
@@ -101,7 +154,16 @@ def booking_request(
         requested_by=requested_by,
         **_ranges(product, first_on_site_day),
     )
-    _save(booking)
+    try:
+        _save(booking)
+    except EntitlementClash as exc:
+        # Lost the race at the database: say so, with what a charged booking would cost.
+        raise _free_taken(
+            product,
+            f"The free review has just been taken: another free {product.name.lower()} for "
+            f"{council.name}, starting less than three years before or after "
+            f"{first_on_site_day:%-d %B %Y}, was confirmed at the same moment.",
+        ) from exc
     audit_record(
         actor=requested_by,
         action="booking.request",

@@ -26,7 +26,13 @@ from . import forms as f
 from . import lifecycle
 from .entitlement import entitlement_for
 from .models import Booking, BookingStatus, ChargingBasis, Product
-from .services import BookingError, booking_override_free, booking_request
+from .services import (
+    BookingError,
+    FreeReviewTaken,
+    booking_override_free,
+    booking_request,
+    money,
+)
 
 SESSION_KEY = "reviews_booking_request"
 PAGE_SIZE = 25
@@ -40,14 +46,6 @@ STEPS = [
     ("contact", f.ContactStepForm, "Council contact"),
 ]
 STEP_SLUGS = [slug for slug, _form, _title in STEPS]
-
-
-def money(pence: int | None) -> str:
-    """£1,234.50 or, with no price set, words saying so."""
-    if pence is None:
-        return "price to be confirmed by the LGA"
-    pounds = f"£{pence / 100:,.2f}"
-    return pounds[:-3] if pounds.endswith(".00") else pounds
 
 
 # --- The request: one question a page -------------------------------------------------------
@@ -182,9 +180,12 @@ def request_check(request: HttpRequest) -> HttpResponse:
     words = _entitlement_words(
         resolved["council"], resolved["product"], resolved["first_on_site_day"]
     )
+    # Confirming a page that said "free" asks for the free review whatever has happened since:
+    # if it has gone, the service says so and nothing is booked until a charged basis is chosen.
+    confirmed_free = request.method == "POST" and request.POST.get("shown") == "free"
     form = f.ConfirmForm(
         request.POST if request.method == "POST" else None,
-        choose=not words["free"],
+        choose=not (words["free"] or confirmed_free),
         prices=words["prices"],
     )
     if request.method == "POST" and form.is_valid():
@@ -200,6 +201,12 @@ def request_check(request: HttpRequest) -> HttpResponse:
                 contact_name=answers.get("contact_name", ""),
                 contact_email=answers.get("contact_email", ""),
             )
+        except FreeReviewTaken as exc:
+            words = _entitlement_words(
+                resolved["council"], resolved["product"], resolved["first_on_site_day"]
+            )
+            form = f.ConfirmForm.charged_after(str(exc), prices=words["prices"])
+            words["free"] = False
         except BookingError as exc:
             form.add_error(None, str(exc))
         else:

@@ -26,7 +26,7 @@ def _submit(page) -> None:
     page.wait_for_load_state()
 
 
-def _booking(officer, *, day):
+def _booking(officer, *, day, charging_basis=None):
     from regions.models import Council
     from reviews.catalogue import products_sync
     from reviews.models import Product
@@ -38,6 +38,7 @@ def _booking(officer, *, day):
         product=Product.objects.get(code="safeguarding_peer_review"),
         first_on_site_day=day,
         requested_by=officer,
+        charging_basis=charging_basis,
         contact_name="Ann Contact",
         contact_email="ann@leeds.example",
     )
@@ -80,7 +81,7 @@ def test_booking_pages_have_no_axe_violations(reference_data, signed_in_page, li
 
     officer = request.getfixturevalue("officer")
     free = _booking(officer, day=date(2031, 3, 3))
-    paid = _booking(officer, day=date(2032, 3, 1))
+    paid = _booking(officer, day=date(2032, 3, 1), charging_basis="subsidised")
     manager = make_member("national", "programme_manager", email="pm@lga.example")
     page = signed_in_page(manager)
     for path in [

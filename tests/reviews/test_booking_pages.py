@@ -259,7 +259,11 @@ def test_programme_manager_grants_a_free_review_with_a_reason(
     client_for, manager, officer, review, leeds, booking
 ):
     paid = booking_request(
-        council=leeds, product=review, first_on_site_day=date(2032, 3, 1), requested_by=officer
+        council=leeds,
+        product=review,
+        first_on_site_day=date(2032, 3, 1),
+        requested_by=officer,
+        charging_basis="subsidised",
     )
     client = client_for(manager)
     url = reverse("reviews:booking_override", kwargs={"pk": paid.pk})

@@ -12,6 +12,7 @@ from reviews.entitlement import entitlement_for
 from reviews.models import Booking, BookingStatus, Product
 from reviews.services import (
     BookingError,
+    FreeReviewTaken,
     booking_cancel,
     booking_override_free,
     booking_request,
@@ -55,7 +56,9 @@ def test_second_free_review_a_day_less_than_three_years_later_is_refused(review,
     assert not verdict.entitled
     assert verdict.blocking == first and verdict.next_free_date == date(2030, 3, 1)
     assert "1 March 2027" in verdict.reason and "1 March 2030" in verdict.reason
-    second = book(leeds, review, date(2030, 2, 28), officer)
+    with pytest.raises(FreeReviewTaken, match="cannot be free.*Nothing has been booked"):
+        book(leeds, review, date(2030, 2, 28), officer)  # never charged without confirming
+    second = book(leeds, review, date(2030, 2, 28), officer, charging_basis="subsidised")
     assert second.charging_basis == "subsidised"  # still bookable, not free
     with pytest.raises(BookingError, match="less than three years"):
         book(leeds, review, date(2030, 2, 28), officer, charging_basis="free")
@@ -106,7 +109,7 @@ def test_an_override_by_a_programme_manager_is_free_and_audited(review, leeds, o
 
     manager = make_member("national", "programme_manager", email="pm@lga.example")
     book(leeds, review, date(2027, 3, 1), officer)
-    paid = book(leeds, review, date(2028, 3, 1), officer)
+    paid = book(leeds, review, date(2028, 3, 1), officer, charging_basis="subsidised")
     with pytest.raises(BookingError, match="Only a programme manager"):
         booking_override_free(booking=paid, reason="Intervention", granted_by=officer)
     with pytest.raises(BookingError, match="reason"):
@@ -153,6 +156,8 @@ def test_twenty_requests_at_once_end_with_exactly_one_free_booking(reference_dat
             barrier.wait()
             booking = book(leeds, review, date(2027, 3, 1 + i), officer)
             outcomes.append(booking.charging_basis)
+        except FreeReviewTaken:
+            outcomes.append("told")
         except BookingError:
             outcomes.append("refused")
         finally:
@@ -165,10 +170,10 @@ def test_twenty_requests_at_once_end_with_exactly_one_free_booking(reference_dat
         t.join()
     assert len(outcomes) == 20
     assert Booking.objects.filter(council=leeds, charging_basis="free").count() == 1
-    # Every other request either saw the free one and became subsidised, or lost the race
-    # at the database and was told why.
-    assert outcomes.count("free") == 1
-    assert set(outcomes) <= {"free", "subsidised", "refused"}
+    # Every other request, whether it saw the free one or lost the race at the database, was
+    # told and asked to confirm a charged basis: none was booked as subsidised silently.
+    assert outcomes.count("free") == 1 and outcomes.count("told") == 19
+    assert Booking.objects.filter(council=leeds).count() == 1
 
 
 def test_moving_a_booking_onto_a_team_members_other_booking_is_refused(review, leeds, officer):

@@ -95,9 +95,25 @@ def test_post_booking_returns_basis_and_status(review, officer):
     assert body["charging_basis"] == "free" and body["status"] == "requested"
     assert body["council"] == LEEDS and body["start"] == "2031-03-03"
     assert body["last_on_site_day"] == "2031-03-07"
-    second = client.post(
+    # Not entitled and no basis given: refused with the prices, nothing booked (never charged
+    # silently); asked again with a basis, it is booked on it.
+    told = client.post(
         "/api/v1/bookings/",
         {"council": LEEDS, "product": review.code, "start": "2032-03-03"},
+        format="json",
+    )
+    assert told.status_code == 400
+    assert "Nothing has been booked" in told.json()["detail"]
+    assert set(told.json()["charged_prices_pence"]) == {"subsidised", "whole_cost"}
+    assert Booking.objects.filter(first_on_site_day="2032-03-03").count() == 0
+    second = client.post(
+        "/api/v1/bookings/",
+        {
+            "council": LEEDS,
+            "product": review.code,
+            "start": "2032-03-03",
+            "charging_basis": "subsidised",
+        },
         format="json",
     ).json()
     assert second["charging_basis"] == "subsidised"
