@@ -1,21 +1,30 @@
+"""User accounts and invitations: superusers only (both grant roles and superuser status)."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 
+from cib_portal.admin import SUPERUSERS_ONLY, PortalModelAdmin, PortalTabularInline
 from regions.models import Membership
 
 from .models import Invitation, User
 
+# Portal roles (memberships), not Django's groups and permissions, decide what people may do.
+admin.site.unregister(Group)
 
-class MembershipInline(admin.TabularInline):
+
+class MembershipInline(PortalTabularInline):
     model = Membership
     fk_name = "user"
     extra = 0
     autocomplete_fields = ["organisation"]
     readonly_fields = ["created_at", "created_by"]
+    view_roles = change_roles = SUPERUSERS_ONLY
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PortalModelAdmin, BaseUserAdmin):
+    view_roles = change_roles = SUPERUSERS_ONLY
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "last_login"]
     list_filter = ["is_active", "is_superuser"]
@@ -32,7 +41,10 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PortalModelAdmin):
+    view_roles = change_roles = SUPERUSERS_ONLY
+    # The token is the invitation's secret: whoever reads it can accept it.
+    hidden_fields = ("token",)
     list_display = [
         "email",
         "organisation",

@@ -52,9 +52,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.forms.renderers import DjangoTemplates, TemplatesSetting
-from django.template.exceptions import TemplateDoesNotExist
-from django.utils.functional import cached_property
+from django.forms.renderers import TemplatesSetting
 
 __all__ = ["GovUKDateInput", "GovUKFormRenderer", "govuk_field_info"]
 
@@ -62,23 +60,15 @@ __all__ = ["GovUKDateInput", "GovUKFormRenderer", "govuk_field_info"]
 class GovUKFormRenderer(TemplatesSetting):
     """Render forms and fields with the GOV.UK templates in templates/includes/.
 
-    Templates come from the project's TEMPLATES setting (so templates/ overrides work);
-    Django's own widget templates (django/forms/widgets/*.html) are found through
-    Django's built-in form renderer, so "django.forms" need not be in INSTALLED_APPS.
+    Templates come from the project's TEMPLATES setting (so templates/ overrides work).
+    Django's own widget templates (django/forms/widgets/*.html) come from the "django.forms"
+    app in INSTALLED_APPS, through the same engine: they include one another (input.html
+    includes attrs.html), and the admin's widget templates include them, so they must be
+    found by the engine that loaded the including template, not by a second renderer.
     """
 
     form_template_name = "includes/govuk_form.html"
     field_template_name = "includes/govuk_field.html"
-
-    @cached_property
-    def _django_renderer(self) -> DjangoTemplates:
-        return DjangoTemplates()
-
-    def get_template(self, template_name):
-        try:
-            return super().get_template(template_name)
-        except TemplateDoesNotExist:
-            return self._django_renderer.get_template(template_name)
 
 
 class GovUKDateInput(forms.MultiWidget):

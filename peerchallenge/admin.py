@@ -3,29 +3,26 @@
 
 from django.contrib import admin
 
+from cib_portal.admin import ADVISERS, NATIONAL_STAFF, PortalModelAdmin
+
 from .models import Challenge, DeclaredConflict, Programme
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Programme)
-class ProgrammeAdmin(ReadOnlyAdmin):
+class ProgrammeAdmin(PortalModelAdmin):
+    view_roles = NATIONAL_STAFF  # can_view_programme
+    read_only = True
     list_display = ["region", "year", "model", "cluster_size", "status", "published_at"]
     list_filter = ["status", "model", "year", "region"]
     list_select_related = ["region"]
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(ReadOnlyAdmin):
+class ChallengeAdmin(PortalModelAdmin):
+    # Confidential to the host and those named in can_view_challenge: of national staff, the
+    # advisers only (not the programme manager, not the CIB administrator).
+    view_roles = ADVISERS
+    read_only = True
     list_display = ["host", "programme", "group", "status", "starts_on", "locked"]
     list_filter = ["status", "programme__year"]
     search_fields = ["host__name", "host__gss_code"]
@@ -33,6 +30,8 @@ class ChallengeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DeclaredConflict)
-class DeclaredConflictAdmin(ReadOnlyAdmin):
+class DeclaredConflictAdmin(PortalModelAdmin):
+    view_roles = NATIONAL_STAFF  # conflicts_visible
+    read_only = True
     list_display = ["council_a", "council_b", "reason", "declared_by", "declared_at"]
     list_select_related = ["council_a", "council_b", "declared_by"]

@@ -1,4 +1,14 @@
+"""Councils, regions and their published facts for national staff; what grants roles
+(organisations, memberships) is changed by superusers only."""
+
 from django.contrib import admin
+
+from cib_portal.admin import (
+    NATIONAL_STAFF,
+    SUPERUSERS_ONLY,
+    PortalModelAdmin,
+    PortalTabularInline,
+)
 
 from .models import (
     Council,
@@ -10,28 +20,35 @@ from .models import (
 )
 
 
-class NeighbourInline(admin.TabularInline):
+class NeighbourInline(PortalTabularInline):
     model = StatisticalNeighbour
     fk_name = "council"
     extra = 0
     autocomplete_fields = ["neighbour"]
     ordering = ["rank"]
+    view_roles = NATIONAL_STAFF
 
 
-class InspectionInline(admin.TabularInline):
+class InspectionInline(PortalTabularInline):
     model = OfstedInspection
     extra = 0
     ordering = ["-inspection_date"]
+    view_roles = NATIONAL_STAFF
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(PortalModelAdmin):
+    # Published; a region's councils decide who sees their confidential material, so only a
+    # superuser changes them.
+    view_roles = NATIONAL_STAFF
     list_display = ["name", "gss_code"]
     search_fields = ["name", "gss_code"]
 
 
 @admin.register(Council)
-class CouncilAdmin(admin.ModelAdmin):
+class CouncilAdmin(PortalModelAdmin):
+    # Moving a council to another region changes who reads its material: superusers only.
+    view_roles = NATIONAL_STAFF
     list_display = ["name", "gss_code", "la_number", "region", "type", "latest_inspection"]
     list_filter = ["region", "type", "latest_inspection__overall"]
     search_fields = ["name", "gss_code", "la_number"]
@@ -41,7 +58,9 @@ class CouncilAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfstedInspection)
-class OfstedInspectionAdmin(admin.ModelAdmin):
+class OfstedInspectionAdmin(PortalModelAdmin):
+    # Published judgements, facts national staff keep as they keep interventions.
+    view_roles = change_roles = NATIONAL_STAFF
     list_display = ["council", "inspection_date", "publication_date", "inspection_type", "overall"]
     list_filter = ["overall", "inspection_type"]
     search_fields = ["council__name"]
@@ -50,7 +69,10 @@ class OfstedInspectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PortalModelAdmin):
+    # An organisation's kind decides what its members' roles grant: superusers only.
+    view_roles = NATIONAL_STAFF
+    change_roles = SUPERUSERS_ONLY
     list_display = ["name", "kind", "code"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
@@ -58,7 +80,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PortalModelAdmin):
+    view_roles = change_roles = SUPERUSERS_ONLY
     list_display = ["user", "organisation", "role", "starts_on", "ends_on"]
     list_filter = ["role", "organisation__kind"]
     search_fields = ["user__email", "user__full_name", "organisation__name"]

@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    # Django's own form and widget templates, which the project's form renderer
+    # (TemplatesSetting) and the admin's widget templates include.
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -109,8 +112,8 @@ CACHES = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Admin permissions come from portal roles in cib_portal/admin.py, not from this table.
     "django.contrib.auth.backends.ModelBackend",
-    "cib_portal.admin.NationalStaffAdminBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
