@@ -309,7 +309,7 @@ class RiskFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 raise ValidationError({"support_booking": ["No booking has that id."]})
         if values.get("support_challenge") is not None:
             challenge = Challenge.objects.filter(pk=values["support_challenge"]).first()
-            if challenge is None:
+            if challenge is None or not access.can_view_challenge(request.user, challenge):
                 raise ValidationError({"support_challenge": ["No peer challenge has that id."]})
         try:
             triage.flag_transition(

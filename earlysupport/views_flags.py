@@ -381,7 +381,10 @@ def flag_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             bookings=Booking.objects.filter(council=flag.council)
             .select_related("product")
             .order_by("-first_on_site_day"),
-            challenges=Challenge.objects.filter(host=flag.council)
+            challenges=Challenge.objects.filter(
+                access.challenges_visible_filter(request.user), host=flag.council
+            )
+            .distinct()
             .select_related("programme")
             .order_by("-programme__year"),
             initial={
