@@ -191,3 +191,17 @@ def test_a_run_is_seen_only_by_those_who_import(request, client_for, national_ad
     client = client_for(request.getfixturevalue(who))
     assert client.get(f"/early-support/imports/{run.pk}/").status_code == 404
     assert client.get(f"/early-support/imports/{run.pk}/status/").status_code == 404
+
+
+def test_an_import_audits_each_row_in_the_words_of_the_model(reference_data):
+    from audit.models import AuditEvent
+
+    interventions_import(
+        user=None, data=f"council,kind,starts_on\n{LEEDS},improvement_notice,2021-04-01\n".encode()
+    )
+    dcs_import(user=None, data=f"council,name,starts_on\n{LEEDS},Jo Ng,2016-01-01\n".encode())
+    for model, action in ((Intervention, "intervention.import"), (DcsTenure, "dcs_tenure.import")):
+        obj = model.objects.get()
+        event = AuditEvent.objects.get(action=action)
+        assert event.summary == f"Imported {obj}"
+        assert (event.object_type, event.object_id) == (model._meta.label_lower, str(obj.pk))
