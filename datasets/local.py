@@ -8,8 +8,6 @@ else; a shared indicator is visible to any member.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from decimal import Decimal
 from typing import Any
@@ -20,6 +18,7 @@ from django.utils.text import slugify
 
 from audit.services import audit_record
 from cib_portal import access
+from cib_portal.csv_import import CsvRejected, Problem, csv_read, decimal_check, problems_sorted
 from regions.models import Council
 
 from .ees import parse_value
@@ -31,6 +30,7 @@ from .models import (
     ObservationRevision,
     Period,
     Source,
+    Unit,
 )
 
 LOCAL_THEME = "Local"
@@ -124,30 +124,51 @@ def local_period_years(label: str) -> tuple[int, int]:
     return min(years), max(years)
 
 
-def _parse_local(label: str, raw: str) -> tuple[str, int, int, Decimal | None, str]:
-    """(label, start, end, value, symbol) or ValueError with a message for a person."""
+class LocalValueInvalid(ValueError):
+    """A period or value that cannot be recorded; `column` names which (period or value)."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+
+
+def _parse_local(
+    label: str, raw: str, *, unit: str = ""
+) -> tuple[str, int, int, Decimal | None, str]:
+    """(label, start, end, value, symbol), or LocalValueInvalid with a message for a person.
+    The value must fit the observations' field, and a percentage must be from 0 to 100."""
     label = " ".join(label.split())
     if not label:
-        raise ValueError("Enter the period, like 2024-25")
-    if len(label) > 40:
-        raise ValueError("The period must be 40 characters or fewer")
+        raise LocalValueInvalid("period", "Enter the period, like 2024-25")
+    limit = Period._meta.get_field("label").max_length
+    if len(label) > limit:
+        raise LocalValueInvalid(
+            "period", f"The period must be {limit} characters or fewer (it has {len(label):,})"
+        )
     try:
         start, end = local_period_years(label)
     except ValueError:
-        raise ValueError(
-            f"The period {label!r} must include a year, like 2024 or 2024-25"
+        raise LocalValueInvalid(
+            "period", f"The period {label!r} must include a year, like 2024 or 2024-25"
         ) from None
     try:
         parsed = parse_value(raw)
     except ValueError:
-        raise ValueError(
-            f"The value {raw.strip()!r} must be a number or a suppression symbol (c, x, z, k, u)"
+        shown = raw.strip()
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        raise LocalValueInvalid(
+            "value",
+            f"The value {shown!r} must be a number or a suppression symbol (c, x, z, k, u)",
         ) from None
     if parsed is None:
-        raise ValueError("Enter the value")
+        raise LocalValueInvalid("value", "Enter the value")
     value, symbol = parsed
-    if value is not None and abs(value) >= Decimal("1e14"):
-        raise ValueError("The value is too large")
+    if value is not None:
+        why = decimal_check(
+            value, Observation._meta.get_field("value"), percentage=unit == Unit.PERCENTAGE
+        )
+        if why:
+            raise LocalValueInvalid("value", f"The value {why}")
     return label, start, end, value, symbol
 
 
@@ -281,8 +302,8 @@ def _store(indicator: Indicator, rows: list[tuple[str, int, int, Decimal | None,
 def local_value_set(*, actor: Any, indicator: Indicator, period: str, value: str) -> dict:
     """Record one value (or symbol) of a local indicator for a period."""
     try:
-        row = _parse_local(period, value)
-    except ValueError as exc:
+        row = _parse_local(period, value, unit=indicator.unit)
+    except LocalValueInvalid as exc:
         raise LocalIndicatorError(str(exc)) from None
     counts = _store(indicator, [row])
     audit_record(
@@ -298,42 +319,37 @@ def local_values_upload(*, actor: Any, indicator: Indicator, data: bytes) -> dic
     """Record values from a CSV with columns period,value: all or nothing; every problem is
     reported with its line."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise LocalIndicatorError("The file must be a UTF-8 CSV") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in next(reader, [])]
-    missing = [c for c in ("period", "value") if c not in header]
-    if missing:
-        raise LocalIndicatorError(
-            f"Line 1: the file must have the columns period and value (missing: "
-            f"{', '.join(missing)})"
+        table = csv_read(
+            data,
+            required=["period", "value"],
+            unknown_columns="ignore",
+            header_problem=lambda missing: (
+                f"the file must have the columns period and value (missing: {', '.join(missing)})"
+            ),
         )
-    p_col, v_col = header.index("period"), header.index("value")
-    errors: list[str] = []
+    except CsvRejected as exc:
+        raise LocalIndicatorError(exc.errors) from None
+    errors: list[str] = list(table.problems)
     rows: list[tuple[str, int, int, Decimal | None, str]] = []
     seen: dict[str, int] = {}
-    for cells in reader:
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            errors.append(f"Line {line}: {len(cells)} cells, but the header has {len(header)}")
-            continue
+    for csv_row in table.rows:
+        line = csv_row.line
         try:
-            row = _parse_local(cells[p_col], cells[v_col])
-        except ValueError as exc:
-            errors.append(f"Line {line}: {exc}")
+            row = _parse_local(csv_row.get("period"), csv_row.get("value"), unit=indicator.unit)
+        except LocalValueInvalid as exc:
+            errors.append(Problem(str(exc), line=line, column=exc.column))
             continue
         if row[0] in seen:
-            errors.append(f"Line {line}: the period {row[0]!r} is also on line {seen[row[0]]}")
+            errors.append(
+                Problem(f"the period {row[0]!r} is also on line {seen[row[0]]}", line=line)
+            )
             continue
         seen[row[0]] = line
         rows.append(row)
     if not rows and not errors:
         errors.append("The file has no values")
     if errors:
-        raise LocalIndicatorError(errors)
+        raise LocalIndicatorError(problems_sorted(errors))
     with transaction.atomic():
         counts = _store(indicator, rows)
         audit_record(

@@ -229,8 +229,8 @@ def test_csv_upload_with_problems_saves_nothing_and_lists_each_line(client_for, 
     )
     text = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in text
-    assert "Line 3: The value &#x27;lots&#x27;" in text
-    assert "Line 4: The period &#x27;sometime&#x27;" in text
+    assert "Line 3, column value: The value &#x27;lots&#x27;" in text
+    assert "Line 4, column period: The period &#x27;sometime&#x27;" in text
     assert "Line 5: the period &#x27;2022-23&#x27; is also on line 2" in text
     assert not Observation.objects.filter(indicator=indicator, period__label="2022-23").exists()
 
