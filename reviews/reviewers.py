@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from datetime import date, timedelta
 from typing import Any
@@ -16,6 +14,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from audit.services import audit_record
+from cib_portal.csv_import import (
+    CsvRejected,
+    Problem,
+    csv_read,
+    date_in_range,
+    date_range_message,
+    lengths_check,
+    problems_sorted,
+    quoted,
+)
 from regions.models import Council
 
 from .models import (
@@ -211,68 +219,101 @@ def feed_token_revoke(*, reviewer: Reviewer, actor: Any) -> None:
 
 def _parse_day(raw: str, column: str, line: int, errors: list[str]) -> date | None:
     try:
-        return date.fromisoformat(raw.strip())
+        day = date.fromisoformat(raw.strip())
     except ValueError:
-        errors.append(f"Line {line}: {column} must be a date like 2026-04-01, not ‘{raw}’.")
+        errors.append(
+            Problem(
+                f"{column} must be a date like 2026-04-01, not {_q(raw)}.", line=line, column=column
+            )
+        )
         return None
+    if not date_in_range(day):
+        errors.append(Problem(f"{_q(raw)} {date_range_message()}.", line=line, column=column))
+        return None
+    return day
+
+
+def _q(value: str) -> str:
+    """A value in a message, in the register's quotes, shortened."""
+    return "‘" + quoted(value)[1:-1] + "’"
 
 
 @transaction.atomic
 def reviewers_import(*, data: bytes, actor: Any = None) -> dict[str, int]:
     """Load reviewers and their accreditations from CSV, whole or not at all. A reviewer is
-    matched by email; one line per accreditation (a reviewer may appear on several lines)."""
+    matched by email; one line per accreditation (a reviewer may appear on several lines).
+    Every problem is named by line and column before anything is saved."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReviewerError("The file must be UTF-8 text (save it as CSV UTF-8).") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in IMPORT_COLUMNS if c not in header]
-    if missing:
-        raise ReviewerError(f"Line 1: the columns {', '.join(missing)} are missing.")
-    reader.fieldnames = header
+        table = csv_read(
+            data,
+            required=IMPORT_COLUMNS,
+            unknown_columns="ignore",
+            header_problem=lambda missing: f"the columns {', '.join(missing)} are missing.",
+        )
+    except CsvRejected as exc:
+        if exc.errors == ["The file must be a UTF-8 CSV"]:
+            raise ReviewerError("The file must be UTF-8 text (save it as CSV UTF-8).") from None
+        raise ReviewerError(exc.errors) from None
     councils = dict(Council.objects.values_list("gss_code", "pk"))
     councils.update(
         dict(Council.objects.exclude(alt_gss_code="").values_list("alt_gss_code", "pk"))
     )
-    errors: list[str] = []
+    errors: list[str] = list(table.problems)
     rows = []
-    for raw in reader:
-        line = reader.line_num  # the file's line, even after a quoted multi-line cell
-        row = {k: (v or "").strip() for k, v in raw.items() if k}
-        if not any(row.values()):
-            continue
+    for csv_row in table.rows:
+        line, row = csv_row.line, csv_row.cells
+        lengths_check(csv_row, Reviewer, {"name": "name", "email": "email"}, errors)
         if not row["name"]:
-            errors.append(f"Line {line}: the name is missing.")
+            errors.append(Problem("the name is missing.", line=line, column="name"))
         try:
             validate_email(row["email"])
         except ValidationError:
-            errors.append(f"Line {line}: ‘{row['email']}’ is not an email address.")
+            errors.append(
+                Problem(f"{_q(row['email'])} is not an email address.", line=line, column="email")
+            )
         gss = row["home_council_gss"]
         if gss and gss not in councils:
-            errors.append(f"Line {line}: no council has the GSS code ‘{gss}’.")
+            errors.append(
+                Problem(
+                    f"no council has the GSS code {_q(gss)}.", line=line, column="home_council_gss"
+                )
+            )
         types = [t.strip() for t in row["types"].split(";") if t.strip()]
         unknown = [t for t in types if t not in ReviewerType.values]
         if not types or unknown:
             errors.append(
-                f"Line {line}: types must be one or more of {', '.join(ReviewerType.values)} "
-                f"separated by semicolons, not ‘{row['types']}’."
+                Problem(
+                    f"types must be one or more of {', '.join(ReviewerType.values)} "
+                    f"separated by semicolons, not {_q(row['types'])}.",
+                    line=line,
+                    column="types",
+                )
             )
         accreditation = None
         if row["accreditation_type"] or row["accredited_from"] or row["accredited_until"]:
             kind = row["accreditation_type"]
             if kind not in types:
                 errors.append(
-                    f"Line {line}: accreditation_type ‘{kind}’ must be one of the reviewer's types."
+                    Problem(
+                        f"accreditation_type {_q(kind)} must be one of the reviewer's types.",
+                        line=line,
+                        column="accreditation_type",
+                    )
                 )
             start = _parse_day(row["accredited_from"], "accredited_from", line, errors)
             end = _parse_day(row["accredited_until"], "accredited_until", line, errors)
             if start and end and end < start:
-                errors.append(f"Line {line}: accredited_until is before accredited_from.")
+                errors.append(
+                    Problem(
+                        "accredited_until is before accredited_from.",
+                        line=line,
+                        column="accredited_until",
+                    )
+                )
             accreditation = (kind, start, end)
         rows.append((row, types, councils.get(gss), accreditation))
     if errors:
-        raise ReviewerError(errors)
+        raise ReviewerError(problems_sorted(errors))
     if not rows:
         raise ReviewerError("The file has no reviewers in it.")
 

@@ -193,10 +193,10 @@ def test_import_is_atomic_with_line_numbered_errors(reference_data):
     with pytest.raises(ReviewerError) as caught:
         reviewers_import(data=bad.encode())
     text = "\n".join(caught.value.errors)
-    assert "Line 5: ‘’ is not an email address" in text
-    assert "Line 5: no council has the GSS code ‘E99999999’" in text
-    assert "Line 5: types must be one or more of" in text
-    assert "Line 5: accredited_from must be a date" in text
+    assert "Line 5, column email: ‘’ is not an email address" in text
+    assert "Line 5, column home_council_gss: no council has the GSS code ‘E99999999’" in text
+    assert "Line 5, column types: types must be one or more of" in text
+    assert "Line 5, column accredited_from: accredited_from must be a date" in text
     assert not Reviewer.objects.exists()
 
 
@@ -218,7 +218,10 @@ def test_programme_manager_uploads_reviewers(pm, client_for):
     assert Reviewer.objects.count() == 2
     bad = SimpleUploadedFile("r.csv", (HEADER + "X,bad,,officer_peer,,,\n").encode())
     page = client.post("/reviewers/import/", {"file": bad})
-    assert page.status_code == 200 and "Line 2: ‘bad’ is not an email address" in page.text
+    assert (
+        page.status_code == 200
+        and "Line 2, column email: ‘bad’ is not an email address" in page.text
+    )
 
 
 def test_reviewer_cannot_upload(sam, reviewer_user, client_for):
