@@ -2,16 +2,36 @@
 
 A job is acknowledged only when it has finished, is re-queued if its worker dies, and is
 retried with backoff when the database or the file store was briefly unreachable. Anything
-else is recorded on the row that tracks the job (by the task), never lost.
+else is recorded on the row that tracks the job (by the task), never lost. Nobody reads
+Celery's own result (the row says how the job went), so tasks store none: a web process that
+asked for results would also hold a result-store connection that fails once Redis has gone.
+
+Queueing happens when the row that tracks the job is committed (`queue_on_commit`); when the
+broker cannot take the task, the row is told so (failed, with a retry) instead of the request
+failing after the row was saved. While a job runs, `heartbeat` touches its row, so a job whose
+worker died can be told from one still working.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection, transaction
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 # Failures worth another try: the database or the file store was briefly unreachable.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+# What sending a task raises when the broker (Redis) is down or unreachable.
+BROKER_ERRORS = (BrokerOperationalError, RedisError, ConnectionError, TimeoutError)
 
 
 def reliable_task(func):
@@ -20,8 +40,69 @@ def reliable_task(func):
         bind=True,
         acks_late=True,
         reject_on_worker_lost=True,
+        ignore_result=True,
         autoretry_for=TRANSIENT_ERRORS,
         retry_backoff=True,
         retry_backoff_max=60,
         max_retries=5,
     )(func)
+
+
+def queue_on_commit(
+    task: Any,
+    calls: Sequence[tuple],
+    *,
+    on_unavailable: Callable[[Sequence[tuple], Exception], None],
+) -> None:
+    """Send `task(*args)` for each args in `calls` once the current transaction commits.
+
+    If the broker cannot be reached, the calls not sent are handed to `on_unavailable` (which
+    records it on the rows that track them, so the person can try again) and it is logged;
+    the rest are not tried, so a batch does not wait on a dead broker once per job."""
+    calls = list(calls)
+
+    def send() -> None:
+        for index, args in enumerate(calls):
+            try:
+                task.apply_async(args)
+            except BROKER_ERRORS as exc:
+                unsent = calls[index:]
+                logger.warning(
+                    "Could not queue %s for %d job(s) (%s: %s); recorded on the job(s)",
+                    task.name,
+                    len(unsent),
+                    exc.__class__.__name__,
+                    exc,
+                )
+                on_unavailable(unsent, exc)
+                return
+
+    transaction.on_commit(send)
+
+
+@contextmanager
+def heartbeat(beat: Callable[[], None], *, every: float) -> Iterator[None]:
+    """Call `beat()` every `every` seconds from a thread while the block runs.
+
+    A row whose worker was killed stops being touched; `beat` writes the time on it. The
+    thread has its own database connection and closes it when the block ends."""
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    beat()
+                except Exception:  # a missed beat is not worth failing the job for
+                    logger.warning("A job heartbeat failed", exc_info=True)
+                    connection.close()  # the next beat connects again
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="job-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=max(every, 1) + 5)

@@ -250,7 +250,10 @@ def _queue_risk_flag_evaluation() -> None:
 
 
 def import_run_start(*, user, upload, spec_name: str | None) -> ImportRun:
-    """Keep an uploaded file on a new import run and queue its import (after commit)."""
+    """Keep an uploaded file on a new import run and queue its import (after commit); if the
+    broker is down, the run is failed with a reason instead of waiting for ever."""
+    from cib_portal.tasks import queue_on_commit
+
     from .tasks import import_run_task
 
     spec = ImportSpec.objects.get(name=spec_name) if spec_name else None
@@ -263,7 +266,15 @@ def import_run_start(*, user, upload, spec_name: str | None) -> ImportRun:
         )
         run.upload.save(Path(upload.name).name, upload, save=False)
         run.save()
-        transaction.on_commit(lambda: import_run_task.delay(run.pk))
+        queue_on_commit(
+            import_run_task,
+            [(run.pk,)],
+            on_unavailable=lambda unsent, exc: import_run_fail(
+                run_id=run.pk,
+                error="The import could not be started because the background service was "
+                "unavailable. Nothing was saved. Upload the file again in a few minutes.",
+            ),
+        )
     return run
 
 

@@ -76,6 +76,9 @@ class ReportJob(models.Model):
     file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written by the worker while it makes the report; a running job whose heartbeat stops
+    # lost its worker (reports.services.report_reclaim_stale).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

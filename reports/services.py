@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -72,17 +74,40 @@ def report_batch_data_profiles(*, user: Any, region: Region | None = None) -> Re
         )
         for council in councils
     )
-    for job in jobs:
-        report_enqueue(job=job)
+    report_enqueue(jobs=jobs)
     return batch
 
 
-def report_enqueue(*, job: ReportJob) -> None:
-    """Queue the job's task once the row that tracks it is committed."""
+QUEUE_UNAVAILABLE_ERROR = (
+    "The report could not be started because the background service was unavailable. "
+    "Nothing was lost: try again in a few minutes."
+)
+WORKER_LOST_ERROR = (
+    "The report stopped before it was finished (the background process making it stopped). "
+    "Try again."
+)
+
+
+def report_enqueue(*, job: ReportJob | None = None, jobs: list[ReportJob] | None = None) -> None:
+    """Queue the jobs' tasks once the rows that track them are committed; if the broker is
+    down, the jobs are failed with a reason and can be tried again."""
+    from cib_portal.tasks import queue_on_commit
+
     from .tasks import generate_report
 
-    job_id = str(job.pk)
-    transaction.on_commit(lambda: generate_report.delay(job_id))
+    jobs = [job] if job is not None else list(jobs or [])
+    queue_on_commit(
+        generate_report,
+        [(str(j.pk),) for j in jobs],
+        on_unavailable=lambda unsent, exc: report_unqueued(job_ids=[args[0] for args in unsent]),
+    )
+
+
+def report_unqueued(*, job_ids: list[str]) -> int:
+    """Fail queued jobs whose task the broker would not take, so they can be tried again."""
+    return ReportJob.objects.filter(pk__in=job_ids, status=ReportStatus.QUEUED).update(
+        status=ReportStatus.FAILED, error=QUEUE_UNAVAILABLE_ERROR, finished_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -91,29 +116,72 @@ def report_retry(*, job: ReportJob) -> ReportJob:
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ReportStatus.FAILED:
         raise ReportError("Only a report that failed can be tried again.")
-    job.status, job.progress, job.error = ReportStatus.QUEUED, 0, ""
-    job.save(update_fields=["status", "progress", "error"])
+    job.status, job.progress, job.error, job.finished_at = ReportStatus.QUEUED, 0, "", None
+    job.save(update_fields=["status", "progress", "error", "finished_at"])
     report_enqueue(job=job)
     return job
 
 
+@transaction.atomic
+def report_batch_retry_failed(*, batch: ReportBatch) -> int:
+    """Queue the batch's failed jobs again; returns how many."""
+    jobs = list(batch.jobs.select_for_update().filter(status=ReportStatus.FAILED).order_by("pk"))
+    ReportJob.objects.filter(pk__in=[j.pk for j in jobs]).update(
+        status=ReportStatus.QUEUED, progress=0, error="", finished_at=None
+    )
+    report_enqueue(jobs=jobs)
+    return len(jobs)
+
+
+def _stale_before() -> Any:
+    return timezone.now() - timedelta(seconds=settings.REPORTS_STALE_AFTER_SECONDS)
+
+
+def report_is_stale(*, job: ReportJob) -> bool:
+    """True when the job says it is running but its worker stopped writing a heartbeat."""
+    last = job.heartbeat_at or job.started_at
+    return job.status == ReportStatus.RUNNING and last is not None and last < _stale_before()
+
+
+def report_reclaim_stale(
+    *, job_ids: list[Any] | None = None, batch: ReportBatch | None = None
+) -> int:
+    """Fail running jobs whose worker died (no heartbeat for REPORTS_STALE_AFTER_SECONDS), so
+    the person sees "failed, try again" instead of waiting; all of them, or those given."""
+    limit = _stale_before()
+    stale = ReportJob.objects.filter(status=ReportStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
+    )
+    if job_ids is not None:
+        stale = stale.filter(pk__in=job_ids)
+    if batch is not None:
+        stale = stale.filter(batch=batch)
+    return stale.update(
+        status=ReportStatus.FAILED, error=WORKER_LOST_ERROR, finished_at=timezone.now()
+    )
+
+
 def _progress(job: ReportJob, percent: int) -> None:
-    ReportJob.objects.filter(pk=job.pk).update(progress=percent)
+    ReportJob.objects.filter(pk=job.pk).update(progress=percent, heartbeat_at=timezone.now())
 
 
 def report_render(*, job_id: str) -> ReportJob:
     """Make the job's PDF and store it on the job. Safe to run again for the same job."""
+    from cib_portal.tasks import heartbeat
+
     job = ReportJob.objects.select_related("subject_council__region").get(pk=job_id)
     if job.status == ReportStatus.DONE and job.file:
         return job  # a redelivered task for a finished job has nothing to do
+    now = timezone.now()
     ReportJob.objects.filter(pk=job.pk).update(
         status=ReportStatus.RUNNING,
-        started_at=timezone.now(),
+        started_at=now,
+        heartbeat_at=now,
+        finished_at=None,
+        error="",
         attempts=job.attempts + 1,
         progress=5,
     )
-    if settings.REPORTS_RENDER_DELAY_SECONDS:
-        time.sleep(settings.REPORTS_RENDER_DELAY_SECONDS)
     renderers = {
         ReportKind.COUNCIL_PROFILE: _render_council_profile,
         ReportKind.DATA_PROFILE: _render_data_profile,
@@ -122,7 +190,16 @@ def report_render(*, job_id: str) -> ReportJob:
         ReportKind.FUNDS_RETURN: _render_funds_return,
         "risk_dashboard": _render_risk_dashboard,
     }
-    pdf = renderers[job.kind](job)
+
+    def beat() -> None:
+        ReportJob.objects.filter(pk=job.pk, status=ReportStatus.RUNNING).update(
+            heartbeat_at=timezone.now()
+        )
+
+    with heartbeat(beat, every=settings.REPORTS_HEARTBEAT_SECONDS):
+        if settings.REPORTS_RENDER_DELAY_SECONDS:
+            time.sleep(settings.REPORTS_RENDER_DELAY_SECONDS)
+        pdf = renderers[job.kind](job)
     _progress(job, 90)
     job.refresh_from_db()
     if job.file:

@@ -32,3 +32,12 @@ def generate_report(self, job_id: str) -> str:
             "if it fails again.",
         )
     return job_id
+
+
+@reliable_task
+def reclaim_stale_reports(self) -> int:
+    """Celery beat, every minute: fail the reports whose worker died, so they can be retried."""
+    reclaimed = services.report_reclaim_stale()
+    if reclaimed:
+        logger.warning("%d report(s) lost their worker and were marked failed", reclaimed)
+    return reclaimed

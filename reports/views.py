@@ -57,9 +57,17 @@ def council_profile_request(request: HttpRequest, gss_code: str) -> HttpResponse
     return redirect("reports:job_detail", job_id=job.pk)
 
 
+def _viewed_job(request: HttpRequest, job_id: str):
+    """The job the user may see, failed first if its worker died (so it can be retried)."""
+    job = selectors.report_get(user=request.user, job_id=_job_id(job_id))
+    if services.report_is_stale(job=job) and services.report_reclaim_stale(job_ids=[job.pk]):
+        job.refresh_from_db()
+    return job
+
+
 @login_required
 def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
-    job = selectors.report_get(user=request.user, job_id=_job_id(job_id))
+    job = _viewed_job(request, job_id)
     return render(
         request,
         "reports/job_detail.html",
@@ -72,7 +80,7 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @login_required
 def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
-    job = selectors.report_get(user=request.user, job_id=_job_id(job_id))
+    job = _viewed_job(request, job_id)
     return JsonResponse(
         {
             "status": job.status,
@@ -81,6 +89,10 @@ def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
             "error": job.error,
             "download_url": reverse("reports:job_download", args=[job.pk])
             if job.status == ReportStatus.DONE
+            else None,
+            # POST here to try a failed report again.
+            "retry_url": reverse("reports:job_retry", args=[job.pk])
+            if job.status == ReportStatus.FAILED
             else None,
         }
     )
@@ -137,6 +149,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
     batch = selectors.batch_get(user=request.user, batch_id=_job_id(batch_id))
+    services.report_reclaim_stale(batch=batch)
     jobs = batch.jobs.select_related("subject_council").order_by("subject_council__name")
     return render(
         request,
@@ -153,7 +166,17 @@ def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
 @login_required
 def batch_status(request: HttpRequest, batch_id: str) -> JsonResponse:
     batch = selectors.batch_get(user=request.user, batch_id=_job_id(batch_id))
+    services.report_reclaim_stale(batch=batch)
     return JsonResponse(selectors.batch_progress(batch=batch))
+
+
+@login_required
+@require_POST
+def batch_retry(request: HttpRequest, batch_id: str) -> HttpResponse:
+    """Try the batch's failed reports again."""
+    batch = selectors.batch_get(user=request.user, batch_id=_job_id(batch_id))
+    services.report_batch_retry_failed(batch=batch)
+    return redirect("reports:batch_detail", batch_id=batch.pk)
 
 
 @login_required

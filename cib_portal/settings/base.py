@@ -191,12 +191,19 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=_celery_url(REDIS_U
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task may run longer than this (the worker kills it). The longest report measured is the
+# data profile with 62 key indicators, 6.8-19.5 s (bench/README.md); the longest other task,
+# a 1M-row EES import, 41 s. Fifteen minutes leaves room for twelve times today's data.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # An unacknowledged task returns to the queue after this many seconds (a dead worker's job).
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+    # An unacknowledged task returns to the queue after this many seconds (a dead worker's
+    # job). It must outlast the longest task, or a task still running is handed to a second
+    # worker: the hard time limit plus a minute (16 minutes by default, not an hour).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60),
 }
+# The rows that track jobs say how they went; nobody reads Celery's results (cib_portal/tasks.py).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TIMEZONE = TIME_ZONE
@@ -221,6 +228,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "funds-return-reminders": {
         "task": "funds.tasks.send_return_reminders",
         "schedule": crontab(hour=7, minute=15),
+    },
+    # Reports whose worker died (no heartbeat) are failed, so the person can try again.
+    "reports-reclaim-stale-jobs": {
+        "task": "reports.tasks.reclaim_stale_reports",
+        "schedule": 60.0,
     },
 }
 
@@ -285,6 +297,11 @@ PORTAL_NAME = "CIB portal"
 # Seconds the report task waits before rendering. Zero except in the worker-death test, which
 # needs time to kill a worker mid-job.
 REPORTS_RENDER_DELAY_SECONDS = env.float("REPORTS_RENDER_DELAY_SECONDS", default=0)
+# A report being made writes the time on its job every REPORTS_HEARTBEAT_SECONDS; one whose
+# heartbeat is older than REPORTS_STALE_AFTER_SECONDS lost its worker and is failed (by beat
+# every minute, and when its page is looked at), so the person can try again.
+REPORTS_HEARTBEAT_SECONDS = env.float("REPORTS_HEARTBEAT_SECONDS", default=15)
+REPORTS_STALE_AFTER_SECONDS = env.float("REPORTS_STALE_AFTER_SECONDS", default=120)
 
 LOGGING = {
     "version": 1,

@@ -110,6 +110,7 @@ def test_the_status_endpoint_reports_progress_and_the_download(officer, client_f
         "progress": 0,
         "error": "",
         "download_url": None,
+        "retry_url": None,
     }
     services.report_render(job_id=str(job.pk))
     body = client.get(f"/reports/{job.pk}/status/").json()
@@ -126,3 +127,41 @@ def test_the_reports_list_shows_only_my_reports(officer, dcs, client_for):
     )
     html = client_for(officer).get("/reports/").content.decode()
     assert "Leeds" in html and "Bradford" not in html
+
+
+def test_reports_whose_worker_stopped_are_failed_by_beat_and_live_ones_are_left(officer, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.tasks import reclaim_stale_reports
+
+    leeds = Council.objects.get(gss_code="E08000035")
+    now = timezone.now()
+    lost, old_row, alive, queued = (
+        ReportJob.objects.create(
+            kind="council_profile",
+            requested_by=officer,
+            subject_council=leeds,
+            status=status,
+            progress=5,
+            started_at=started,
+            heartbeat_at=beat,
+        )
+        for status, started, beat in [
+            (ReportStatus.RUNNING, now - timedelta(minutes=10), now - timedelta(minutes=5)),
+            (ReportStatus.RUNNING, now - timedelta(minutes=10), None),  # from before heartbeats
+            (ReportStatus.RUNNING, now - timedelta(minutes=10), now - timedelta(seconds=5)),
+            (ReportStatus.QUEUED, None, None),
+        ]
+    )
+    assert "reports.tasks.reclaim_stale_reports" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert reclaim_stale_reports.run() == 2
+    for job in (lost, old_row):
+        job.refresh_from_db()
+        assert job.status == ReportStatus.FAILED and "stopped before it was finished" in job.error
+    for job, status in ((alive, ReportStatus.RUNNING), (queued, ReportStatus.QUEUED)):
+        job.refresh_from_db()
+        assert job.status == status
