@@ -1,15 +1,15 @@
 """Importing past reviews from CSV so the entitlement rule sees history.
 
 Columns: council code (GSS), product (code), first on-site day (YYYY-MM-DD), charging basis,
-status. All or nothing: every problem is listed with its line (and column), and nothing is saved
-when there is any. Imported rows meet the same constraint as bookings made in the portal: two
-free history rows less than three years apart are an error naming both lines.
+status. All or nothing: every problem is listed with its line (blank lines counted) and column,
+and nothing is saved when there is any. A row is known by its council, product and first on-site
+day (a unique constraint on imported rows), so importing the same rows again adds nothing.
+Imported rows meet the same constraint as bookings made in the portal: two free history rows
+less than three years apart are an error naming both lines.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -18,10 +18,18 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from audit.services import audit_record
+from cib_portal.csv_import import CsvRejected, csv_read, date_in_range, date_range_message, quoted
 from regions.models import Council
 
 from .entitlement import blocking_bookings
-from .models import Booking, BookingStatus, ChargingBasis, Product, entitlement_end
+from .models import (
+    HISTORY_CONSTRAINT,
+    Booking,
+    BookingStatus,
+    ChargingBasis,
+    Product,
+    entitlement_end,
+)
 from .services import ENTITLEMENT_CONSTRAINT, _ranges
 
 COLUMNS = ["council_code", "product", "first_on_site_day", "charging_basis", "status"]
@@ -58,46 +66,64 @@ def _header_key(name: str) -> str:
     return name.strip().lower().replace("-", "_").replace(" ", "_")
 
 
+def _q(value: str) -> str:
+    """A value in a message, in quotes, shortened so a huge cell does not fill the page."""
+    return "‘" + quoted(value)[1:-1] + "’"
+
+
 def _parse(text: str) -> tuple[list[Row], list[str]]:
-    errors: list[str] = []
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [_header_key(h) for h in (reader.fieldnames or [])]
-    missing = [c for c in COLUMNS if c not in fields]
-    if missing:
-        return [], [
-            "Line 1: the heading row must have the columns "
-            + ", ".join(COLUMNS)
-            + f"; missing: {', '.join(missing)}"
-        ]
-    reader.fieldnames = fields
+    try:
+        table = csv_read(
+            text,
+            required=COLUMNS,
+            header_key=_header_key,
+            unknown_columns="ignore",
+            header_problem=lambda missing: (
+                "the heading row must have the columns "
+                + ", ".join(COLUMNS)
+                + f"; missing: {', '.join(missing)}"
+            ),
+        )
+    except CsvRejected as exc:
+        return [], list(exc.errors)
+    errors: list[str] = list(table.problems)
     councils = {c.gss_code: c for c in Council.objects.all()}
     councils.update({c.alt_gss_code: c for c in councils.values() if c.alt_gss_code})
     products = {p.code: p for p in Product.objects.all()}
     rows: list[Row] = []
-    for line, raw in enumerate(reader, start=2):
-        values = {k: (raw.get(k) or "").strip() for k in COLUMNS}
+    first_line: dict[tuple, int] = {}
+    for csv_row in table.rows:
+        line, values = csv_row.line, csv_row.cells
         problems = []
         council = councils.get(values["council_code"])
         if council is None:
-            problems.append(f"council_code: no council has the GSS code ‘{values['council_code']}’")
+            problems.append(
+                f"council_code: no council has the GSS code {_q(values['council_code'])}"
+            )
         product = products.get(values["product"])
         if product is None:
-            problems.append(f"product: no product has the code ‘{values['product']}’")
+            problems.append(f"product: no product has the code {_q(values['product'])}")
         try:
             day = date.fromisoformat(values["first_on_site_day"])
         except ValueError:
             day = None
             problems.append(
-                f"first_on_site_day: ‘{values['first_on_site_day']}’ is not a date like 2021-03-15"
+                f"first_on_site_day: {_q(values['first_on_site_day'])} is not a date like "
+                "2021-03-15"
             )
+        if day and not date_in_range(day):
+            problems.append(
+                f"first_on_site_day: {_q(values['first_on_site_day'])} {date_range_message()}"
+            )
+            day = None
         if values["charging_basis"] not in ChargingBasis.values:
             problems.append(
-                f"charging_basis: ‘{values['charging_basis']}’ must be one of "
+                f"charging_basis: {_q(values['charging_basis'])} must be one of "
                 + ", ".join(ChargingBasis.values)
             )
         if values["status"] not in BookingStatus.values:
             problems.append(
-                f"status: ‘{values['status']}’ must be one of " + ", ".join(BookingStatus.values)
+                f"status: {_q(values['status'])} must be one of " + ", ".join(BookingStatus.values)
             )
         if (
             product
@@ -106,23 +132,44 @@ def _parse(text: str) -> tuple[list[Row], list[str]]:
         ):
             problems.append(f"charging_basis: {product.name} cannot be {values['charging_basis']}")
         errors.extend(f"Line {line}, column {p}" for p in problems)
-        if not problems:
-            rows.append(
-                Row(line, council, product, day, values["charging_basis"], values["status"])
+        if problems:
+            continue
+        key = (council.pk, product.pk, day)
+        if key in first_line:
+            errors.append(
+                f"Line {line}: the same council_code, product and first_on_site_day as line "
+                f"{first_line[key]}"
             )
+            continue
+        first_line[key] = line
+        rows.append(Row(line, council, product, day, values["charging_basis"], values["status"]))
     if not rows and not errors:
         errors.append("The file has no rows after the heading row")
     return rows, errors
 
 
-def _clashes(rows: list[Row]) -> list[str]:
+def _recorded(rows: list[Row]) -> dict[tuple, Booking]:
+    """The history rows already imported that the file's rows name (council, product, day)."""
+    if not rows:
+        return {}
+    found = Booking.objects.filter(
+        imported_from_history=True,
+        council_id__in={r.council.pk for r in rows},
+        first_on_site_day__in={r.day for r in rows},
+    )
+    return {(b.council_id, b.product_id, b.first_on_site_day): b for b in found}
+
+
+def _clashes(rows: list[Row], recorded: dict[tuple, Booking]) -> list[str]:
     """Two free history rows (or a row and a booking already saved) less than three years
-    apart, as the database constraint would refuse them."""
+    apart, as the database constraint would refuse them. A row's own earlier import is not
+    a clash: the row replaces it."""
     errors: list[str] = []
     holders = sorted(
         (r for r in rows if r.holds_entitlement),
         key=lambda r: (r.council.pk, r.product.entitlement_family, r.day),
     )
+    replaced = {b.pk for b in recorded.values()}
     for i, row in enumerate(holders):
         for other in holders[i + 1 :]:
             same = (other.council.pk, other.product.entitlement_family) == (
@@ -140,6 +187,8 @@ def _clashes(rows: list[Row]) -> list[str]:
         for booking in blocking_bookings(
             council_id=row.council.pk, product=row.product, start=row.day
         ):
+            if booking.pk in replaced:
+                continue
             errors.append(
                 f"Line {row.line}: a free {row.product.name.lower()} for {row.council.name} "
                 f"is already recorded starting on {booking.first_on_site_day:%-d %B %Y} "
@@ -162,45 +211,74 @@ def _import_user(imported_by: Any):
     return user
 
 
+@dataclass
+class HistoryResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} added, {self.updated} changed, {self.unchanged} unchanged"
+
+
+def _cancellation_reason(status: str) -> str:
+    return "Imported from the review history" if status == BookingStatus.CANCELLED else ""
+
+
 @transaction.atomic
-def review_history_import(*, text: str, imported_by: Any = None) -> int:
-    """Import past reviews from CSV text, all or nothing; returns how many were saved."""
+def review_history_import(*, text: str, imported_by: Any = None) -> HistoryResult:
+    """Import past reviews from CSV text, all or nothing. A row is known by its council,
+    product and first on-site day: importing it again changes nothing (or updates its charging
+    basis and status), never adds it twice."""
     rows, errors = _parse(text)
-    errors += _clashes(rows)
+    recorded = _recorded(rows)
+    errors += _clashes(rows, recorded)
     if errors:
         raise HistoryImportError(sorted(errors, key=_line_of))
     user = _import_user(imported_by)
+    result = HistoryResult()
+    last = None
     for row in rows:
-        booking = Booking(
-            council=row.council,
-            product=row.product,
-            first_on_site_day=row.day,
-            status=row.status,
-            charging_basis=row.basis,
-            entitlement_family=row.product.entitlement_family,
-            cancellation_reason="Imported from the review history"
-            if row.status == BookingStatus.CANCELLED
-            else "",
-            requested_by=user,
-            **_ranges(row.product, row.day),
-        )
+        booking = recorded.get((row.council.pk, row.product.pk, row.day))
+        if booking is not None:
+            if (booking.charging_basis, booking.status) == (row.basis, row.status):
+                result.unchanged += 1
+                continue
+            booking.charging_basis, booking.status = row.basis, row.status
+            booking.cancellation_reason = _cancellation_reason(row.status)
+            result.updated += 1
+        else:
+            booking = Booking(
+                council=row.council,
+                product=row.product,
+                first_on_site_day=row.day,
+                status=row.status,
+                charging_basis=row.basis,
+                entitlement_family=row.product.entitlement_family,
+                cancellation_reason=_cancellation_reason(row.status),
+                requested_by=user,
+                imported_from_history=True,
+                **_ranges(row.product, row.day),
+            )
+            result.created += 1
         try:
             with transaction.atomic():
                 booking.save()
-        except IntegrityError as exc:  # a booking made at the same moment
-            if ENTITLEMENT_CONSTRAINT in str(exc):
+        except IntegrityError as exc:  # a booking made, or the same file imported, meanwhile
+            if ENTITLEMENT_CONSTRAINT in str(exc) or HISTORY_CONSTRAINT in str(exc):
                 raise HistoryImportError(
-                    [f"Line {row.line}: clashes with a free review saved meanwhile"]
+                    [f"Line {row.line}: clashes with a review saved meanwhile; import it again"]
                 ) from exc
             raise
-    if rows:
+        last = booking
+    if last is not None:
         audit_record(
             actor=imported_by,
             action="booking.import_history",
-            obj=booking,
-            summary=f"{len(rows)} past reviews imported",
+            obj=last,
+            summary=f"Past reviews imported: {result}",
         )
-    return len(rows)
+    return result
 
 
 def _line_of(message: str) -> int:

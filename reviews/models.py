@@ -19,6 +19,9 @@ from django.db import models
 from django.db.models import Q
 
 ENTITLEMENT_YEARS = 3
+# A past review imported from the review history is known by its council, product and first
+# on-site day, so importing the same rows again adds nothing.
+HISTORY_CONSTRAINT = "booking_history_row_once"
 
 
 def entitlement_end(start: date) -> date:
@@ -113,6 +116,8 @@ class Booking(models.Model):
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     cancellation_reason = models.TextField(blank=True)
+    # Imported by `reviews.history` (a past review) rather than booked in the portal.
+    imported_from_history = models.BooleanField(default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -146,6 +151,11 @@ class Booking(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(cancellation_reason=""),
                 name="booking_cancellation_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "product", "first_on_site_day"],
+                condition=Q(imported_from_history=True),
+                name=HISTORY_CONSTRAINT,
             ),
         ]
 

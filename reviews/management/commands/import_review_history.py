@@ -23,10 +23,10 @@ class Command(BaseCommand):
         except UnicodeDecodeError as exc:
             raise CommandError(f"{file} is not UTF-8 text.") from exc
         try:
-            count = review_history_import(text=text)
+            result = review_history_import(text=text)
         except HistoryImportError as exc:
             raise CommandError(
                 f"{file} was not imported; nothing was saved. Problems:\n- "
                 + "\n- ".join(exc.errors)
             ) from exc
-        self.stdout.write(self.style.SUCCESS(f"Imported {count} past review(s)."))
+        self.stdout.write(self.style.SUCCESS(f"Imported the review history: {result}."))
