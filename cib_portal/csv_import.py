@@ -122,9 +122,33 @@ def csv_read(
     else:
         text = data.removeprefix("\ufeff")
     # csv's own limit (128 KB) raises an error that names neither line nor column: lift it
-    # (never lowering it for another thread) and check each cell's length here instead.
-    if csv.field_size_limit() <= len(text):
-        csv.field_size_limit(len(text) + 1)
+    # while this file is read and check each cell's length here instead. The limit is global
+    # to the process, so it is put back for other readers (the EES importer's) afterwards.
+    previous = csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    try:
+        return _read_rows(
+            text,
+            required=required,
+            optional=optional,
+            header_key=header_key,
+            unknown_columns=unknown_columns,
+            max_cell=max_cell,
+            header_problem=header_problem,
+        )
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _read_rows(
+    text: str,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str],
+    header_key: Callable[[str], str],
+    unknown_columns: str,
+    max_cell: int,
+    header_problem: Callable[[list[str]], str] | None,
+) -> CsvTable:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         first = next(reader, None)
