@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
-from .models import ENGLAND_CODE, Area, Indicator, Observation, Period, Polarity
+from .models import ENGLAND_CODE, Area, Indicator, Period, Polarity
 
 TREND_PERIODS = 5
 BANDS = "ABCD"
@@ -89,6 +89,9 @@ class Comparison:
     quartile: str | None
     trend: list[dict] = field(default_factory=list)
     direction: str | None = None
+    # England's, the region's and the group's figures over the trend's periods
+    # (comparisons(with_lines=True)), as {"england": [...], "region": [...], "group": [...]}.
+    lines: dict[str, list[dict]] | None = None
 
     @property
     def sn_mean(self) -> Decimal | None:
@@ -127,13 +130,17 @@ def compare_figures(
 # --- Reading what a comparison needs ---------------------------------------------------------
 
 
+_PERIOD_FIELDS = ["id", "label", "time_identifier", "start_year", "end_year"]
+
+
 def latest_periods(
     indicator_ids: list[int], *, upto: Period | None = None, count: int = TREND_PERIODS
 ) -> dict[int, list[Period]]:
-    """For each indicator, its last `count` periods with figures, oldest first."""
+    """For each indicator, its last `count` periods with figures, oldest first (one query)."""
     # A skip scan of the unique index (indicator, period, area): one probe per indicator and
     # period found, instead of reading every figure of the indicators (at 3 million figures
     # that read took ~50 ms, and an EXISTS over all periods let the planner scan the table).
+    # The periods themselves come in the same statement.
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -147,21 +154,26 @@ def latest_periods(
                                           AND o.period_id > f.period_id)
                 FROM found f WHERE f.period_id IS NOT NULL
             )
-            SELECT indicator_id, period_id FROM found WHERE period_id IS NOT NULL
+            SELECT f.indicator_id, p.id, p.label, p.time_identifier, p.start_year, p.end_year
+            FROM found f JOIN datasets_period p ON p.id = f.period_id
             """,
             [list(indicator_ids)],
         )
         rows = cursor.fetchall()
-    by_indicator: dict[int, set[int]] = {}
-    for indicator_id, period_id in rows:
-        by_indicator.setdefault(indicator_id, set()).add(period_id)
-    periods = {
-        p.pk: p
-        for p in Period.objects.filter(pk__in={pid for ids in by_indicator.values() for pid in ids})
-    }
+    periods: dict[int, Period] = {}
+    by_indicator: dict[int, list[Period]] = {}
+    for indicator_id, pk, label, time_identifier, start_year, end_year in rows:
+        period = periods.get(pk)
+        if period is None:
+            period = periods[pk] = Period.from_db(
+                connection.alias,
+                _PERIOD_FIELDS,
+                (pk, label, time_identifier, start_year, end_year),
+            )
+        by_indicator.setdefault(indicator_id, []).append(period)
     out: dict[int, list[Period]] = {}
-    for indicator_id, ids in by_indicator.items():
-        ordered = sorted((periods[i] for i in ids), key=lambda p: (p.end_year, p.start_year))
+    for indicator_id, found in by_indicator.items():
+        ordered = sorted(found, key=lambda p: (p.end_year, p.start_year))
         if upto is not None:
             ordered = [
                 p for p in ordered if (p.end_year, p.start_year) <= (upto.end_year, upto.start_year)
@@ -172,30 +184,50 @@ def latest_periods(
 
 @dataclass
 class Context:
-    """Areas the comparisons of one council need, read once."""
+    """The areas the comparisons of one council need, read once (ids only)."""
 
-    council_area: Area
-    region_area: Area | None
-    england_area: Area | None
+    council_area_id: int
+    region_area_id: int | None
+    england_area_id: int | None
     area_to_council: dict[int, int]
     council_to_area: dict[int, int]
 
 
 def context_for(council) -> Context:
-    areas = list(
-        Area.objects.filter(
-            Q(council__isnull=False) | Q(code__in=[ENGLAND_CODE, council.region.gss_code])
-        ).only("id", "code", "council_id", "name", "level")
-    )
-    by_code = {a.code: a for a in areas}
-    area_to_council = {a.pk: a.council_id for a in areas if a.council_id}
+    rows = Area.objects.filter(
+        Q(council__isnull=False) | Q(code__in=[ENGLAND_CODE, council.region.gss_code])
+    ).values_list("id", "code", "council_id")
+    by_code: dict[str, int] = {}
+    area_to_council: dict[int, int] = {}
+    for pk, code, council_id in rows:
+        by_code[code] = pk
+        if council_id:
+            area_to_council[pk] = council_id
     return Context(
-        council_area=by_code[council.gss_code],
-        region_area=by_code.get(council.region.gss_code),
-        england_area=by_code.get(ENGLAND_CODE),
+        council_area_id=by_code[council.gss_code],
+        region_area_id=by_code.get(council.region.gss_code),
+        england_area_id=by_code.get(ENGLAND_CODE),
         area_to_council=area_to_council,
         council_to_area={c: a for a, c in area_to_council.items()},
     )
+
+
+# Every area's figure for each indicator's latest period (the first half), and the figures of
+# a few areas over each indicator's other trend periods (the second): probes of the unique
+# index (indicator, period, area) for exactly the pairs and areas wanted (an area filter on
+# the pairs instead read every area's figure, ~4x the index pages), so an indicator whose
+# latest period is another's trend period reads no more than it needs.
+_FIGURES_SQL = """
+    SELECT o.indicator_id, o.period_id, o.area_id, o.value, o.symbol
+    FROM unnest(%s::bigint[], %s::bigint[]) AS w(indicator_id, period_id)
+    JOIN datasets_observation o
+      ON o.indicator_id = w.indicator_id AND o.period_id = w.period_id
+    UNION ALL
+    SELECT o.indicator_id, o.period_id, o.area_id, o.value, o.symbol
+    FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS w(indicator_id, period_id, area_id)
+    JOIN datasets_observation o
+      ON o.indicator_id = w.indicator_id AND o.period_id = w.period_id AND o.area_id = w.area_id
+"""
 
 
 def comparisons(
@@ -205,58 +237,94 @@ def comparisons(
     group_ids: list[int],
     group_label: str,
     period: Period | None = None,
+    with_lines: bool = False,
 ) -> list[Comparison]:
     """Comparisons of a council on several indicators (each at its latest period, or at
-    `period`), in a fixed number of queries whatever the number of indicators or councils."""
+    `period`), in a fixed number of queries whatever the number of indicators or councils.
+
+    With `with_lines`, each comparison's `lines` also gives England's, the region's and the
+    group's mean figures over the same periods as its trend (the group mean leaves suppressed
+    figures out), read in the same query."""
     if not indicators:
         return []
     ctx = context_for(council)
     windows = latest_periods([i.pk for i in indicators], upto=period)
     latest = {iid: ps[-1].pk for iid, ps in windows.items() if ps}
-    trend_periods = {p.pk for ps in windows.values() for p in ps}
-    # Every area's figure for each indicator's latest period, and the council's own trend.
-    rows = Observation.objects.filter(
-        Q(indicator_id__in=list(latest), period_id__in=set(latest.values()))
-        | Q(indicator_id__in=list(latest), period_id__in=trend_periods, area_id=ctx.council_area.pk)
-    ).values_list("indicator_id", "period_id", "area_id", "value", "symbol")
+    earlier = [(iid, p.pk) for iid, ps in windows.items() for p in ps[:-1]]
+    own = ctx.council_area_id
+    trend_areas = [own]
+    group_areas = [ctx.council_to_area[c] for c in group_ids if c in ctx.council_to_area]
+    if with_lines:
+        trend_areas += [a for a in (ctx.region_area_id, ctx.england_area_id) if a is not None]
+        trend_areas += group_areas
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FIGURES_SQL,
+            [
+                list(latest),
+                list(latest.values()),
+                [i for i, _ in earlier for _ in trend_areas],
+                [p for _, p in earlier for _ in trend_areas],
+                [a for _ in earlier for a in trend_areas],
+            ],
+        )
+        rows = cursor.fetchall()
+    # Every figure read, by (indicator, period, area).
+    figures: dict[tuple[int, int, int], Figure] = {}
     latest_figures: dict[int, dict[int, Figure]] = {}
-    published: dict[tuple[int, int], Figure] = {}
-    own_trend: dict[tuple[int, int], Figure] = {}
+    area_to_council = ctx.area_to_council
     for indicator_id, period_id, area_id, value, symbol in rows:
-        if area_id == ctx.council_area.pk:
-            own_trend[(indicator_id, period_id)] = (value, symbol)
-        if period_id != latest.get(indicator_id):
-            continue
-        council_id = ctx.area_to_council.get(area_id)
-        if council_id is not None:
-            latest_figures.setdefault(indicator_id, {})[council_id] = (value, symbol)
-        else:
-            published[(indicator_id, area_id)] = (value, symbol)
+        figures[(indicator_id, period_id, area_id)] = (value, symbol)
+        if period_id == latest[indicator_id]:
+            council_id = area_to_council.get(area_id)
+            if council_id is not None:
+                latest_figures.setdefault(indicator_id, {})[council_id] = (value, symbol)
+    none: Figure = (None, "")
     out = []
     for indicator in indicators:
-        window = windows.get(indicator.pk) or []
+        iid = indicator.pk
+        window = windows.get(iid) or []
         if not window:
             continue
         maths = compare_figures(
             council_id=council.pk,
-            figures=latest_figures.get(indicator.pk, {}),
+            figures=latest_figures.get(iid, {}),
             group_ids=group_ids,
             polarity=indicator.polarity,
         )
-        region = published.get((indicator.pk, ctx.region_area.pk)) if ctx.region_area else None
-        england = published.get((indicator.pk, ctx.england_area.pk)) if ctx.england_area else None
+        # (pk, label) once: a model's pk is a property, and this runs per figure.
+        steps = [(p.pk, p.label, p.time_identifier) for p in window]
+        last = steps[-1][0]
+        region = figures.get((iid, last, ctx.region_area_id)) if ctx.region_area_id else None
+        england = figures.get((iid, last, ctx.england_area_id)) if ctx.england_area_id else None
         trend = []
-        for p in window:
-            value, symbol = own_trend.get((indicator.pk, p.pk), (None, ""))
+        for pk, label, time_identifier in steps:
+            value, symbol = figures.get((iid, pk, own), none)
             trend.append(
                 {
-                    "period": p.label,
-                    "time_identifier": p.time_identifier,
+                    "period": label,
+                    "time_identifier": time_identifier,
                     "value": value,
                     "symbol": symbol,
                 }
             )
         numeric = [t["value"] for t in trend if t["value"] is not None]
+        lines = None
+        if with_lines:
+            lines = {"england": [], "region": [], "group": []}
+            for pk, label, _ in steps:
+                for key, area_id in (
+                    ("england", ctx.england_area_id),
+                    ("region", ctx.region_area_id),
+                ):
+                    value, symbol = figures.get((iid, pk, area_id), none)
+                    lines[key].append({"period": label, "value": value, "symbol": symbol})
+                members = [
+                    v for a in group_areas if (v := figures.get((iid, pk, a), none)[0]) is not None
+                ]
+                lines["group"].append(
+                    {"period": label, "value": mean(members), "count": len(members)}
+                )
         out.append(
             Comparison(
                 indicator=indicator,
@@ -270,6 +338,7 @@ def comparisons(
                 direction=direction(numeric[0], numeric[-1], indicator.polarity)
                 if len(numeric) >= 2
                 else None,
+                lines=lines,
                 **maths,
             )
         )

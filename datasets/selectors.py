@@ -7,7 +7,6 @@ reads in a fixed number of queries whatever the number of councils or indicators
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,7 +23,6 @@ from .comparison import (
     Comparison,
     comparisons,
     competition_ranks,
-    mean,
     quartile_band,
     statistical_neighbour_ids,
 )
@@ -245,40 +243,12 @@ def trend_lines(
     *, council: Council, items: list[Comparison], group_ids: list[int]
 ) -> dict[int, dict[str, list[dict]]]:
     """For each comparison, England's, the region's and the group's mean figures over the same
-    periods as the council's trend (the group mean leaves suppressed figures out), one query."""
-    if not items:
-        return {}
-    labels = {t["period"] for c in items for t in c.trend}
-    rows = Observation.objects.filter(
-        Q(area__code__in=[ENGLAND_CODE, council.region.gss_code])
-        | Q(area__council_id__in=group_ids),
-        indicator_id__in=[c.indicator.pk for c in items],
-        period__label__in=labels,
-        period__time_identifier__in={t["time_identifier"] for c in items for t in c.trend},
-    ).values_list(
-        "indicator_id", "period__label", "area__code", "area__council_id", "value", "symbol"
-    )
-    published: dict[tuple[int, str, str], tuple[Decimal | None, str]] = {}
-    group_values: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
-    for indicator_id, label, code, council_id, value, symbol in rows:
-        if council_id is None:
-            published[(indicator_id, label, code)] = (value, symbol)
-        elif value is not None:
-            group_values[(indicator_id, label)].append(value)
-    out = {}
-    for c in items:
-        iid = c.indicator.pk
-        lines: dict[str, list[dict]] = {"england": [], "region": [], "group": []}
-        for t in c.trend:
-            for key, code in (("england", ENGLAND_CODE), ("region", council.region.gss_code)):
-                value, symbol = published.get((iid, t["period"], code), (None, ""))
-                lines[key].append({"period": t["period"], "value": value, "symbol": symbol})
-            members = group_values.get((iid, t["period"]), [])
-            lines["group"].append(
-                {"period": t["period"], "value": mean(members), "count": len(members)}
-            )
-        out[iid] = lines
-    return out
+    periods as the council's trend (the group mean leaves suppressed figures out). The engine
+    reads them with the comparisons (`comparisons(with_lines=True)`): no query here."""
+    missing = [c for c in items if c.lines is None]
+    if missing:
+        raise ValueError("trend_lines needs comparisons(..., with_lines=True)")
+    return {c.indicator.pk: c.lines for c in items}
 
 
 DIRECTION_WORDS = {
@@ -382,6 +352,7 @@ def data_profile(*, council: Council) -> dict:
         indicators=key_indicators(),
         group_ids=group_ids,
         group_label="Statistical neighbours",
+        with_lines=True,
     )
     lines = trend_lines(council=council, items=items, group_ids=group_ids)
     combined = combined_figures(council=council, items=items)
