@@ -37,6 +37,7 @@ from regions.models import (
 )
 
 from .models import Flag, FlagStatus, Intervention, InterventionKind, Severity
+from .sources import INTERVENTIONS, source_loaded
 
 LEVELS = (("red", "Red"), ("amber", "Amber"), ("none", "No open flags"))
 LEVEL_RANK = {"red": 2, "amber": 1, "none": 0}
@@ -222,6 +223,8 @@ class Picture:
     interventions: list[dict[str, Any]]
     programme_year: int
     financial_year: int
+    # False while intervention data has never been loaded: "none in intervention" is not known.
+    interventions_loaded: bool = True
 
     @property
     def programme_year_label(self) -> str:
@@ -407,6 +410,7 @@ def dashboard_picture(audience: Audience, *, today: date | None = None) -> Pictu
         interventions=intervention_list,
         programme_year=year,
         financial_year=year,
+        interventions_loaded=source_loaded(INTERVENTIONS),
     )
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from cib_portal import access
 from cib_portal.csv_export import csv_response, safe_cell
 
-from . import dashboards
+from . import dashboards, sources
 from .dashboards import Audience, Filters, Picture
 
 # Rows of the councils table per page (the CSV has them all).
@@ -74,6 +74,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "judgements": dashboards.JUDGEMENTS,
             "stages": dashboards.PIPELINE_STAGES,
             "challenge_choices": dashboards.CHALLENGE_CHOICES,
+            "interventions_source": sources.INTERVENTIONS,
+            "may_load_interventions": access.can_edit_risk_facts(request.user),
             "nav_section": "risk",
         },
     )

@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -26,6 +27,7 @@ from regions.models import Council
 from reviews.models import Booking
 
 from . import triage
+from .dashboards import PERSON_FLAG_WEIGHT
 from .forms_flags import (
     STATUS_NOT_CLOSED,
     AssignForm,
@@ -42,9 +44,12 @@ PAGE_SIZE = 50
 
 SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "raised": ("Raised", ("raised_at", "pk")),
-    "severity": ("Severity", ("severity", "-raised_at", "pk")),
+    # "-severity" (the default) is the most serious first: red, then the rule's weight (the
+    # flag's score; a person's flag counts 1, as on the dashboard), then the newest.
+    "severity": ("Severity", ("severity", "-score", "-raised_at", "pk")),
     "council": ("Council", ("council__name", "-raised_at", "pk")),
 }
+DEFAULT_SORT = "-severity"
 
 
 def flags_visible(user: Any) -> QuerySet[Flag]:
@@ -117,8 +122,8 @@ def _filtered(request: HttpRequest, form: FlagFilterForm) -> tuple[QuerySet[Flag
 
 
 def _sort(request: HttpRequest) -> str:
-    sort = request.GET.get("sort", "-raised")
-    return sort if sort.lstrip("-") in SORTS else "-raised"
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    return sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
 
 
 def _ordered(qs: QuerySet[Flag], sort: str) -> QuerySet[Flag]:
@@ -126,7 +131,12 @@ def _ordered(qs: QuerySet[Flag], sort: str) -> QuerySet[Flag]:
     if sort.startswith("-"):
         first = fields[0]
         fields = (first[1:] if first.startswith("-") else f"-{first}", *fields[1:])
-    return qs.order_by(*fields)
+    score = Coalesce("rule__weight", Value(PERSON_FLAG_WEIGHT))
+    order = [
+        (score.desc() if f == "-score" else score.asc()) if f.lstrip("-") == "score" else f
+        for f in fields
+    ]
+    return qs.order_by(*order)
 
 
 def _csv(qs: QuerySet[Flag]) -> HttpResponse:
