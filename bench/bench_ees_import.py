@@ -176,7 +176,10 @@ def main() -> int:
     ]
     table.append(f"| COPY alone (the floor) | {floor:.1f} | 1.0 | | | |")
     for r in results:
-        result = next((line for line in r["out"] if "rows read" in line), r["out"][-1])
+        result = next(
+            (line for line in r["out"] if "rows read" in line or "identical" in line),
+            r["out"][-1],
+        )
         table.append(
             f"| {r['label']} | {r['wall']:.1f} | {r['wall'] / floor:.1f} | {r['cpu']:.1f} | "
             f"{r['rss_mb']:.0f} | {result} |"

@@ -744,9 +744,19 @@ def _copy(cursor, buffer: io.StringIO) -> None:
 
 
 def _check_duplicates(cursor, noun: str = "Lines") -> None:
+    # Counting first (no array per figure); the lines only for the few that clash.
+    cursor.execute(
+        "SELECT indicator_id, area_id, period_id FROM import_staging "
+        "GROUP BY indicator_id, area_id, period_id HAVING count(*) > 1 LIMIT 20"
+    )
+    keys = cursor.fetchall()
+    if not keys:
+        return
     cursor.execute(
         "SELECT array_agg(line ORDER BY line) FROM import_staging "
-        "GROUP BY indicator_id, area_id, period_id HAVING count(*) > 1 LIMIT 20"
+        "WHERE (indicator_id, area_id, period_id) IN %s "
+        "GROUP BY indicator_id, area_id, period_id ORDER BY min(line)",
+        [tuple(keys)],
     )
     clashes = cursor.fetchall()
     if clashes:
@@ -805,9 +815,9 @@ def merge_staging(cursor, run: ImportRun | None, result: ImportResult) -> None:
     if new:
         # In the unique index's order, so the index is written page by page, not at random.
         cursor.execute(
-            "INSERT INTO datasets_observation (indicator_id, area_id, period_id, value, symbol, "
-            "import_run_id) SELECT indicator_id, area_id, period_id, value, symbol, %s "
-            "FROM import_changes WHERE observation_id IS NULL "
+            "INSERT INTO datasets_observation (indicator_id, area_id, period_id, value, "
+            "symbol, import_run_id) SELECT indicator_id, area_id, period_id, value, symbol, "
+            "%s FROM import_changes WHERE observation_id IS NULL "
             "ORDER BY indicator_id, period_id, area_id "
             "ON CONFLICT (indicator_id, period_id, area_id) DO NOTHING",
             [run_id],
