@@ -159,6 +159,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CIB portal <no-reply@cib
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en-gb"
+# Dates read "15 March 2027" everywhere (`|date` with no argument, forms, the admin).
+FORMAT_MODULE_PATH = ["cib_portal.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -94,7 +94,7 @@ def test_council_page_shows_codes_ofsted_history_and_neighbours_in_order(officer
     response = client_for(officer).get("/councils/E09000003/")  # Barnet
     html = response.content.decode()
     assert "E09000003" in html and "302" in html and "Outer London borough" in html
-    assert "10 Jun 2024" in html and "13 May 2019" in html
+    assert "10 June 2024" in html and "13 May 2019" in html
     barnet = Council.objects.get(gss_code="E09000003")
     neighbours = [link.neighbour.name for link in barnet.neighbour_links.order_by("rank")]
     table = html[html.index("Statistical neighbours") :]
