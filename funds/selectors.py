@@ -5,7 +5,7 @@ number of regions, agreements or requests."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
@@ -17,6 +17,7 @@ from regions.governance import regions_missing_leads
 from regions.models import Region
 
 from .models import FundingAgreement, QuarterlyReturn, SpendStatus
+from .returns import OPEN_STATUSES, REMINDER_NOTICE_DAYS
 
 MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
 
@@ -161,4 +162,37 @@ def monthly_series(agreement: FundingAgreement) -> list[MonthPoint]:
             paid=totals[f"p{i}"],
         )
         for i in range(12)
+    ]
+
+
+# --- Returns due or overdue ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnDue:
+    ret: QuarterlyReturn
+    overdue: bool
+    days: int  # days overdue when overdue, else days until it is due (0 = due today)
+
+
+def returns_due_or_overdue(
+    *, user: Any, today: date | None = None, within_days: int = REMINDER_NOTICE_DAYS
+) -> list[ReturnDue]:
+    """Returns still with their region (draft, signed off or returned with comments) that are
+    overdue or due within `within_days`, in the regions whose funds the user may see: the
+    most overdue first, then the soonest due. One query."""
+    today = today or timezone.localdate()
+    returns = QuarterlyReturn.objects.filter(
+        status__in=OPEN_STATUSES, due_on__lte=today + timedelta(days=within_days)
+    ).select_related("agreement__region")
+    region_ids = access.funds_region_ids(user)
+    if region_ids is not None:
+        returns = returns.filter(agreement__region_id__in=region_ids)
+    return [
+        ReturnDue(
+            ret=ret,
+            overdue=ret.due_on < today,
+            days=abs((today - ret.due_on).days),
+        )
+        for ret in returns.order_by("due_on", "agreement__region__name", "pk")
     ]
