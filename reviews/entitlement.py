@@ -93,3 +93,65 @@ def entitlement_for(
         next_free_date=next_free,
         blocking=first,
     )
+
+
+@dataclass(frozen=True)
+class EntitlementToday:
+    """What a council can be told before it answers any question: whether a free review could
+    start on the first day it could be booked for (`earliest`, the day after today), and if
+    not, the first day one could."""
+
+    entitled: bool
+    earliest: date
+    # The first day a free review could start (`earliest` when entitled); None for a product
+    # with no free entitlement (a diagnostic: charging is decided per booking).
+    next_free_date: date | None
+    # Not entitled: the free review, past or already booked, that stops it (None otherwise).
+    blocking: Booking | None
+    # Entitled: a free review already booked three or more years ahead (a free one starting
+    # after its window opens would clash with it), or None.
+    later_free: Booking | None = None
+
+
+def _free_bookings(*, council, product: Product):
+    """The council's free bookings of the family that hold the entitlement, as the exclusion
+    constraint counts them: not cancelled, not granted as an override."""
+    return (
+        Booking.objects.filter(
+            council_id=council.pk,
+            entitlement_family=product.entitlement_family,
+            charging_basis=ChargingBasis.FREE,
+            entitlement_override=False,
+        )
+        .exclude(status=BookingStatus.CANCELLED)
+        .select_related("product")
+    )
+
+
+def entitlement_today(*, council, product: Product, today: date) -> EntitlementToday:
+    """The entitlement of `council` to a free `product` starting as soon as it could be booked
+    (the day after `today`, as the date question allows), and the first day a free one could
+    start, from `entitlement_for`."""
+    earliest = today + relativedelta(days=1)
+    if not product.entitlement_family:
+        return EntitlementToday(False, earliest, None, None)
+    verdict = entitlement_for(council=council, product=product, start=earliest)
+    if verdict.entitled:
+        later = (
+            _free_bookings(council=council, product=product)
+            .filter(first_on_site_day__gt=earliest)
+            .order_by("first_on_site_day")
+            .first()
+        )
+        return EntitlementToday(True, earliest, earliest, None, later)
+    first_blocking = verdict.blocking
+    start = earliest
+    # `next_free_date` is the end of the last clashing window, the earliest start that one
+    # allows; a free review booked within three years after it pushes it on again. A council
+    # has a few free reviews ahead at most, so the loop ends long before its bound.
+    for _ in range(20):
+        if verdict.entitled or verdict.next_free_date is None:
+            break
+        start = verdict.next_free_date
+        verdict = entitlement_for(council=council, product=product, start=start)
+    return EntitlementToday(False, earliest, start, first_blocking)
