@@ -31,8 +31,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import islice
 from pathlib import Path
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
+
+from cib_portal.tasks import heartbeat
 
 from .models import (
     ENGLAND_CODE,
@@ -288,10 +291,11 @@ def import_ees_file(
     run = run_begin(path=path, started_by=started_by, run=run)
     digest = ""
     try:
-        digest = file_sha256(path)
-        header = _read_header(path)
-        spec = spec or detect_spec(header)
-        result = _import(path, header, spec, run, progress, digest)
+        with heartbeat(_beat(run), every=settings.IMPORTS_HEARTBEAT_SECONDS):
+            digest = file_sha256(path)
+            header = _read_header(path)
+            spec = spec or detect_spec(header)
+            result = _import(path, header, spec, run, progress, digest)
     except ImportRejected as exc:
         run_rejected(run=run, errors=exc.errors, path=path, spec=spec, sha256=digest)
         raise
@@ -306,16 +310,44 @@ def import_ees_file(
         if isinstance(exc, CONNECTION_ERRORS):
             raise  # the database was unreachable: the task tries again
         raise failed from exc
+    except (KeyboardInterrupt, SystemExit):
+        # Stopped by hand (Ctrl-C on `import_ees`) or the worker shutting down: the
+        # transaction has rolled back, so say so rather than leave the run "importing".
+        _record_failure(run=run, errors=[STOPPED_ERROR], spec=spec, sha256=digest)
+        raise
     return run, result
+
+
+STOPPED_ERROR = (
+    "The import stopped before it finished (its worker or command was stopped). "
+    "Nothing was saved. Import the file again."
+)
+
+
+def _beat(run: ImportRun) -> Callable[[], None]:
+    """Write the time on a running import, from the heartbeat thread's own connection."""
+
+    def beat() -> None:
+        ImportRun.objects.filter(pk=run.pk, status=ImportStatus.RUNNING).update(
+            heartbeat_at=timezone.now()
+        )
+
+    return beat
 
 
 def run_begin(*, path: Path, started_by=None, run: ImportRun | None = None) -> ImportRun:
     """The ImportRun that records an import of `path` (a new one, or the upload's)."""
+    now = timezone.now()
     if run is None:
         return ImportRun.objects.create(
-            filename=path.name[:FILENAME_MAX], started_by=started_by, status=ImportStatus.RUNNING
+            filename=path.name[:FILENAME_MAX],
+            started_by=started_by,
+            status=ImportStatus.RUNNING,
+            heartbeat_at=now,
         )
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportStatus.RUNNING, heartbeat_at=now, finished_at=None
+    )
     return run
 
 

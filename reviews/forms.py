@@ -15,11 +15,18 @@ from .models import BookingStatus, ChargingBasis, Product
 HEADING = {"data-govuk-legend": "l"}
 
 
+# A page that says something before its question has the h1 above that and the question as
+# a medium legend below it (GOV.UK: asking complex questions without hint text).
+QUESTION = {"data-govuk-legend": "m"}
+
+
 class CouncilStepForm(forms.Form):
+    page_heading = "Which council is the booking for?"
+
     council = forms.ModelChoiceField(
         queryset=Council.objects.none(),
-        label="Which council is the booking for?",
-        widget=forms.RadioSelect(attrs=HEADING),
+        label="Choose the council",
+        widget=forms.RadioSelect(attrs=QUESTION),
         empty_label=None,
         error_messages={"required": "Select the council the booking is for"},
     )
@@ -30,10 +37,12 @@ class CouncilStepForm(forms.Form):
 
 
 class ProductStepForm(forms.Form):
+    page_heading = "What would you like to book?"
+
     product = forms.ModelChoiceField(
         queryset=Product.objects.filter(is_active=True),
-        label="What would you like to book?",
-        widget=forms.RadioSelect(attrs=HEADING),
+        label="Choose a review or diagnostic",
+        widget=forms.RadioSelect(attrs=QUESTION),
         empty_label=None,
         error_messages={"required": "Select a review or diagnostic"},
     )
@@ -130,6 +139,8 @@ class ScopeStepForm(forms.Form):
 
 
 class ContactStepForm(forms.Form):
+    page_heading = "Who should the LGA contact about this booking?"
+
     contact_name = forms.CharField(
         label="Full name of the council's contact",
         max_length=200,

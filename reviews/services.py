@@ -58,6 +58,28 @@ def charged_prices(product: Product) -> dict[str, int | None]:
     return {basis: prices[basis] for basis in CHARGED_BASES if basis in product.charging_options}
 
 
+def charged_price_sentence(product: Product, *, opening: str = "Booked now, it would") -> str:
+    """What a charged booking of `product` costs, as a sentence: the catalogue's prices, and
+    "to be confirmed by the LGA" only for a basis it has not priced. `opening` leads into
+    "cost" (e.g. "Booked now, it would")."""
+    prices = charged_prices(product)
+    if not prices:
+        return f"{product.name} is not offered on a subsidised or whole-cost basis."
+    as_words = {ChargingBasis.SUBSIDISED: "subsidised", ChargingBasis.WHOLE_COST: "at whole cost"}
+    priced = [f"{money(p)} {as_words[b]}" for b, p in prices.items() if p is not None]
+    unpriced = [b for b, p in prices.items() if p is None]
+    if not unpriced:
+        return f"{opening} cost {' or '.join(priced)}."
+    if not priced:
+        bases = " or ".join(as_words[b] for b in unpriced)
+        return f"{opening} be charged {bases}, at a price to be confirmed by the LGA."
+    adjective = {ChargingBasis.SUBSIDISED: "subsidised", ChargingBasis.WHOLE_COST: "whole-cost"}
+    return (
+        f"{opening} cost {' or '.join(priced)}. The {adjective[unpriced[0]]} price is to be "
+        "confirmed by the LGA."
+    )
+
+
 def _free_taken(product: Product, why: str) -> FreeReviewTaken:
     prices = charged_prices(product)
     offers = " or ".join(f"{CHARGED_BASES[b]} ({money(p)})" for b, p in prices.items())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
@@ -24,26 +26,28 @@ from cib_portal import access
 
 from . import forms as f
 from . import lifecycle
-from .entitlement import entitlement_for
-from .models import Booking, BookingStatus, ChargingBasis, Product
+from .entitlement import entitlement_for, entitlement_today
+from .models import ENTITLEMENT_YEARS, Booking, BookingStatus, ChargingBasis, Product
+from .selectors import bookings_near
 from .services import (
     BookingError,
     FreeReviewTaken,
     booking_override_free,
     booking_request,
+    charged_price_sentence,
     money,
 )
 
 SESSION_KEY = "reviews_booking_request"
 PAGE_SIZE = 25
 
-# The question pages, in order: (slug, form, page title).
+# The question pages, in order: (slug, form, page title: the page's h1).
 STEPS = [
-    ("council", f.CouncilStepForm, "Which council is the booking for?"),
-    ("product", f.ProductStepForm, "What would you like to book?"),
-    ("date", f.DateStepForm, "When would you like the team to be on site?"),
-    ("scope", f.ScopeStepForm, "Scope and key lines of enquiry"),
-    ("contact", f.ContactStepForm, "Council contact"),
+    ("council", f.CouncilStepForm, f.CouncilStepForm.page_heading),
+    ("product", f.ProductStepForm, f.ProductStepForm.page_heading),
+    ("date", f.DateStepForm, f.DateStepForm.page_heading),
+    ("scope", f.ScopeStepForm, "What should the review look at?"),
+    ("contact", f.ContactStepForm, f.ContactStepForm.page_heading),
 ]
 STEP_SLUGS = [slug for slug, _form, _title in STEPS]
 
@@ -92,6 +96,39 @@ def _resolved(request: HttpRequest, answers: dict[str, Any]) -> dict[str, Any] |
     return {"council": council, "product": product, "first_on_site_day": day}
 
 
+def _link_if_visible(user: Any, booking: Booking | None) -> Booking | None:
+    return booking if booking and access.can_view_booking(user, booking) else None
+
+
+def _cost_today(user: Any, councils) -> list[dict[str, Any]]:
+    """For each council, and each product with the free entitlement: whether a free one could
+    start as soon as it could be booked, and if not when, and what it costs until then. The
+    first question page says so before anything is asked."""
+    today = timezone.localdate()
+    products = Product.objects.filter(is_active=True).exclude(entitlement_family="")
+    costs = []
+    for council in councils:
+        for product in products:
+            now = entitlement_today(council=council, product=product, today=today)
+            later = _link_if_visible(user, now.later_free)
+            costs.append(
+                {
+                    "council": council,
+                    "product": product,
+                    "today": now,
+                    "blocking": _link_if_visible(user, now.blocking),
+                    "later_free": later,
+                    "free_by": later.first_on_site_day - relativedelta(years=ENTITLEMENT_YEARS)
+                    if later
+                    else None,
+                    "price_sentence": charged_price_sentence(
+                        product, opening="Booked to start before then, it would"
+                    ),
+                }
+            )
+    return costs
+
+
 @login_required
 def request_start(request: HttpRequest) -> HttpResponse:
     """Start a new request: forget earlier answers."""
@@ -122,6 +159,12 @@ def request_step(request: HttpRequest, step: str) -> HttpResponse:
     initial = {
         key: answers[key] for key in form_class.base_fields if answers.get(key) not in (None, "")
     }
+    prefilled = step == "contact" and not (
+        answers.get("contact_name") or answers.get("contact_email")
+    )
+    if prefilled:
+        # The person booking is the likeliest contact: start with their details to change.
+        initial.update(contact_name=request.user.full_name, contact_email=request.user.email)
     form = form_class(request.POST if request.method == "POST" else None, initial=initial, **kwargs)
     if request.method == "POST" and form.is_valid():
         for key, value in form.cleaned_data.items():
@@ -139,10 +182,22 @@ def request_step(request: HttpRequest, step: str) -> HttpResponse:
         if slug_index
         else reverse("reviews:booking_list")
     )
+    costs = []
+    if step == "council":
+        costs = _cost_today(request.user, councils)
+    elif step == "product":
+        costs = _cost_today(request.user, [c for c in councils if c.pk == answers.get("council")])
     return render(
         request,
         "reviews/bookings/step.html",
-        {"form": form, "title": title, "step": step, "back": back},
+        {
+            "form": form,
+            "title": title,
+            "step": step,
+            "back": back,
+            "costs": costs,
+            "prefilled": prefilled,
+        },
     )
 
 
@@ -154,15 +209,23 @@ def _scope_with_month(answers: dict[str, Any], day: date) -> str:
     return scope
 
 
-def _entitlement_words(council, product: Product, day: date) -> dict[str, Any]:
-    """What the check page says about cost, from the entitlement."""
+def _entitlement_words(user: Any, council, product: Product, day: date) -> dict[str, Any]:
+    """What the check page says about cost, from the entitlement, and the council's bookings
+    near the day asked for."""
     verdict = entitlement_for(council=council, product=product, start=day)
     free = verdict.entitled and ChargingBasis.FREE in product.charging_options
     prices = {
         ChargingBasis.SUBSIDISED: money(product.subsidised_price_pence),
         ChargingBasis.WHOLE_COST: money(product.whole_cost_price_pence),
     }
-    return {"verdict": verdict, "free": free, "prices": prices}
+    return {
+        "verdict": verdict,
+        "free": free,
+        "prices": prices,
+        "price_sentence": charged_price_sentence(product),
+        "blocking": _link_if_visible(user, verdict.blocking),
+        "near": list(bookings_near(user=user, council=council, day=day)),
+    }
 
 
 @login_required
@@ -178,7 +241,7 @@ def request_check(request: HttpRequest) -> HttpResponse:
     if resolved is None:
         return redirect("reviews:request_start")
     words = _entitlement_words(
-        resolved["council"], resolved["product"], resolved["first_on_site_day"]
+        request.user, resolved["council"], resolved["product"], resolved["first_on_site_day"]
     )
     # Confirming a page that said "free" asks for the free review whatever has happened since:
     # if it has gone, the service says so and nothing is booked until a charged basis is chosen.
@@ -203,7 +266,10 @@ def request_check(request: HttpRequest) -> HttpResponse:
             )
         except FreeReviewTaken as exc:
             words = _entitlement_words(
-                resolved["council"], resolved["product"], resolved["first_on_site_day"]
+                request.user,
+                resolved["council"],
+                resolved["product"],
+                resolved["first_on_site_day"],
             )
             form = f.ConfirmForm.charged_after(str(exc), prices=words["prices"])
             words["free"] = False
