@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cib_portal import access
@@ -124,8 +124,14 @@ def agreement_list(*, user: Any) -> QuerySet[FundingAgreement]:
 class MonthPoint:
     month: str  # "Apr 2027"
     short: str  # "Apr"
-    approved: int  # cumulative pence approved by the end of the month
-    paid: int  # cumulative pence paid by the end of the month
+    # Cumulative pence approved (paid) by the end of the month; None for a month that has not
+    # begun, so no figure is drawn into the future.
+    approved: int | None
+    paid: int | None
+
+    @property
+    def started(self) -> bool:
+        return self.approved is not None
 
 
 def _month_starts(year: int) -> list[datetime]:
@@ -138,13 +144,16 @@ def _month_starts(year: int) -> list[datetime]:
     return starts
 
 
-def monthly_series(agreement: FundingAgreement) -> list[MonthPoint]:
+def monthly_series(agreement: FundingAgreement, *, today: date | None = None) -> list[MonthPoint]:
     """Cumulative approved and paid spend at the end of each month of the financial year
-    (April to March), from the requests' approval and payment times: one aggregate query."""
+    (April to March), from the requests' approval and payment times, up to the month `today`
+    falls in; later months have no figures. One aggregate query (none for a year not begun)."""
+    today = today or timezone.localdate()
     starts = _month_starts(agreement.financial_year)
+    begun = sum(1 for start in starts[:12] if start.date() <= today)
     approved_states = [SpendStatus.APPROVED, SpendStatus.PAID]
     sums = {}
-    for i, end in enumerate(starts[1:]):
+    for i, end in enumerate(starts[1 : begun + 1]):
         sums[f"a{i}"] = Sum(
             "amount_pence",
             filter=Q(status__in=approved_states, approved_at__lt=end),
@@ -153,16 +162,38 @@ def monthly_series(agreement: FundingAgreement) -> list[MonthPoint]:
         sums[f"p{i}"] = Sum(
             "amount_pence", filter=Q(status=SpendStatus.PAID, paid_at__lt=end), default=0
         )
-    totals = agreement.spend_requests.aggregate(**sums)
+    totals = agreement.spend_requests.aggregate(**sums) if sums else {}
     return [
         MonthPoint(
             month=f"{MONTHS[i]} {starts[i].year}",
             short=MONTHS[i],
-            approved=totals[f"a{i}"],
-            paid=totals[f"p{i}"],
+            approved=totals.get(f"a{i}"),
+            paid=totals.get(f"p{i}"),
         )
         for i in range(12)
     ]
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    count: int = 0
+    amount: int = 0  # pence
+
+
+def awaiting_decision(agreement: FundingAgreement) -> dict[str, Awaiting]:
+    """The agreement's requests submitted and awaiting a lead's decision, by purpose (and
+    "total"): how many and for how much. One query."""
+    rows = (
+        agreement.spend_requests.filter(status=SpendStatus.SUBMITTED)
+        .values("allocation__purpose")
+        .annotate(count=Count("pk"), amount=Sum("amount_pence"))
+        .order_by()
+    )
+    awaiting = {r["allocation__purpose"]: Awaiting(r["count"], r["amount"]) for r in rows}
+    awaiting["total"] = Awaiting(
+        sum(a.count for a in awaiting.values()), sum(a.amount for a in awaiting.values())
+    )
+    return awaiting
 
 
 # --- Returns due or overdue ------------------------------------------------------------------

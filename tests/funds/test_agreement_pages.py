@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from funds.models import Allocation, FundingAgreement, SpendEvidence, SpendRequest
-from funds.selectors import monthly_series
+from funds.selectors import current_financial_year, monthly_series
 from funds.services import (
     agreement_update,
     spend_request_approve,
@@ -342,7 +342,9 @@ def _pay(request, user):
 
 @pytest.fixture
 def spent(agreement, submitted, regional_lead, second_lead, programme_manager):
-    """Three approved requests (one paid) and one still submitted, dated by month."""
+    """Three approved requests (one paid) and one still submitted, dated by month of the
+    agreement's year (April, June and the last day of January)."""
+    year = agreement.financial_year
     a = spend_request_approve(user=regional_lead, request=submitted(100_000))  # £1,000
     b = spend_request_approve(
         user=regional_lead, request=submitted(250_000, purpose="project_management")
@@ -351,14 +353,23 @@ def spent(agreement, submitted, regional_lead, second_lead, programme_manager):
     spend_request_approve(user=regional_lead, request=c)
     submitted(50_000)  # submitted only: not in any figure
     _pay(a, programme_manager)
-    SpendRequest.objects.filter(pk=a.pk).update(approved_at=_at(2027, 4), paid_at=_at(2027, 6))
-    SpendRequest.objects.filter(pk=b.pk).update(approved_at=_at(2027, 6))
-    SpendRequest.objects.filter(pk=c.pk).update(approved_at=_at(2028, 1, 31))
+    SpendRequest.objects.filter(pk=a.pk).update(approved_at=_at(year, 4), paid_at=_at(year, 6))
+    SpendRequest.objects.filter(pk=b.pk).update(approved_at=_at(year, 6))
+    SpendRequest.objects.filter(pk=c.pk).update(approved_at=_at(year + 1, 1, 31))
     return a, b, c
 
 
+@pytest.fixture
+def last_year(agreement):
+    """The agreement moved to a financial year that has ended (so every month has figures,
+    whatever today's date)."""
+    agreement.financial_year = current_financial_year() - 1
+    agreement.save(update_fields=["financial_year"])
+    return agreement
+
+
 def test_monthly_series_is_cumulative_by_approval_and_payment_month(agreement, spent):
-    series = monthly_series(agreement)
+    series = monthly_series(agreement, today=date(2028, 3, 31))
     assert [p.short for p in series] == list(
         ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
     )
@@ -369,9 +380,30 @@ def test_monthly_series_is_cumulative_by_approval_and_payment_month(agreement, s
     assert paid == [0, 0] + [100_000] * 10
 
 
-def test_budget_page_figures_equal_the_allocations_and_requests(
-    client_for, adviser, agreement, spent
+def test_monthly_series_stops_at_the_current_month(agreement, spent):
+    # 10 November 2027: April to November have figures; December to March have none (not
+    # November's totals carried forward), even though January's approval is recorded.
+    series = monthly_series(agreement, today=date(2027, 11, 10))
+    assert [p.approved for p in series] == [100_000, 100_000] + [350_000] * 6 + [None] * 4
+    assert [p.paid for p in series] == [0, 0] + [100_000] * 6 + [None] * 4
+    assert [p.started for p in series] == [True] * 8 + [False] * 4
+    # The first day of a month is in it.
+    assert [p.started for p in monthly_series(agreement, today=date(2027, 12, 1))].count(True) == 9
+
+
+def test_monthly_series_of_a_year_not_begun_has_no_figures(
+    agreement, spent, django_assert_num_queries
 ):
+    with django_assert_num_queries(0):
+        series = monthly_series(agreement, today=date(2027, 3, 31))
+    assert len(series) == 12
+    assert all(p.approved is None and p.paid is None for p in series)
+
+
+def test_budget_page_figures_equal_the_allocations_and_requests(
+    client_for, adviser, last_year, spent
+):
+    agreement = last_year
     response = client_for(adviser).get(f"/funds/agreements/{agreement.pk}/")
     body = response.content.decode()
     lines = {entry["line"].purpose: entry["line"] for entry in response.context["lines"]}
@@ -396,11 +428,14 @@ def test_budget_page_figures_equal_the_allocations_and_requests(
     assert f"?agreement={agreement.pk}" in body
 
 
-def test_budget_csv_has_purposes_and_the_monthly_series(client_for, programme_manager, spent):
-    agreement = spent[0].agreement
+def test_budget_csv_has_purposes_and_the_monthly_series(
+    client_for, programme_manager, last_year, spent
+):
+    agreement = last_year
+    year = agreement.financial_year
     response = client_for(programme_manager).get(f"/funds/agreements/{agreement.pk}/?format=csv")
     assert response["Content-Disposition"] == (
-        f'attachment; filename="budget-{YORKSHIRE}-2027-28.csv"'
+        f'attachment; filename="budget-{YORKSHIRE}-{agreement.label}.csv"'
     )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:2] == ["Purpose", "Allocated (£)"]
@@ -415,9 +450,9 @@ def test_budget_csv_has_purposes_and_the_monthly_series(client_for, programme_ma
     ]
     assert by_label["Total"] == ["Total", "110000.00", "7500.00", "1000.00", "102500.00", "7"]
     monthly = rows[rows.index([]) + 2 :]
-    assert monthly[0] == ["Apr 2027", "1000.00", "0.00", "110000.00"]
-    assert monthly[2] == ["Jun 2027", "3500.00", "1000.00", "110000.00"]
-    assert monthly[11] == ["Mar 2028", "7500.00", "1000.00", "110000.00"]
+    assert monthly[0] == [f"Apr {year}", "1000.00", "0.00", "110000.00"]
+    assert monthly[2] == [f"Jun {year}", "3500.00", "1000.00", "110000.00"]
+    assert monthly[11] == [f"Mar {year + 1}", "7500.00", "1000.00", "110000.00"]
 
 
 def test_budget_page_query_count_does_not_grow_with_requests(
