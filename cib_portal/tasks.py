@@ -18,10 +18,13 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import RedisError
 
@@ -106,3 +109,26 @@ def heartbeat(beat: Callable[[], None], *, every: float) -> Iterator[None]:
     finally:
         stop.set()
         thread.join(timeout=max(every, 1) + 5)
+
+
+def fail_stale(
+    rows: QuerySet,
+    *,
+    running: str,
+    since_field: str,
+    stale_after: float,
+    **failed: Any,
+) -> int:
+    """Mark failed (with `failed`'s fields and the time it finished) the rows of `rows` that
+    say they are `running` but whose heartbeat (or, before the first beat, `since_field`) is
+    older than `stale_after` seconds: their worker or command died. Returns how many."""
+    now = timezone.now()
+    limit = now - timedelta(seconds=stale_after)
+    return (
+        rows.filter(status=running)
+        .filter(
+            Q(heartbeat_at__lt=limit)
+            | Q(heartbeat_at__isnull=True, **{f"{since_field}__lt": limit})
+        )
+        .update(finished_at=now, **failed)
+    )

@@ -255,6 +255,9 @@ class ImportRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Written while the import runs; a run whose heartbeat stops lost its worker or command
+    # and is failed (datasets.services.import_run_reclaim_stale), never left "importing".
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

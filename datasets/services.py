@@ -347,6 +347,25 @@ def import_run_fail(*, run_id: int, error: str) -> None:
     ).update(status=ImportStatus.FAILED, errors=[error], finished_at=timezone.now())
 
 
+def import_run_reclaim_stale(*, run_ids: list[int] | None = None) -> int:
+    """Fail imports that say they are running but whose worker or command died (no heartbeat
+    for IMPORTS_STALE_AFTER_SECONDS), so the person is told to upload again instead of
+    waiting; all of them, or those given. Returns how many."""
+    from cib_portal.tasks import fail_stale
+
+    from .ees import STOPPED_ERROR
+
+    runs = ImportRun.objects.all() if run_ids is None else ImportRun.objects.filter(pk__in=run_ids)
+    return fail_stale(
+        runs,
+        running=ImportStatus.RUNNING,
+        since_field="created_at",
+        stale_after=settings.IMPORTS_STALE_AFTER_SECONDS,
+        status=ImportStatus.FAILED,
+        errors=[STOPPED_ERROR],
+    )
+
+
 def datasets_load(*, stdout: io.TextIOBase | None = None) -> None:
     """Everything `load_reference_data` does for the data set: areas, catalogue, the shipped
     EES files, the LAIT benchmarking data and derived indicators. Idempotent."""

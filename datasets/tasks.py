@@ -38,3 +38,12 @@ def import_run_task(self, run_id: int) -> int:
             "again.",
         )
     return run_id
+
+
+@reliable_task
+def reclaim_stale_imports(self) -> int:
+    """Fail imports whose worker or command died (by beat, every minute)."""
+    reclaimed = services.import_run_reclaim_stale()
+    if reclaimed:
+        logger.warning("Failed %d import(s) whose worker stopped", reclaimed)
+    return reclaimed

@@ -18,9 +18,12 @@ FINISHED = (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
 
 def _run(request: HttpRequest, pk: int) -> ImportRun:
     access.require(access.is_national_staff(request.user))
-    return get_object_or_404(
+    run = get_object_or_404(
         ImportRun.objects.select_related("spec", "started_by", "same_as"), pk=pk
     )
+    if run.status == ImportStatus.RUNNING and services.import_run_reclaim_stale(run_ids=[run.pk]):
+        run.refresh_from_db()  # its worker died: the page says failed, upload again
+    return run
 
 
 @login_required

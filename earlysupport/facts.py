@@ -42,6 +42,7 @@ from cib_portal.csv_import import (
     problems_sorted,
     quoted,
 )
+from cib_portal.tasks import fail_stale, heartbeat
 from regions.models import Council
 
 from .models import (
@@ -813,13 +814,37 @@ def fact_import_run_fail(*, run_id: int, error: str) -> None:
     )
 
 
+FACT_IMPORT_STOPPED_ERROR = (
+    "The import stopped before it finished (its worker was stopped). Nothing was saved. "
+    "Upload the file again."
+)
+
+
+def fact_import_run_reclaim_stale(*, run_ids: list[int] | None = None) -> int:
+    """Fail fact imports still "importing" whose worker died (no heartbeat for
+    IMPORTS_STALE_AFTER_SECONDS); all of them, or those given. Returns how many."""
+    runs = FactImportRun.objects.all()
+    if run_ids is not None:
+        runs = runs.filter(pk__in=run_ids)
+    return fail_stale(
+        runs,
+        running=FactImportStatus.RUNNING,
+        since_field="created_at",
+        stale_after=settings.IMPORTS_STALE_AFTER_SECONDS,
+        status=FactImportStatus.FAILED,
+        errors=[FACT_IMPORT_STOPPED_ERROR],
+    )
+
+
 def fact_import_run_execute(*, run_id: int) -> FactImportRun:
     """Import a run's uploaded file; the run always ends succeeded or failed (with every
     problem), unless a transient error is left for the task to retry."""
     run = FactImportRun.objects.select_related("started_by").get(pk=run_id)
     if run.status in (FactImportStatus.SUCCEEDED, FactImportStatus.FAILED):
         return run  # a redelivered task: the work is done
-    FactImportRun.objects.filter(pk=run_id).update(status=FactImportStatus.RUNNING)
+    FactImportRun.objects.filter(pk=run_id).update(
+        status=FactImportStatus.RUNNING, heartbeat_at=timezone.now()
+    )
     spec = FACT_SPECS[run.kind]
     try:
         with run.upload.open("rb") as handle:
@@ -828,13 +853,20 @@ def fact_import_run_execute(*, run_id: int) -> FactImportRun:
         fact_import_run_fail(run_id=run_id, error="The uploaded file has gone; upload it again.")
         return FactImportRun.objects.get(pk=run_id)
     fact_import_progress_set(run_id=run_id, percent=5)
-    try:
-        result = fact_import(
-            spec,
-            user=run.started_by,
-            data=data,
-            progress=lambda p: fact_import_progress_set(run_id=run_id, percent=p),
+
+    def beat() -> None:
+        FactImportRun.objects.filter(pk=run_id, status=FactImportStatus.RUNNING).update(
+            heartbeat_at=timezone.now()
         )
+
+    try:
+        with heartbeat(beat, every=settings.IMPORTS_HEARTBEAT_SECONDS):
+            result = fact_import(
+                spec,
+                user=run.started_by,
+                data=data,
+                progress=lambda p: fact_import_progress_set(run_id=run_id, percent=p),
+            )
     except FactImportError as exc:
         FactImportRun.objects.filter(pk=run_id).update(
             status=FactImportStatus.FAILED, errors=list(exc.errors), finished_at=timezone.now()

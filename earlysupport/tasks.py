@@ -47,3 +47,11 @@ def fact_import_run_task(self, run_id: int) -> int:
             "saved. Tell the portal team if it fails again.",
         )
     return run_id
+
+
+@reliable_task
+def reclaim_stale_fact_imports(self) -> int:
+    """Fail interventions or DCS history imports whose worker died (by beat, every minute)."""
+    from .facts import fact_import_run_reclaim_stale
+
+    return fact_import_run_reclaim_stale()

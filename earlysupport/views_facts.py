@@ -30,7 +30,7 @@ from .forms_facts import (
     InterventionForm,
     RuleForm,
 )
-from .models import FactImportRun, Rule
+from .models import FactImportRun, FactImportStatus, Rule
 
 PER_PAGE = 50
 NAV = "risk"
@@ -255,7 +255,12 @@ _PAGES_BY_ACTION = {p.spec.action: p for p in (INTERVENTIONS, DCS_HISTORY)}
 def _import_run(request: HttpRequest, pk: int) -> FactImportRun:
     """A background import: seen by those who may import facts; a 404 for anyone else."""
     access.require(access.is_member(request.user) and access.can_edit_risk_facts(request.user))
-    return get_object_or_404(FactImportRun.objects.select_related("started_by"), pk=pk)
+    run = get_object_or_404(FactImportRun.objects.select_related("started_by"), pk=pk)
+    if run.status == FactImportStatus.RUNNING and facts.fact_import_run_reclaim_stale(
+        run_ids=[run.pk]
+    ):
+        run.refresh_from_db()  # its worker died: the page says failed, upload again
+    return run
 
 
 @login_required

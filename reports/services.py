@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -148,16 +147,20 @@ def report_reclaim_stale(
 ) -> int:
     """Fail running jobs whose worker died (no heartbeat for REPORTS_STALE_AFTER_SECONDS), so
     the person sees "failed, try again" instead of waiting; all of them, or those given."""
-    limit = _stale_before()
-    stale = ReportJob.objects.filter(status=ReportStatus.RUNNING).filter(
-        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
-    )
+    from cib_portal.tasks import fail_stale
+
+    jobs = ReportJob.objects.all()
     if job_ids is not None:
-        stale = stale.filter(pk__in=job_ids)
+        jobs = jobs.filter(pk__in=job_ids)
     if batch is not None:
-        stale = stale.filter(batch=batch)
-    return stale.update(
-        status=ReportStatus.FAILED, error=WORKER_LOST_ERROR, finished_at=timezone.now()
+        jobs = jobs.filter(batch=batch)
+    return fail_stale(
+        jobs,
+        running=ReportStatus.RUNNING,
+        since_field="started_at",
+        stale_after=settings.REPORTS_STALE_AFTER_SECONDS,
+        status=ReportStatus.FAILED,
+        error=WORKER_LOST_ERROR,
     )
 
 

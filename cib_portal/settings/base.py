@@ -236,6 +236,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.reclaim_stale_reports",
         "schedule": 60.0,
     },
+    # Imports whose worker or command died are failed, so the person can upload again.
+    "datasets-reclaim-stale-imports": {
+        "task": "datasets.tasks.reclaim_stale_imports",
+        "schedule": 60.0,
+    },
+    "earlysupport-reclaim-stale-fact-imports": {
+        "task": "earlysupport.tasks.reclaim_stale_fact_imports",
+        "schedule": 60.0,
+    },
 }
 
 REST_FRAMEWORK = {
@@ -304,6 +313,11 @@ REPORTS_RENDER_DELAY_SECONDS = env.float("REPORTS_RENDER_DELAY_SECONDS", default
 # every minute, and when its page is looked at), so the person can try again.
 REPORTS_HEARTBEAT_SECONDS = env.float("REPORTS_HEARTBEAT_SECONDS", default=15)
 REPORTS_STALE_AFTER_SECONDS = env.float("REPORTS_STALE_AFTER_SECONDS", default=120)
+# The same for imports of uploaded files (and `import_ees` run by hand): a run still
+# "importing" with no heartbeat for IMPORTS_STALE_AFTER_SECONDS is failed, so the person
+# uploads again instead of waiting for ever.
+IMPORTS_HEARTBEAT_SECONDS = env.float("IMPORTS_HEARTBEAT_SECONDS", default=15)
+IMPORTS_STALE_AFTER_SECONDS = env.float("IMPORTS_STALE_AFTER_SECONDS", default=180)
 
 LOGGING = {
     "version": 1,
