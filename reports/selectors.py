@@ -8,6 +8,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from cib_portal import access
+from regions.models import Council, Region
 
 from .models import ReportBatch, ReportJob, ReportStatus
 
@@ -47,3 +48,11 @@ def report_get(*, user: Any, job_id: Any) -> ReportJob:
     if job is None or not access.can_view_report(user, job):
         raise Http404
     return job
+
+
+def batch_council_count(*, region: Region | None) -> int:
+    """How many data profiles a batch for `region` (None: every council in England) would make."""
+    councils = Council.objects.all()
+    if region is not None:
+        councils = councils.filter(region=region)
+    return councils.count()

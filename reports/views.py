@@ -132,16 +132,30 @@ class BatchForm(forms.Form):
         label="Which councils?",
         help_text="One data profile PDF is made for each council.",
     )
+    # Set by the confirmation page's button: nothing is made until the person has seen how
+    # many PDFs their choice makes and said yes.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 @login_required
 def batch_create(request: HttpRequest) -> HttpResponse:
+    """Choose the councils, then confirm the number of PDFs; only then are they made."""
     access.require(access.is_national_staff(request.user))
-    form = BatchForm(request.POST or None)
+    form = BatchForm(request.POST or None, initial={"region": request.GET.get("region")})
     if request.method == "POST" and form.is_valid():
-        batch = services.report_batch_data_profiles(
-            user=request.user, region=form.cleaned_data["region"]
-        )
+        region = form.cleaned_data["region"]
+        if not form.cleaned_data["confirmed"]:
+            return render(
+                request,
+                "reports/batch_confirm.html",
+                {
+                    "region": region,
+                    "count": selectors.batch_council_count(region=region),
+                    "change_url": reverse("reports:batch_create")
+                    + (f"?region={region.pk}" if region else ""),
+                },
+            )
+        batch = services.report_batch_data_profiles(user=request.user, region=region)
         return redirect("reports:batch_detail", batch_id=batch.pk)
     return render(request, "reports/batch_form.html", {"form": form})
 

@@ -24,7 +24,7 @@ def test_national_staff_make_a_regions_profiles_in_one_action(
     client = client_for(national_adviser)
     assert client.get("/reports/batches/new/").status_code == 200
     with django_capture_on_commit_callbacks() as queued:
-        response = client.post("/reports/batches/new/", {"region": yorkshire.pk})
+        response = client.post("/reports/batches/new/", {"region": yorkshire.pk, "confirmed": "on"})
     batch = ReportBatch.objects.get()
     assert response["Location"] == f"/reports/batches/{batch.pk}/"
     # One callback, once the batch is committed, sends the 15 tasks.
@@ -37,12 +37,41 @@ def test_national_staff_make_a_regions_profiles_in_one_action(
     assert b"0 of 15 ready, 15 still being made" in page.content
 
 
-def test_all_england_makes_153_jobs(
+def test_all_england_asks_for_confirmation_with_the_count_then_makes_153_jobs(
     national_adviser, client_for, django_capture_on_commit_callbacks
 ):
+    client = client_for(national_adviser)
     with django_capture_on_commit_callbacks() as queued:
-        client_for(national_adviser).post("/reports/batches/new/", {"region": ""})
-    assert ReportBatch.objects.get().jobs.count() == 153 and len(queued) == 1
+        page = client.post("/reports/batches/new/", {"region": ""})
+    # The empty form's one press makes nothing: it asks first, with the count.
+    assert page.status_code == 200 and not ReportBatch.objects.exists() and not queued
+    text = page.content.decode()
+    assert "<title>Make 153 PDF reports? – CIB portal</title>" in text
+    assert "This will make 153 PDF reports: the data profile of every council in England." in text
+    assert 'class="govuk-warning-text"' in text and ">Make 153 PDF reports</button>" in text
+    assert 'name="confirmed" value="on"' in text
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post("/reports/batches/new/", {"region": "", "confirmed": "on"})
+    batch = ReportBatch.objects.get()
+    assert response["Location"] == f"/reports/batches/{batch.pk}/"
+    assert batch.jobs.count() == 153 and len(queued) == 1
+
+
+def test_a_regions_batch_is_confirmed_with_its_count_and_can_be_changed(
+    national_adviser, client_for
+):
+    north_east = Region.objects.get(gss_code="E12000001")
+    client = client_for(national_adviser)
+    text = client.post("/reports/batches/new/", {"region": north_east.pk}).content.decode()
+    assert "This will make 12 PDF reports: the data profile of each council in North East." in (
+        text
+    )
+    assert not ReportBatch.objects.exists()
+    change = f"/reports/batches/new/?region={north_east.pk}"
+    assert f'href="{change}"' in text
+    # Changing goes back to the form with the region still chosen.
+    form = client.get(change).content.decode()
+    assert f'value="{north_east.pk}" selected' in form
 
 
 def test_progress_and_zip_of_the_finished_profiles(national_adviser, client_for, data_set):
@@ -80,6 +109,8 @@ def test_batches_are_for_national_staff_and_only_the_requester(
         client = client_for(outsider)
         assert client.get("/reports/batches/new/").status_code == 404
         assert client.post("/reports/batches/new/", {"region": ""}).status_code == 404
+        confirmed = {"region": "", "confirmed": "on"}
+        assert client.post("/reports/batches/new/", confirmed).status_code == 404
         assert client.get(f"/reports/batches/{batch.pk}/").status_code == 404
     # Another member of national staff may make batches, but not see this one.
     assert client_for(cib_admin).get(f"/reports/batches/{batch.pk}/").status_code == 404

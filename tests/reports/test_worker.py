@@ -331,7 +331,8 @@ def test_a_batch_asked_for_while_redis_is_down_fails_at_once_and_is_tried_again(
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/reports/batches/new/", {"region": Region.objects.get(gss_code="E12000003").pk}
+            "/reports/batches/new/",
+            {"region": Region.objects.get(gss_code="E12000003").pk, "confirmed": "on"},
         )
     # One failed attempt to reach the broker, not one per council.
     assert time.monotonic() - started < 5
