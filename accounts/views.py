@@ -1,5 +1,7 @@
-"""Invitations, and the API token a person may create for themselves."""
+"""Invitations, the API token a person may create for themselves, and allauth's email
+addresses page with the errors it leaves out."""
 
+from allauth.account.views import EmailView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -145,3 +147,28 @@ def _token_context(token: ApiToken | None, new_key: str = "") -> dict:
         "new_key": new_key,
         "lifetime_days": settings.API_TOKEN_LIFETIME_DAYS,
     }
+
+
+class PortalEmailView(EmailView):
+    """allauth's email addresses page, saying so when an action is pressed with no address of
+    the person's selected (allauth itself redirects back silently, as if it had worked)."""
+
+    NOTHING_SELECTED = {
+        "action_primary": "Select the email address to make primary",
+        "action_send": "Select the email address to send the verification email to",
+        "action_remove": "Select the email address to remove",
+    }
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        action = next((a for a in self.NOTHING_SELECTED if a in request.POST), None)
+        if action and "action_add" not in request.POST:
+            selected = request.POST.get("email") and self._get_email_address(request)
+            if not selected:
+                context = self.get_context_data(email_error=self.NOTHING_SELECTED[action])
+                for radio in context["emailaddress_radios"]:
+                    radio["checked"] = False
+                return self.render_to_response(context)
+        return super().post(request, *args, **kwargs)
+
+
+email = PortalEmailView.as_view()

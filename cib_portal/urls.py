@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts import views as accounts_views
 from regions import views as region_views
 
 from . import views
@@ -17,6 +18,8 @@ urlpatterns = [
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("cookies/", TemplateView.as_view(template_name="pages/cookies.html"), name="cookies"),
     path("healthz/", views.healthz, name="healthz"),
+    # allauth's email page, with an error when nothing is selected (before allauth's own).
+    path("accounts/email/", accounts_views.email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("", include("regions.urls")),
