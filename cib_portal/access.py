@@ -527,10 +527,15 @@ def can_publish_programme(user: Any, programme: Any) -> bool:
 
 def can_view_programme(user: Any, programme: Any) -> bool:
     """A programme and its pairings: the region's leads and programme manager, the advisers
-    covering it, national staff; once published, the staff of the councils taking part."""
+    covering it, national staff; once published, the staff of the councils taking part.
+
+    A draft is seen only by those preparing it (the region's leads and programme manager), as
+    its challenges are: its pairings are not decided until it is published."""
     grants = grants_for(user)
     if not grants.any:
         return False
+    if not programme.is_published:
+        return can_prepare_programme(user, programme.region_id)
     if grants.is_national_staff or _covers_region_as_adviser(grants, programme.region_id):
         return True
     if grants.region_roles.get(programme.region_id, frozenset()) & REGION_PROGRAMME_ROLES:
@@ -545,11 +550,20 @@ def programmes_visible_filter(user: Any) -> Q:
     grants = grants_for(user)
     if not grants.any:
         return Q(pk__in=[])
-    if grants.is_national_staff or grants.national_roles & ADVISER_ROLES:
+    if grants.is_superuser:
         return Q()
+    # Drafts (as can_view_programme): only the region's leads and programme manager.
+    preparing = Q(region_id__in=list(grants.regions_with(REGION_PROGRAMME_ROLES)))
+    published = Q(status="published")
+    if grants.is_national_staff or grants.national_roles & ADVISER_ROLES:
+        return preparing | published
     regions = grants.regions_with(REGION_PROGRAMME_ROLES | ADVISER_ROLES)
-    return Q(region_id__in=list(regions)) | Q(
-        status="published", participants__council_id__in=list(grants.council_roles)
+    return preparing | (
+        published
+        & (
+            Q(region_id__in=list(regions))
+            | Q(participants__council_id__in=list(grants.council_roles))
+        )
     )
 
 

@@ -2,7 +2,9 @@
 (which keep the hard rules and the audit trail) and the portal's own pages."""
 
 from django.contrib import admin
+from django.db.models import Q
 
+from cib_portal import access
 from cib_portal.admin import ADVISERS, NATIONAL_STAFF, PortalModelAdmin
 
 from .models import Challenge, DeclaredConflict, Programme
@@ -16,6 +18,11 @@ class ProgrammeAdmin(PortalModelAdmin):
     list_filter = ["status", "model", "year", "region"]
     list_select_related = ["region"]
 
+    def visible_rows(self, request) -> Q | None:
+        # Drafts only for those preparing them; a subquery, so a join cannot repeat rows.
+        visible = Programme.objects.filter(access.programmes_visible_filter(request.user))
+        return Q(pk__in=visible.values("pk"))
+
 
 @admin.register(Challenge)
 class ChallengeAdmin(PortalModelAdmin):
@@ -27,6 +34,10 @@ class ChallengeAdmin(PortalModelAdmin):
     list_filter = ["status", "programme__year"]
     search_fields = ["host__name", "host__gss_code"]
     list_select_related = ["host", "programme__region"]
+
+    def visible_rows(self, request) -> Q | None:
+        visible = Challenge.objects.filter(access.challenges_visible_filter(request.user))
+        return Q(pk__in=visible.values("pk"))
 
 
 @admin.register(DeclaredConflict)

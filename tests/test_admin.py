@@ -428,3 +428,25 @@ def test_every_registered_admin_add_and_change_form_renders_for_a_superuser(
             assert add.status_code == 403, label
             read_only.add(label)
     assert read_only == READ_ONLY_ADMINS
+
+
+def test_drafts_are_not_in_the_admin_for_advisers_or_national_staff(
+    national_adviser, cib_admin, superuser, client_for
+):
+    from peerchallenge.models import Challenge, Programme
+
+    challenge = _challenge(national_adviser)
+    Programme.objects.filter(pk=challenge.programme_id).update(status="draft")
+    for client in (client_for(national_adviser), client_for(cib_admin)):
+        assert client.get(_url(challenge.programme)).status_code in (302, 404)
+        assert f"/{challenge.programme.pk}/change/" not in (
+            client.get(_changelist(Programme)).content.decode()
+        )
+    adviser = client_for(national_adviser)
+    assert adviser.get(_url(challenge)).status_code in (302, 404)
+    assert f"/{challenge.pk}/change/" not in adviser.get(_changelist(Challenge)).content.decode()
+    # Published, both are there again; a superuser sees the draft too.
+    assert client_for(superuser).get(_url(challenge.programme)).status_code == 200
+    Programme.objects.filter(pk=challenge.programme_id).update(status="published")
+    assert client_for(national_adviser).get(_url(challenge.programme)).status_code == 200
+    assert adviser.get(_url(challenge)).status_code == 200

@@ -165,6 +165,15 @@ def test_programme_list_filters_by_year_and_region(programme, regional_lead, nat
         starts_on=date(2027, 4, 1),
         ends_on=date(2028, 3, 31),
         created_by=national_adviser,
+        status="published",
+    )
+    Programme.objects.create(  # a draft: seen only by the North West's leads
+        region=Region.objects.get(gss_code=NORTH_WEST),
+        year=2028,
+        model="pairs",
+        starts_on=date(2028, 4, 1),
+        ends_on=date(2029, 3, 31),
+        created_by=national_adviser,
     )
     client = api_as(national_adviser)
     ids = [p["id"] for p in client.get(PROGRAMMES).json()["results"]]
@@ -175,8 +184,8 @@ def test_programme_list_filters_by_year_and_region(programme, regional_lead, nat
     body = client.get(PROGRAMMES, {"region": NORTH_WEST}).json()
     assert [p["id"] for p in body["results"]] == [other.pk]
     assert body["results"][0]["region"] == NORTH_WEST and "pairings" not in body["results"][0]
-    assert client.get(PROGRAMMES, {"status": "draft"}).json()["count"] == 1
-    # The Yorkshire lead sees Yorkshire's programme only (the North West's is a draft).
+    assert client.get(PROGRAMMES, {"status": "draft"}).json()["count"] == 0
+    # The Yorkshire lead sees Yorkshire's programme only (not the North West's).
     ids = [p["id"] for p in api_as(regional_lead).get(PROGRAMMES).json()["results"]]
     assert ids == [programme.pk]
 
@@ -300,8 +309,8 @@ def test_programme_manager_generates_a_panel(programme_manager_region):
     ("who", "status"),
     [
         ("officer", 404),  # a draft is not the councils' business
-        ("adviser", 403),  # may see it, not prepare it
-        ("cib_admin", 403),
+        ("adviser", 404),  # a draft is for those preparing it
+        ("cib_admin", 404),
         ("other_regional_lead", 404),
         ("other_officer", 404),
         ("no_role_user", 403),
