@@ -37,7 +37,8 @@ from regions.models import (
 )
 
 from .models import Flag, FlagStatus, Intervention, InterventionKind, Severity
-from .sources import INTERVENTIONS, source_loaded
+from .sources import ALL as ALL_SOURCES
+from .sources import INTERVENTIONS, Source, not_loaded, sources_loaded
 
 LEVELS = (("red", "Red"), ("amber", "Amber"), ("none", "No open flags"))
 LEVEL_RANK = {"red": 2, "amber": 1, "none": 0}
@@ -225,6 +226,9 @@ class Picture:
     financial_year: int
     # False while intervention data has never been loaded: "none in intervention" is not known.
     interventions_loaded: bool = True
+    # The sources of facts never loaded (interventions, DCS history): what they would show is
+    # not known, and the rules that read them raise no flags.
+    sources_not_loaded: list[Source] = field(default_factory=list)
 
     @property
     def programme_year_label(self) -> str:
@@ -401,6 +405,7 @@ def dashboard_picture(audience: Audience, *, today: date | None = None) -> Pictu
             s.paid_pence += f["paid"] or 0
 
     ordered = sorted(rows.values(), key=lambda r: (-LEVEL_RANK[r.level], -r.score, r.name))
+    loaded = sources_loaded(*ALL_SOURCES)
     return Picture(
         audience=audience,
         regions=regions,
@@ -410,7 +415,8 @@ def dashboard_picture(audience: Audience, *, today: date | None = None) -> Pictu
         interventions=intervention_list,
         programme_year=year,
         financial_year=year,
-        interventions_loaded=source_loaded(INTERVENTIONS),
+        interventions_loaded=loaded[INTERVENTIONS.key],
+        sources_not_loaded=not_loaded(loaded),
     )
 
 

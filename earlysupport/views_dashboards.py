@@ -119,7 +119,10 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
                 safe_cell(" | ".join(reason.summary for reason in r.reasons)),
                 r.judgement_label,
                 r.inspection_date.isoformat() if r.inspection_date else "",
-                safe_cell("; ".join(r.interventions)),
+                # Empty means none only once the interventions have been loaded.
+                safe_cell("; ".join(r.interventions))
+                if picture.interventions_loaded
+                else "Not known (not loaded)",
                 safe_cell(r.pipeline_label),
                 "Yes" if r.in_challenge else "No",
             ]

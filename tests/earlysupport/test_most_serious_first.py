@@ -90,7 +90,8 @@ def test_after_an_import_an_empty_table_means_none(risk_rules, client_for, natio
     FactImportRun.objects.create(kind="intervention", filename="x.csv", status="succeeded")
     text = client_for(national_adviser).get(DASHBOARD).content.decode()
     assert "No council is in intervention today" in text
-    assert "has not been loaded" not in text
+    assert "DfE intervention data has not been loaded" not in text
+    assert "Not known" not in text
 
 
 def test_an_intervention_in_force_is_shown(risk_rules, client_for, adviser):
@@ -103,7 +104,8 @@ def test_an_intervention_in_force_is_shown(risk_rules, client_for, adviser):
     )
     text = client_for(adviser).get(DASHBOARD).content.decode()
     assert "1 council in intervention" in text
-    assert "has not been loaded" not in text
+    assert "DfE intervention data has not been loaded" not in text
+    assert "Not known" not in text
 
 
 @pytest.fixture
