@@ -164,7 +164,11 @@ class PortalEmailView(EmailView):
         if action and "action_add" not in request.POST:
             selected = request.POST.get("email") and self._get_email_address(request)
             if not selected:
-                context = self.get_context_data(email_error=self.NOTHING_SELECTED[action])
+                # The add-an-address form below was not what was pressed: shown empty.
+                unbound = self.get_form_class()(user=request.user, prefix=self.get_prefix())
+                context = self.get_context_data(
+                    form=unbound, email_error=self.NOTHING_SELECTED[action]
+                )
                 for radio in context["emailaddress_radios"]:
                     radio["checked"] = False
                 return self.render_to_response(context)

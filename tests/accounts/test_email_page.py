@@ -31,6 +31,8 @@ def test_an_action_with_nothing_selected_says_so(client_for, two_addresses, acti
     assert 'class="govuk-error-summary"' in text and "There is a problem" in text
     assert f'<a href="#email_radio_0">{message}</a>' in text
     assert 'class="govuk-error-message"' in text and "govuk-form-group--error" in text
+    # Only that error: the add-an-address form, not what was pressed, is not checked.
+    assert text.count('class="govuk-error-summary"') == 1 and "This field is required" not in text
     assert EmailAddress.objects.filter(user=two_addresses).count() == 2
     assert EmailAddress.objects.get(user=two_addresses, primary=True).email == two_addresses.email
 
