@@ -42,7 +42,7 @@ from cib_portal.csv_import import (
     problems_sorted,
     quoted,
 )
-from cib_portal.tasks import fail_stale, heartbeat
+from cib_portal.tasks import fail_stale, heartbeat, queue_on_commit
 from regions.models import Council
 
 from .models import (
@@ -765,19 +765,17 @@ def fact_import_run_start(spec: FactSpec, *, user: Any, upload) -> FactImportRun
         run = FactImportRun(kind=spec.action, filename=name[:300], started_by=_actor(user))
         run.upload.save(name, upload, save=False)
         run.save()
-        transaction.on_commit(lambda: _queue(fact_import_run_task, run.pk))
-    return run
-
-
-def _queue(task, run_id: int) -> None:
-    try:
-        task.delay(run_id)
-    except Exception as exc:  # noqa: BLE001 - the broker is down: say so on the run
-        fact_import_run_fail(
-            run_id=run_id,
-            error="The import could not be started because the job queue was unavailable "
-            f"({exc.__class__.__name__}). Nothing was saved. Upload the file again.",
+        # Sent once the run is committed; a broker that cannot take it is said on the run.
+        queue_on_commit(
+            fact_import_run_task,
+            [(run.pk,)],
+            on_unavailable=lambda unsent, exc: fact_import_run_fail(
+                run_id=run.pk,
+                error="The import could not be started because the job queue was unavailable "
+                f"({exc.__class__.__name__}). Nothing was saved. Upload the file again.",
+            ),
         )
+    return run
 
 
 def _progress_key(run_id: int) -> str:
