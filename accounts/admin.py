@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 
+from audit.services import audit_record
 from cib_portal.admin import SUPERUSERS_ONLY, PortalModelAdmin, PortalTabularInline
+from regions.admin import AuditedMembershipsMixin
 from regions.models import Membership
 
 from .models import Invitation, User
@@ -22,8 +24,12 @@ class MembershipInline(PortalTabularInline):
     view_roles = change_roles = SUPERUSERS_ONLY
 
 
+# Who may do anything at all (is_active) and everything (is_superuser): audited when changed.
+AUDITED_USER_FIELDS = ("is_active", "is_superuser")
+
+
 @admin.register(User)
-class UserAdmin(PortalModelAdmin, BaseUserAdmin):
+class UserAdmin(AuditedMembershipsMixin, PortalModelAdmin, BaseUserAdmin):
     view_roles = change_roles = SUPERUSERS_ONLY
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "last_login"]
@@ -38,6 +44,25 @@ class UserAdmin(PortalModelAdmin, BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal: list[str] = []
+
+    def save_model(self, request, obj, form, change):
+        stored = (
+            User.objects.filter(pk=obj.pk).values(*AUDITED_USER_FIELDS).first() if obj.pk else None
+        )
+        super().save_model(request, obj, form, change)
+        after = {name: getattr(obj, name) for name in AUDITED_USER_FIELDS}
+        if stored is not None and stored != after:
+            changed = ", ".join(
+                f"{k} {stored[k]} to {after[k]}" for k in after if stored[k] != after[k]
+            )
+            audit_record(
+                actor=request.user,
+                action="user.privileges",
+                obj=obj,
+                summary=f"In the admin: {obj.email}'s {changed}",
+                before=stored,
+                after=after,
+            )
 
 
 @admin.register(Invitation)

@@ -450,3 +450,67 @@ def test_drafts_are_not_in_the_admin_for_advisers_or_national_staff(
     Programme.objects.filter(pk=challenge.programme_id).update(status="published")
     assert client_for(national_adviser).get(_url(challenge.programme)).status_code == 200
     assert adviser.get(_url(challenge)).status_code == 200
+
+
+# --- What grants access, changed in the admin, is audited -----------------------------------
+
+
+def _events(action: str):
+    return list(AuditEvent.objects.filter(action=action).order_by("pk"))
+
+
+def test_memberships_added_changed_and_deleted_in_the_admin_are_audited(
+    superuser, national_adviser, client_for
+):
+    client = client_for(superuser)
+    assert (
+        client.post(
+            reverse("admin:regions_membership_add"),
+            _membership_data(national_adviser, "cib_admin"),
+        ).status_code
+        == 302
+    )
+    membership = Membership.objects.get(user=national_adviser, role="cib_admin")
+    [made] = _events("membership.create")
+    assert made.actor == superuser and made.object_id == str(membership.pk)
+    assert made.after["role"] == "cib_admin" and made.before is None
+    assert membership.created_by == superuser
+
+    ends = (timezone.localdate() + timedelta(days=30)).isoformat()
+    data = _membership_data(national_adviser, "cib_admin") | {"ends_on": ends}
+    assert client.post(_url(membership), data).status_code == 302
+    [changed] = _events("membership.change")
+    assert (changed.before["ends_on"], changed.after["ends_on"]) == (None, ends)
+    # Saved again unchanged: nothing to record.
+    assert client.post(_url(membership), data).status_code == 302
+    assert len(_events("membership.change")) == 1
+
+    assert client.post(_url(membership, "delete"), {"post": "yes"}).status_code == 302
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    [deleted] = _events("membership.delete")
+    assert deleted.object_id == str(membership.pk) and deleted.after is None
+    assert deleted.before["role"] == "cib_admin"
+
+
+def test_a_membership_added_on_the_user_page_and_superuser_status_are_audited(
+    superuser, national_adviser, client_for
+):
+    data = _user_change_data(
+        national_adviser,
+        is_superuser="on",
+        **{
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-0-organisation": Organisation.objects.get(code="national").pk,
+            "memberships-0-role": "cib_admin",
+            "memberships-0-starts_on": timezone.localdate().isoformat(),
+            "memberships-0-ends_on": "",
+            "memberships-0-user": national_adviser.pk,
+        },
+    )
+    response = client_for(superuser).post(_url(national_adviser), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    [made] = _events("membership.create")
+    assert made.after["user"] == national_adviser.email and made.after["role"] == "cib_admin"
+    [privileges] = _events("user.privileges")
+    assert privileges.actor == superuser
+    assert privileges.before["is_superuser"] is False and privileges.after["is_superuser"] is True
