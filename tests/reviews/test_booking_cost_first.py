@@ -51,7 +51,7 @@ def first_page(client) -> str:
 
 
 def words(text: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
 
 
 def title_and_h1(text: str) -> tuple[str, str]:
@@ -88,7 +88,16 @@ def test_the_first_page_says_when_the_next_free_review_is_and_what_it_costs(
         in said
     )
     assert reverse("reviews:booking_detail", kwargs={"pk": ahead.pk}) in text
+    assert f"starting on {ahead.first_on_site_day:%-d %B %Y}, already booked." in said
     assert text.index("not entitled") < text.index('name="product"')
+
+
+def test_a_past_free_review_is_said_to_be_less_than_three_years_ago(
+    client_for, officer, review, leeds
+):
+    past = book(leeds, review, timezone.localdate() - relativedelta(years=1), officer)
+    said = words(first_page(client_for(officer)))
+    assert f"starting on {past.first_on_site_day:%-d %B %Y}, less than three years ago." in said
 
 
 def test_with_no_prices_set_the_first_page_says_so_in_english(client_for, officer, review, leeds):
