@@ -136,8 +136,16 @@ def requires_mfa(user: Any) -> bool:
 
 
 def home_kind(user: Any) -> str | None:
-    """Which home page fits the user: "adviser", "regional", "council", "reviewer", or None."""
+    """Which home page fits the user: "adviser", "programme_manager", "regional", "council",
+    "reviewer", or None. The national programme manager, who is no adviser, gets the review
+    pipeline rather than the Ofsted picture."""
     grants = grants_for(user)
+    if (
+        Role.PROGRAMME_MANAGER in grants.national_roles
+        and not grants.all_roles & ADVISER_ROLES
+        and not grants.is_superuser
+    ):
+        return "programme_manager"
     if grants.is_national_staff or grants.regions_with(ADVISER_ROLES):
         return "adviser"
     if grants.region_roles:

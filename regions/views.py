@@ -10,7 +10,7 @@ from django.shortcuts import render
 from cib_portal import access
 from reviews import selectors as review_selectors
 
-from . import selectors
+from . import homes, selectors
 from .filters import SORTS, CouncilFilter
 from .governance import GOVERNANCE_ROLES
 from .models import Judgement, Role
@@ -24,33 +24,16 @@ def home(request: HttpRequest) -> HttpResponse:
     kind = access.home_kind(request.user)
     context: dict = {"memberships": selectors.user_memberships(user=request.user)}
     if kind == "adviser":
-        context.update(selectors.national_overview(user=request.user))
-        context["judgements"] = Judgement.choices
-        context["covers_all"] = access.adviser_region_ids(request.user) is None
+        context.update(homes.adviser_home(user=request.user))
         return render(request, "regions/home_adviser.html", context)
+    if kind == "programme_manager":
+        context.update(homes.programme_manager_home(user=request.user))
+        return render(request, "regions/home_programme_manager.html", context)
     if kind == "regional":
-        regions = selectors.user_regions(user=request.user)
-        people = selectors.region_people(region_ids=[r.pk for r in regions])
-        blocks = []
-        for region in regions:
-            _, councils, _ = selectors.region_detail(user=request.user, gss_code=region.gss_code)
-            counts = {v: 0 for v in Judgement.values}
-            for c in councils:
-                if c.latest_inspection:
-                    counts[c.latest_inspection.overall] += 1
-            blocks.append(
-                {
-                    "region": region,
-                    "councils": councils,
-                    "people": people[region.pk],
-                    "counts": [(label, counts[v]) for v, label in Judgement.choices],
-                }
-            )
-        context["blocks"] = blocks
-        context["governance_roles"] = [(r, Role(r).label) for r in GOVERNANCE_ROLES]
+        context.update(homes.regional_home(user=request.user))
         return render(request, "regions/home_regional.html", context)
     if kind == "council":
-        context["councils"] = selectors.user_councils(user=request.user)
+        context.update(homes.council_home(user=request.user))
         return render(request, "regions/home_council.html", context)
     if kind == "reviewer":
         context["assignments"] = review_selectors.reviewer_assignments(user=request.user)
