@@ -37,3 +37,51 @@ def load_demo_programme() -> Programme | None:
     )
     programme = programme_generate(user=lead, programme=programme)
     return programme_publish(user=lead, programme=programme)
+
+
+@transaction.atomic
+def load_demo_challenge_dates() -> int:
+    """Give the demo challengers' challenges their next dates once: on-site days in six weeks
+    for the one the Bradford DCS challenges, and two proposed dates to answer for the others
+    the demo DCSs are on. How many challenges were given dates (0 when they had them)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    from .models import Challenge, DateOption
+    from .scheduling import date_option_propose
+    from .workspace import onsite_dates_set
+
+    lead = User.objects.get(email=f"regional-lead@{DEMO_DOMAIN}")
+    people = {
+        "challenger": User.objects.get(email=f"challenger@{DEMO_DOMAIN}"),
+        "dcs": User.objects.get(email=f"dcs@{DEMO_DOMAIN}"),
+    }
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    done = 0
+    for key, person in people.items():
+        challenges = Challenge.objects.filter(
+            challengers__person=person, programme__status="published", starts_on__isnull=True
+        ).select_related("host", "programme")
+        for challenge in challenges:
+            if key == "challenger":
+                start = monday + timedelta(weeks=6, days=1)
+                onsite_dates_set(
+                    user=lead, challenge=challenge, starts_on=start, ends_on=start + timedelta(1)
+                )
+            elif not DateOption.objects.filter(challenge=challenge).exists():
+                for weeks in (7, 9):
+                    start = monday + timedelta(weeks=weeks, days=2)
+                    date_option_propose(
+                        challenge=challenge,
+                        starts_on=start,
+                        ends_on=start + timedelta(days=1),
+                        proposed_by=lead,
+                    )
+            else:
+                continue
+            done += 1
+    return done

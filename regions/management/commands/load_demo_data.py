@@ -19,6 +19,15 @@ class Command(BaseCommand):
         agreement = load_demo_funds()
         if agreement is not None:
             self.stdout.write(f"Demo funding agreement recorded: {agreement}.")
+        from peerchallenge.demo import load_demo_challenge_dates
+        from reviews.demo import load_demo_bookings
+
+        dated = load_demo_challenge_dates()
+        if dated:
+            self.stdout.write(f"Demo challenges given their next dates: {dated}.")
+        booked = load_demo_bookings()
+        if booked:
+            self.stdout.write(f"Demo bookings made: {booked}.")
         from earlysupport.evaluation import evaluate_risk_flags
 
         result = evaluate_risk_flags()
