@@ -19,7 +19,7 @@ def test_the_153_reports_confirmation_has_no_axe_violations(
     adviser = request.getfixturevalue("national_adviser")
     page = signed_in_page(adviser)
     page.goto("/reports/batches/new/")
-    page.get_by_role("button", name="Make the profiles").click()
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_have_text("Make 153 PDF reports?")
     expect(page.locator(".govuk-warning-text")).to_contain_text(
