@@ -163,6 +163,8 @@ LANGUAGE_CODE = "en-gb"
 FORMAT_MODULE_PATH = ["cib_portal.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# The portal's own wording of third-party strings (allauth's account pages in sentence case).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -47,3 +47,13 @@ def govuk_page_range(page_obj):
     return list(
         page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
     )
+
+
+@register.filter
+def error_title(title, errors) -> str:
+    """{% filter error_title:form_errors %}: the page title with "Error: " before it when the
+    page's form failed (GOV.UK), once, whether or not the page's own title already says so."""
+    title = str(title).strip()
+    if errors and not title.startswith("Error:"):
+        return f"Error: {title}"
+    return title
