@@ -500,3 +500,45 @@ def test_an_unused_date_is_not_a_next_date():
     past = Challenge(starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 2), follow_up_months=6)
     assert next_date(past, today=today).label == "Follow-up review due"
     assert next_date(past, today=today).on == date(2027, 6, 2)
+
+
+def test_the_demo_data_gives_every_home_something_to_show(
+    reference_data,
+    risk_rules,  # noqa: F811
+    settings,
+    client_for,
+):
+    import contextlib
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from regions.demo import DEMO_DOMAIN
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with contextlib.redirect_stdout(io.StringIO()):
+        call_command("load_demo_data", verbosity=0, stdout=io.StringIO())
+        call_command("load_demo_data", verbosity=0, stdout=io.StringIO())  # runs once
+
+    def home(local_part: str) -> str:
+        return _home(client_for, User.objects.get(email=f"{local_part}@{DEMO_DOMAIN}"))
+
+    html = home("officer")
+    assert "1 booking in progress" in html and "Leeds is entitled to a free" in html
+    html = home("dcs")
+    assert "Challenges you are on as a peer challenger" in html
+    assert "Say which proposed dates you can do" in html
+    html = home("challenger")
+    assert "Challenges you are on as a peer challenger" in html and "On site from " in html
+    for lead in ("regional-lead", "lead-member"):
+        html = home(lead)
+        assert "1 spend request waiting for your decision" in html
+        assert "due or overdue</a>" in html
+    assert "1 submitted spend request waiting for a regional lead" in home("region-pm")
+    html = home("adviser")
+    assert "council at red" in html or "councils at red" in html
+    assert "2 requested bookings to take into scoping or decline" in html
+    html = home("programme-manager")
+    assert "2 requested bookings" in html and "requested or scoping" in html
+    assert "due or overdue</a>" in home("cib-admin")
