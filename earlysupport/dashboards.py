@@ -161,7 +161,10 @@ class CouncilRow:
     @property
     def pipeline_label(self) -> str:
         labels = dict(PIPELINE_STAGES)
-        return "; ".join(f"{labels[s]}: {n}" for s, n in self.stages.items() if n)
+        # Each count says what it counts: "On site: 1 booking", not "On site: 1".
+        return "; ".join(
+            f"{labels[s]}: {n} booking{'' if n == 1 else 's'}" for s, n in self.stages.items() if n
+        )
 
 
 @dataclass

@@ -539,3 +539,31 @@ def test_councils_table_is_paginated_and_csv_has_all(client_for, national_advise
     assert "151 to 153 shown" in last
     rows = _csv(client.get(CSV_URL))
     assert len(rows) == 1 + Council.objects.count()
+
+
+# --- Pipeline counts say what they count ----------------------------------------------------
+
+
+def test_a_councils_pipeline_counts_are_labelled(
+    client_for, national_adviser, picture, django_capture_on_commit_callbacks
+):
+    booking(LEEDS, "scheduled", days_ahead=120)  # Leeds: two bookings scheduled
+    client = client_for(national_adviser)
+    leeds = _rows(client.get(URL))["Leeds"]
+    assert leeds.pipeline_label == "Team assembled or scheduled: 2 bookings"
+    assert _rows(client.get(URL))["Bradford"].pipeline_label == "Requested or scoping: 1 booking"
+    html = client.get(URL).content.decode()
+    assert "Reviews: Team assembled or scheduled: 2 bookings" in html
+    rows = {r["Council"]: r for r in csv.DictReader(io.StringIO(client.get(CSV_URL).text))}
+    assert rows["Leeds"]["Review pipeline"] == "Team assembled or scheduled: 2 bookings"
+    # The PDF's pipeline table: bookings and councils, not bare numbers.
+    from pypdf import PdfReader
+
+    from reports.services import report_render
+
+    with django_capture_on_commit_callbacks(execute=False):
+        job = _job_from(client.post(PDF_URL))
+    job = report_render(job_id=str(job.pk))
+    text = " ".join("".join(p.extract_text() for p in PdfReader(job.file.open("rb")).pages).split())
+    pipeline = text[text.index("Review and diagnostic pipeline") : text.index("Devolved funds")]
+    assert "Yorkshire and The Humber 1 booking, 1 council 2 bookings, 1 council" in pipeline
