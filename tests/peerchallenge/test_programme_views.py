@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -361,9 +363,10 @@ def test_the_page_shows_pairings_explanations_and_workspace_links(
     assert f'href="/challenges/{challenge.pk}/"' in body
     assert f"Bradford ({challenger})" in body
     assert "Locked" in body and "govuk-details" in body
-    assert "Context" in body and "2.50" in body and "-0.25" in body and "Near" in body
+    assert "Similar context" in body and "2.50" in body and "-0.25" in body and "Near" in body
     assert "12.50" in body and "2.25" in body
-    assert '<td class="govuk-table__cell">3</td>' in body
+    # Groups are numbered from 1 for people (stored from 0).
+    assert '<td class="govuk-table__cell">4</td>' in body
 
 
 def test_the_page_lists_agreements_conflicts_exclusions_and_last_years_partners(
@@ -773,6 +776,16 @@ def test_clusters_are_made_and_shown_by_group(client_for, regional_lead):
     assert all(4 <= len(g) <= 8 for g in groups.values())
     body = client.get(_url("programme_detail", programme.pk)).content.decode()
     assert ">Group</th>" in body
+    # Numbered 1 to n on the page, though stored from 0.
+    assert sorted(groups) == list(range(len(groups)))
+    pairings = body[body.index('id="pairings"') : body.index("Councils taking part")]
+    shown = {
+        int(n)
+        for n in re.findall(
+            r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell">(\d+)</td>', pairings
+        )
+    }
+    assert shown == set(range(1, len(groups) + 1))
 
 
 def test_publish_emails_the_councils_and_then_no_more_edits(
