@@ -180,3 +180,115 @@ def test_an_adviser_goes_from_home_to_the_reddest_councils_flag_evidence(
     expect(main.get_by_role("heading", name="The evidence")).to_be_visible()
     expect(main).to_contain_text("Bradford's social worker turnover rose to 24.3% in 2024.")
     expect(main).to_contain_text("Compared with: Bradford's ten statistical neighbours")
+
+
+# --- Every home with something on it: axe, and no sideways scroll at 320 px -------------------
+
+
+@pytest.fixture
+def homes_with_things_on_them(reference_data, risk_rules, cib_admin, regional_lead):  # noqa: F811
+    """A waiting spend request, returns due, bookings waiting, a red and an amber flag, a
+    challenge with its next date: what each home lists."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from funds.selectors import current_financial_year
+    from funds.services import agreement_create, spend_request_create, spend_request_submit
+    from peerchallenge.models import Challenge, Challenger, Participant, Programme
+    from regions.models import Council, Region
+    from reviews.catalogue import products_sync
+    from reviews.models import Product
+    from reviews.services import booking_request
+
+    region = Region.objects.get(gss_code=YORKSHIRE)
+    agreement = agreement_create(
+        user=cib_admin,
+        region=region,
+        financial_year=current_financial_year(),
+        allocations={"early_support": 2_000_000},
+        second_approval_threshold_pence=1_000_000,
+    )
+    pm = make_member(YORKSHIRE, "regional_programme_manager", email="pm@yorkshire.example")
+    spend_request_submit(
+        user=pm,
+        request=spend_request_create(
+            user=pm,
+            agreement=agreement,
+            purpose="early_support",
+            amount_pence=450_000,
+            description="Practice coaching",
+        ),
+    )
+    make_flag(risk_rules["workforce-pressure"], code=BRADFORD, severity="red")
+    make_flag(risk_rules["workforce-pressure"], code=LEEDS, severity="amber")
+    products_sync()
+    national_pm = make_member("national", "programme_manager", email="pm@lga.example")
+    today = timezone.localdate()
+    for code, weeks in ((LEEDS, 2), (BRADFORD, 5)):
+        booking_request(
+            council=Council.objects.get(gss_code=code),
+            product=Product.objects.get(code="lscb_diagnostic"),
+            first_on_site_day=today + timedelta(weeks=weeks),
+            requested_by=national_pm,
+            charging_basis="subsidised",
+        )
+    programme = Programme.objects.create(
+        region=region,
+        year=today.year,
+        model="pairs",
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=300),
+        status="published",
+        created_by=regional_lead,
+    )
+    Participant.objects.bulk_create(
+        Participant(programme=programme, council=c) for c in region.councils.all()
+    )
+    challenger = make_member(BRADFORD, "dcs", email="dcs@bradford.example")
+    leeds = Council.objects.get(gss_code=LEEDS)
+    challenge = Challenge.objects.create(
+        programme=programme,
+        host=leeds,
+        status="scheduled",
+        starts_on=today + timedelta(days=40),
+        ends_on=today + timedelta(days=41),
+    )
+    Challenger.objects.create(
+        challenge=challenge,
+        host=leeds,
+        council=Council.objects.get(gss_code=BRADFORD),
+        person=challenger,
+    )
+    return {"challenger": challenger, "national_pm": national_pm, "region_pm": pm}
+
+
+@pytest.mark.parametrize(
+    ("who", "heading", "shows"),
+    [
+        ("officer", "Leeds", "1 booking in progress"),
+        ("challenger", "Bradford", "Challenges you are on as a peer challenger"),
+        ("regional_lead", "Yorkshire and The Humber", "1 spend request waiting for your decision"),
+        ("region_pm", "Yorkshire and The Humber", "waiting for a regional lead"),
+        ("adviser", "Your regions", "1 council at red and 1 at amber"),
+        ("national_adviser", "National picture", "2 requested bookings"),
+        ("national_pm", "Reviews and diagnostics", "2 requested bookings"),
+        ("cib_admin", "National picture", "Quarterly returns due or overdue"),
+    ],
+)
+def test_each_home_passes_axe_and_reflows_at_320_px(
+    who, heading, shows, request, homes_with_things_on_them, new_context, live_server
+):
+    from .conftest import session_cookie_for
+
+    made = homes_with_things_on_them
+    user = made[who] if who in made else request.getfixturevalue(who)
+    for width in (1280, 320):
+        context = new_context(viewport={"width": width, "height": 900})
+        context.add_cookies([session_cookie_for(user, live_server)])
+        page = context.new_page()
+        page.goto("/home/")
+        _seen(page, heading)
+        expect(page.get_by_role("main")).to_contain_text(shows)
+        scroll = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scroll <= width, f"{who}'s home scrolls sideways at {width} px: {scroll} px wide"
