@@ -22,6 +22,8 @@ from django.views.decorators.http import require_http_methods
 
 from cib_portal import access
 from cib_portal.csv_export import csv_response, safe_cell
+from cib_portal.numbers import format_decimal
+from datasets.models import Indicator, Unit
 from peerchallenge.models import Challenge
 from regions.models import Council
 from reviews.models import Booking
@@ -272,7 +274,7 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "earlysupport/flags/detail.html",
         {
             "flag": flag,
-            "evidence": _evidence(flag.evidence or {}),
+            "evidence": _evidence(flag.evidence or {}, _figure_formats(flag.evidence or {})),
             "history": history,
             "may_triage": may_triage,
             "steps": steps,
@@ -307,8 +309,35 @@ def _event_words(event: Any, labels: dict[str, str]) -> str:
     return event.kind.replace("_", " ").capitalize()
 
 
-def _evidence(evidence: dict) -> dict[str, Any]:
+def _figure_formats(evidence: dict) -> dict[str, tuple[int, str]]:
+    """{code: (decimals, unit)} of the indicators behind the evidence's figures: one query."""
+    codes = {f.get("indicator") for f in evidence.get("figures") or [] if isinstance(f, dict)}
+    codes.discard(None)
+    if not codes:
+        return {}
+    return {
+        code: (decimals, unit)
+        for code, decimals, unit in Indicator.objects.filter(code__in=codes).values_list(
+            "code", "decimals", "unit"
+        )
+    }
+
+
+def _figure_text(value: Any, shape: tuple[int, str] | None) -> Any:
+    """A figure as the indicator gives it: its decimals, and % for a percentage, so a council's
+    figure and its neighbours' mean share units and precision (the evaluator stores floats)."""
+    if shape is None or value in (None, ""):
+        return value
+    try:
+        text = format_decimal(value, shape[0])
+    except (TypeError, ValueError, ArithmeticError):
+        return value
+    return f"{text}%" if shape[1] == Unit.PERCENTAGE else text
+
+
+def _evidence(evidence: dict, formats: dict[str, tuple[int, str]] | None = None) -> dict[str, Any]:
     """The evidence in a shape the template can lay out, whatever the evaluator put in."""
+    formats = formats or {}
     words = evidence.get("words") or []
     if isinstance(words, str):
         words = [words]
@@ -321,8 +350,10 @@ def _evidence(evidence: dict) -> dict[str, Any]:
                 "indicator": f.get("indicator_name") or f.get("name") or f.get("indicator", ""),
                 "code": f.get("indicator", ""),
                 "period": f.get("period", ""),
-                "value": f.get("value", ""),
-                "sn_mean": f.get("sn_mean", f.get("neighbour_mean", "")),
+                "value": _figure_text(f.get("value", ""), formats.get(f.get("indicator"))),
+                "sn_mean": _figure_text(
+                    f.get("sn_mean", f.get("neighbour_mean", "")), formats.get(f.get("indicator"))
+                ),
                 "sn_count": f.get("sn_count", f.get("neighbour_count", "")),
                 "rank": f.get("national_rank", f.get("rank", "")),
                 "rank_of": f.get("rank_of", f.get("national_count", "")),
