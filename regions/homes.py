@@ -28,6 +28,24 @@ def _challenger_context(user: Any) -> dict:
     return {"challenging": challenges_as_challenger(user=user)}
 
 
+def at_risk(*, user: Any, kinds: tuple[str, ...]) -> dict:
+    """The risk dashboard's red and amber councils the user sees, most serious first, when
+    the dashboard they get is one of `kinds` ("adviser", "regional")."""
+    from earlysupport.dashboards import dashboard_audience, dashboard_picture
+
+    audience = dashboard_audience(user)
+    if audience is None or audience.kind not in kinds:
+        return {"sees_risk": False}
+    rows = [r for r in dashboard_picture(audience).rows if r.level in ("red", "amber")]
+    return {
+        "sees_risk": True,
+        "at_risk": rows[:AT_RISK_SHOWN],
+        "at_risk_total": len(rows),
+        "red_total": sum(1 for r in rows if r.level == "red"),
+        "amber_total": sum(1 for r in rows if r.level == "amber"),
+    }
+
+
 def regional_home(*, user: Any) -> dict:
     """A regional lead's or programme manager's home: spend requests waiting for a decision,
     returns due or overdue, and each region's councils, judgements and leads."""
@@ -71,6 +89,9 @@ def regional_home(*, user: Any) -> dict:
         "single_region": regions[0] if len(regions) == 1 else None,
         "returns_due": returns_due_or_overdue(user=user),
         "sees_funds": access.may_see_any_funds(user),
+        "covers_all": False,
+        "risk_scope": "the region you lead" if len(regions) == 1 else "the regions you lead",
+        **at_risk(user=user, kinds=("regional",)),
         **_challenger_context(user),
     }
 
@@ -129,7 +150,6 @@ def council_home(*, user: Any) -> dict:
 def adviser_home(*, user: Any) -> dict:
     """An adviser's (and national staff's) home: the risk dashboard's red and amber councils,
     bookings waiting for a decision, then the Ofsted picture of their regions."""
-    from earlysupport.dashboards import dashboard_audience, dashboard_picture
     from funds.selectors import returns_due_or_overdue
     from reviews.homes import bookings_awaiting_decision
 
@@ -139,16 +159,8 @@ def adviser_home(*, user: Any) -> dict:
     context["judgements"] = Judgement.choices
     region_ids = access.adviser_region_ids(user)
     context["covers_all"] = region_ids is None
-    audience = dashboard_audience(user)
-    at_risk: list = []
-    if audience is not None and audience.kind == "adviser":
-        rows = dashboard_picture(audience).rows
-        at_risk = [r for r in rows if r.level in ("red", "amber")]
-    context["sees_risk"] = audience is not None and audience.kind == "adviser"
-    context["at_risk"] = at_risk[:AT_RISK_SHOWN]
-    context["at_risk_total"] = len(at_risk)
-    context["red_total"] = sum(1 for r in at_risk if r.level == "red")
-    context["amber_total"] = sum(1 for r in at_risk if r.level == "amber")
+    context.update(at_risk(user=user, kinds=("adviser",)))
+    context["risk_scope"] = "the regions you advise"
     context["sees_bookings"] = access.can_manage_bookings(user)
     context["bookings_waiting"] = (
         list(bookings_awaiting_decision(user=user)) if context["sees_bookings"] else []

@@ -542,3 +542,25 @@ def test_the_demo_data_gives_every_home_something_to_show(
     html = home("programme-manager")
     assert "2 requested bookings" in html and "requested or scoping" in html
     assert "due or overdue</a>" in home("cib-admin")
+
+
+def test_a_regional_lead_sees_the_red_and_amber_councils_of_their_region(
+    regional_lead,
+    region_pm,
+    other_regional_lead,
+    risk_rules,  # noqa: F811
+    client_for,
+):
+    red = make_flag(risk_rules["ofsted-inadequate"], code=BRADFORD, severity="red")
+    make_flag(risk_rules["workforce-pressure"], code=MANCHESTER, severity="red")
+    html = _home(client_for, regional_lead)
+    assert "Councils with open risk flags" in html
+    assert "From the" in html and "in the region you lead" in html
+    assert 'href="/early-support/?level=red#councils">1 council at red</a>' in html
+    assert f'href="/early-support/flags/{red.pk}/"' in html and "Manchester" not in html
+    assert client_for(regional_lead).get("/early-support/?level=red").status_code == 200
+    # The programme manager has no risk dashboard; the North West's lead sees only theirs.
+    assert "Councils with open risk flags" not in _home(client_for, region_pm)
+    html = _home(client_for, other_regional_lead)
+    assert f"/early-support/flags/{red.pk}/" not in html
+    assert "Manchester" in html and "1 council at red" in html
