@@ -393,7 +393,11 @@ class ComparisonSerializer(serializers.Serializer):
     sn_count = serializers.IntegerField(help_text="Neighbours with a value (in the mean)")
     sn_size = serializers.IntegerField(help_text="Neighbours asked for (10)")
     sn_rank = serializers.IntegerField(
-        allow_null=True, help_text="Rank among the council and its neighbours, 1 = best"
+        allow_null=True,
+        help_text=(
+            "Rank among the council and its neighbours: 1 = best by polarity, or the highest "
+            "figure where neither is better"
+        ),
     )
     sn_ranked = serializers.IntegerField(help_text="How many were ranked")
     region_value = serializers.DecimalField(
@@ -404,10 +408,14 @@ class ComparisonSerializer(serializers.Serializer):
         max_digits=20, decimal_places=6, allow_null=True, coerce_to_string=True
     )
     england_symbol = serializers.CharField()
-    national_rank = serializers.IntegerField(allow_null=True, help_text="1 = best")
+    national_rank = serializers.IntegerField(
+        allow_null=True, help_text="1 = best by polarity, or the highest where neither is better"
+    )
     national_count = serializers.IntegerField(help_text="Councils with a value (ranked)")
     quartile = serializers.ChoiceField(
-        choices=["A", "B", "C", "D"], allow_null=True, help_text="A best … D worst"
+        choices=["A", "B", "C", "D"],
+        allow_null=True,
+        help_text="A best … D worst (A highest … D lowest where neither is better)",
     )
     trend = TrendPointSerializer(many=True, help_text="The last five periods, oldest first")
     direction = serializers.ChoiceField(
@@ -488,7 +496,8 @@ def comparison_data(council: Council, c) -> dict:
 class CouncilComparisonView(APIView):
     """How a council compares on one indicator and period: its figure, the mean of its ten
     statistical neighbours that have one, the region and England figures as published, its
-    ranks (1 = best by polarity), national quartile (A best … D worst) and trend. Suppressed
+    ranks (1 = best by polarity, or the highest where neither is better), national quartile
+    (A best … D worst, or highest … lowest) and trend. Suppressed
     figures are left out of means, ranks and quartiles; the counts say how many were compared."""
 
     permission_classes = [MemberPermission]

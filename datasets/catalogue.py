@@ -72,7 +72,7 @@ INDICATORS: list[dict] = [
         decimals=1,
         is_key=True,
         definition="Referrals in the year that were within 12 months of a previous referral, "
-        "as a percentage of all referrals (rereferral_percent, table C1).",
+        "as a percentage of all referrals (table C1).",
     ),
     dict(
         code="nfa_pct",
@@ -135,7 +135,7 @@ INDICATORS: list[dict] = [
         decimals=1,
         is_key=True,
         definition="Plans starting in the year that were a second or subsequent plan for the "
-        "child, as a percentage of all plans starting (CPP_subsequent_percent, table D3).",
+        "child, as a percentage of all plans starting (table D3).",
     ),
     dict(
         code="cpp_at31_count",
@@ -168,8 +168,7 @@ INDICATORS: list[dict] = [
         source="ssda903",
         decimals=0,
         is_key=True,
-        definition="Children looked after on 31 March per 10,000 children aged 0 to 17 "
-        "(rate_per_10000, population type 'Children looked after on 31 March each year').",
+        definition="Children looked after on 31 March per 10,000 children aged 0 to 17.",
     ),
     dict(
         code="cla_count",
@@ -179,7 +178,7 @@ INDICATORS: list[dict] = [
         polarity="neither",
         source="ssda903",
         decimals=0,
-        definition="Children looked after on 31 March (children_count).",
+        definition="Children looked after on 31 March.",
     ),
     dict(
         code="cla_starting_rate_per_10k",
@@ -260,8 +259,8 @@ INDICATORS: list[dict] = [
         source="csww",
         decimals=1,
         is_key=True,
-        definition="FTE leavers in the year as a percentage of FTE social workers in post "
-        "(turnover_rate_fte).",
+        definition="Full-time equivalent (FTE) leavers in the year as a percentage of FTE "
+        "social workers in post.",
     ),
     dict(
         code="sw_agency_pct",
@@ -272,8 +271,8 @@ INDICATORS: list[dict] = [
         source="csww",
         decimals=1,
         is_key=True,
-        definition="FTE agency workers as a percentage of agency workers and social workers "
-        "in post (agency_rate_fte).",
+        definition="Full-time equivalent (FTE) agency workers as a percentage of agency "
+        "workers and social workers in post.",
     ),
     dict(
         code="sw_vacancy_pct",
@@ -284,8 +283,8 @@ INDICATORS: list[dict] = [
         source="csww",
         decimals=1,
         is_key=True,
-        definition="FTE vacancies as a percentage of vacancies and social workers in post "
-        "(vacancy_rate_fte).",
+        definition="Full-time equivalent (FTE) vacancies as a percentage of vacancies and "
+        "social workers in post.",
     ),
     dict(
         code="sw_caseload",
@@ -296,7 +295,7 @@ INDICATORS: list[dict] = [
         source="csww",
         decimals=1,
         is_key=True,
-        definition="Cases held divided by FTE case-holding social workers (caseload_fte).",
+        definition="Cases held divided by full-time equivalent (FTE) case-holding social workers.",
     ),
     dict(
         code="sw_absence_pct",
@@ -306,8 +305,7 @@ INDICATORS: list[dict] = [
         polarity="lower",
         source="csww",
         decimals=1,
-        definition="Working days lost to sickness as a percentage of working days "
-        "(absence_rate_fte).",
+        definition="Working days lost to sickness as a percentage of working days.",
     ),
     # ONS
     dict(
