@@ -135,6 +135,7 @@ def scale_facts() -> dict[str, str]:
 
 def set_synthetic_key(count: int) -> list[int]:
     """Mark the first `count` synthetic indicators key; returns their ids (to put back)."""
+    from datasets.comparison import data_changed
     from datasets.models import Indicator, Source
 
     ids = list(
@@ -143,6 +144,7 @@ def set_synthetic_key(count: int) -> list[int]:
         .values_list("pk", flat=True)[:count]
     )
     Indicator.objects.filter(pk__in=ids).update(is_key=True)
+    data_changed()  # a bulk update bypasses the signals that make cached pages stale
     return ids
 
 
@@ -317,6 +319,7 @@ def main() -> int:
         )
     say()
 
+    from datasets.comparison import data_changed
     from datasets.models import Indicator
 
     marked = (
@@ -348,6 +351,7 @@ def main() -> int:
                 say()
     finally:
         Indicator.objects.filter(pk__in=marked).update(is_key=False)
+        data_changed()
 
     from reports.models import ReportKind
 

@@ -5,3 +5,8 @@ class DatasetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "datasets"
     verbose_name = "Common data set"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

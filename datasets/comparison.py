@@ -12,19 +12,31 @@ run from the highest value (1, A) to the lowest, and directions are "up" or "dow
 
 The maths is in plain functions over dicts so it can be tested without a database; the
 selectors at the bottom read what they need in a fixed number of queries.
+
+Results can be kept in the cache (`cached`) under the published data's
+version (`data_version`), which every committed change to figures, indicators, periods or
+areas replaces (`data_changed`: the imports' merge, and the models' save and delete signals),
+so a cached comparison is never older than the data it was made from.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Q
 
 from .models import ENGLAND_CODE, Area, Indicator, Period, Polarity
+
+logger = logging.getLogger(__name__)
 
 TREND_PERIODS = 5
 BANDS = "ABCD"
@@ -353,3 +365,66 @@ def statistical_neighbour_ids(council) -> list[int]:
         .order_by("rank")
         .values_list("neighbour_id", flat=True)
     )
+
+
+# --- Keeping results in the cache --------------------------------------------------------------
+
+_VERSION_KEY = "datasets:data-version"
+# Bump when what is cached changes shape (a field added to Comparison, a new cell string), so
+# a deployment never reads entries written by the code before it.
+_CACHE_FORMAT = 1
+# A safety net only: entries are made stale by a new data version, not by time.
+CACHE_SECONDS = 6 * 60 * 60
+
+T = TypeVar("T")
+
+
+def data_version() -> str | None:
+    """The published data's current version (a random token), or None when the cache cannot
+    be reached (then nothing is cached). A missing version (first use, or evicted) is replaced
+    by a fresh one, never by an old value, so entries made before cannot be read again."""
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(_VERSION_KEY)
+    return version
+
+
+def new_data_version() -> None:
+    """Replace the data version (data_changed does it now and at commit)."""
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def data_changed() -> None:
+    """Published figures, indicators, periods or areas have changed: cached comparisons are
+    stale. Call it inside the transaction that makes the change. The version is replaced now,
+    so the changing transaction itself reads fresh results, and again once it commits, so an
+    entry another request made from the old figures in between is never read afterwards."""
+    new_data_version()
+    pending = getattr(connection, "run_on_commit", [])
+    if not any(callback is new_data_version for _, callback, _ in pending):  # once a transaction
+        transaction.on_commit(new_data_version, robust=True)
+
+
+def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in the cache under `name`, `parts` (a tuple of plain values that
+    decide the result) and the data version. Without the cache (unreachable, or an entry that
+    cannot be read back) the result is computed: a cache failure costs time, never the page."""
+    version = data_version()
+    if version is None:
+        return compute()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"datasets:{name}:{_CACHE_FORMAT}:{version}:{digest}"
+    try:
+        found = cache.get(key)
+    except Exception:  # an entry that does not unpickle: computed again and replaced
+        logger.warning("Cached %s could not be read; computing it again", name, exc_info=True)
+        found = None
+    if found is not None and found[0] == parts:
+        return found[1]
+    value = compute()
+    try:
+        cache.set(key, (parts, value), CACHE_SECONDS)
+    except Exception:
+        logger.warning("Could not cache %s", name, exc_info=True)
+    return value

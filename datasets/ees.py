@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from cib_portal.tasks import heartbeat
 
+from .comparison import data_changed
 from .models import (
     ENGLAND_CODE,
     SYMBOLS,
@@ -865,6 +866,8 @@ def merge_staging(cursor, run: ImportRun | None, result: ImportResult) -> None:
         )
         if created > cursor.fetchone()[0] / 5:
             cursor.execute("ANALYZE datasets_observation")
+    if created or updated:
+        data_changed()
     result.created += created
     result.updated += updated
     result.unchanged += total - created - updated

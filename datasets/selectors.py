@@ -7,13 +7,18 @@ reads in a fixed number of queries whatever the number of councils or indicators
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.template import Context, loader
+from django.urls import reverse
 
 from cib_portal import access
 from regions.models import Council, Region
@@ -21,6 +26,7 @@ from regions.models import Council, Region
 from . import charts
 from .comparison import (
     Comparison,
+    cached,
     comparisons,
     competition_ranks,
     quartile_band,
@@ -35,6 +41,7 @@ from .models import (
     Period,
     Symbol,
 )
+from .templatetags.data_figures import band_words, figure
 
 
 def symbol_meaning(symbol: str) -> str:
@@ -96,9 +103,17 @@ def indicator_themes(*, user: Any) -> list[str]:
 
 
 def national_themes() -> list[str]:
-    """The themes of the national (published and derived) indicators."""
-    return sorted(
-        set(Indicator.objects.filter(council__isnull=True).values_list("theme", flat=True))
+    """The themes of the national (published and derived) indicators, kept in the cache until
+    the data changes."""
+    return cached(
+        "themes",
+        (),
+        lambda: sorted(
+            Indicator.objects.filter(council__isnull=True)
+            .order_by()
+            .values_list("theme", flat=True)
+            .distinct()
+        ),
     )
 
 
@@ -110,12 +125,25 @@ def indicator_get(*, user: Any, code: str) -> Indicator:
         raise Http404 from None
 
 
+def _cached_if_national(indicator: Indicator, name: str, parts: tuple, compute):
+    """National indicators' figures change only through imports and the models, which make
+    cached results stale (comparison.data_changed); a council's local figures are read fresh."""
+    if indicator.council_id is not None:
+        return compute()
+    return cached(name, (indicator.pk, *parts), compute)
+
+
 def indicator_periods(*, indicator: Indicator) -> list[Period]:
     """The periods with a figure for the indicator, newest first."""
-    return list(
-        Period.objects.filter(observations__indicator=indicator)
-        .distinct()
-        .order_by("-end_year", "-start_year", "label")
+    return _cached_if_national(
+        indicator,
+        "indicator-periods",
+        (),
+        lambda: list(
+            Period.objects.filter(observations__indicator=indicator)
+            .distinct()
+            .order_by("-end_year", "-start_year", "label")
+        ),
     )
 
 
@@ -128,8 +156,9 @@ class IndicatorFigures:
     england_value: Decimal | None
     compared: int  # councils with a value
     left_out: int  # councils with a symbol or no figure
+    rows_html: str = ""  # the table's rows (indicator_figures renders them)
 
-    @property
+    @cached_property
     def chart(self) -> str:
         return charts.distribution_chart(
             self.rows,
@@ -152,7 +181,35 @@ def indicator_figures(
     *, indicator: Indicator, period: Period, sort: str = "rank"
 ) -> IndicatorFigures:
     """Every council's figure for one period with national rank (by polarity, ties share) and
-    quartile band, and the published England and regional figures, in three queries."""
+    quartile band, and the published England and regional figures, in three queries; with
+    each figure written out as its cell shows it, and the chart. For a national indicator,
+    kept in the cache until the data changes."""
+
+    key = sort.lstrip("-").partition(":")[0]
+    sort = ("-" if sort.startswith("-") else "") + (key if key in SORT_KEYS else "rank")
+
+    template, digest = _fragment(INDICATOR_ROWS_TEMPLATE)
+
+    def compute() -> IndicatorFigures:
+        figures = _indicator_figures(indicator=indicator, period=period, sort=sort)
+        figures.chart  # noqa: B018 - drawn now, so that it is kept with the figures
+        figures.rows_html = template.render(Context({"figures": figures}))
+        return figures
+
+    return _cached_if_national(indicator, "indicator-figures", (period.pk, sort, digest), compute)
+
+
+INDICATOR_ROWS_TEMPLATE = "datasets/includes/indicator_rows.html"
+
+
+def _fragment(name: str):
+    """A template rendered into cached results, with a digest of its source for the cache key
+    (so a changed template is rendered again, not read from the cache)."""
+    template = loader.get_template(name).template
+    return template, hashlib.sha256(template.source.encode()).hexdigest()
+
+
+def _indicator_figures(*, indicator: Indicator, period: Period, sort: str) -> IndicatorFigures:
     councils = list(Council.objects.select_related("region").order_by("name"))
     regions = list(Region.objects.order_by("name"))
     figures: dict[int, tuple[Decimal | None, str]] = {}
@@ -166,10 +223,13 @@ def indicator_figures(
             published_by_code[code] = (value, symbol)
     numeric = {cid: v for cid, (v, _) in figures.items() if v is not None}
     ranks = competition_ranks(numeric, indicator.polarity)
+    # One reverse() for every council's link: the URL with a stand-in code, then each code.
+    profile_url = reverse("datasets:profile", args=["GSSCODE"])
     rows = []
     for council in councils:
         value, symbol = figures.get(council.pk, (None, ""))
         rank = ranks.get(council.pk)
+        quartile = quartile_band(rank, len(numeric)) if rank else None
         rows.append(
             {
                 "council_id": council.pk,
@@ -182,7 +242,10 @@ def indicator_figures(
                 "symbol_meaning": symbol_meaning(symbol),
                 "has_figure": council.pk in figures,
                 "national_rank": rank,
-                "quartile": quartile_band(rank, len(numeric)) if rank else None,
+                "quartile": quartile,
+                "figure_cell": figure(value, symbol, indicator),
+                "band_cell": band_words(quartile, indicator.polarity),
+                "profile_href": profile_url.replace("GSSCODE", council.gss_code),
             }
         )
     key, _, _ = sort.lstrip("-").partition(":")
@@ -196,6 +259,7 @@ def indicator_figures(
             "symbol": england[1],
             "symbol_meaning": symbol_meaning(england[1]),
             "has_figure": ENGLAND_CODE in published_by_code,
+            "figure_cell": figure(england[0], england[1], indicator),
         }
     )
     for region in regions:
@@ -207,6 +271,7 @@ def indicator_figures(
                 "symbol": symbol,
                 "symbol_meaning": symbol_meaning(symbol),
                 "has_figure": region.gss_code in published_by_code,
+                "figure_cell": figure(value, symbol, indicator),
             }
         )
     return IndicatorFigures(
@@ -299,10 +364,24 @@ def combined_figures(*, council: Council, items: list[Comparison]) -> dict[int, 
     return found
 
 
+def _figures_href(c: Comparison) -> str:
+    """The indicator's page at the comparison's period (the query as `urlencode` writes it)."""
+    url = reverse("datasets:indicator_detail", args=[c.indicator.code])
+    return f"{url}?period={quote(c.period.label, safe='/')}"
+
+
 def profile_item(
     comparison: Comparison, lines: dict, council: Council, combined: dict | None = None
 ) -> dict:
-    """One key indicator on the data profile: the comparison, its trend chart and table."""
+    """One key indicator on the data profile: the comparison, its trend chart and table, and
+    every figure already written out as its cell shows it (about 30 cells an indicator, which
+    as template tags were the page's largest cost)."""
+    ind = comparison.indicator
+    c = comparison
+
+    def number(value: Decimal | None) -> str:
+        return "" if value is None else charts.format_number(value, ind.decimals, ind.unit)
+
     trend_rows = [
         {
             **t,
@@ -310,23 +389,34 @@ def profile_item(
             "group": g,
             "region": r,
             "england": e,
+            "own_cell": figure(t["value"], t["symbol"], ind),
+            "group_cell": number(g["value"]),
+            "region_cell": figure(r["value"], r["symbol"], ind),
+            "england_cell": figure(e["value"], e["symbol"], ind),
         }
         for t, g, r, e in zip(
-            comparison.trend, lines["group"], lines["region"], lines["england"], strict=True
+            c.trend, lines["group"], lines["region"], lines["england"], strict=True
         )
     ]
-    words, arrow = DIRECTION_WORDS.get(comparison.direction or "", ("Not enough figures", ""))
+    words, arrow = DIRECTION_WORDS.get(c.direction or "", ("Not enough figures", ""))
     return {
-        "c": comparison,
+        "c": c,
         "combined": combined,
-        "symbol_meaning": symbol_meaning(comparison.symbol),
-        "region_symbol_meaning": symbol_meaning(comparison.region_symbol),
-        "england_symbol_meaning": symbol_meaning(comparison.england_symbol),
+        "combined_cell": figure(combined["value"], combined["symbol"], ind) if combined else "",
+        "symbol_meaning": symbol_meaning(c.symbol),
+        "region_symbol_meaning": symbol_meaning(c.region_symbol),
+        "england_symbol_meaning": symbol_meaning(c.england_symbol),
+        "own_cell": figure(c.value, c.symbol, ind),
+        "group_mean_cell": number(c.group_mean),
+        "region_cell": figure(c.region_value, c.region_symbol, ind),
+        "england_cell": figure(c.england_value, c.england_symbol, ind),
+        "quartile_words": band_words(c.quartile, ind.polarity),
+        "figures_href": _figures_href(c),
         "direction_words": words,
         "direction_arrow": arrow,
         "trend_rows": trend_rows,
         "chart": charts.trend_chart(
-            comparison,
+            c,
             lines["group"],
             region=lines["region"],
             england=lines["england"],
@@ -345,8 +435,22 @@ def by_theme(items: list[dict]) -> list[dict]:
 
 def data_profile(*, council: Council) -> dict:
     """A council's data profile: every key indicator compared with its statistical neighbours,
-    region and England, with trends, grouped by theme (published data only)."""
+    region and England, with trends, grouped by theme (published data only).
+
+    Kept in the cache until the data changes (comparison.cached): two queries when it is
+    there (the neighbours, which are part of the key, and the data version lives in Redis)."""
     group_ids = statistical_neighbour_ids(council)
+    template, digest = _fragment(PROFILE_ITEM_TEMPLATE)
+    parts = (council.pk, council.la_number, council.name, council.region.name, tuple(group_ids))
+    parts += (digest,)
+    profile = cached("profile", parts, lambda: _data_profile(council, group_ids, template))
+    return {"council": council, **profile}
+
+
+PROFILE_ITEM_TEMPLATE = "datasets/includes/profile_indicator.html"
+
+
+def _data_profile(council: Council, group_ids: list[int], template) -> dict:
     items = comparisons(
         council=council,
         indicators=key_indicators(),
@@ -359,9 +463,13 @@ def data_profile(*, council: Council) -> dict:
     rows = [
         profile_item(c, lines[c.indicator.pk], council, combined.get(c.indicator.pk)) for c in items
     ]
+    # Each indicator's section of the page, rendered once (the PDF renders its own, for_pdf).
+    for row in rows:
+        row["html"] = template.render(
+            Context({"item": row, "council": council, "group_size": len(group_ids)})
+        )
     periods = sorted({c.period.label for c in items})
     return {
-        "council": council,
         "themes": by_theme(rows),
         "group_size": len(group_ids),
         "periods": periods,
@@ -429,8 +537,14 @@ def group_members(*, user: Any, council: Council, kind: str) -> tuple[list[int],
 
 
 def compare(*, user: Any, council: Council, kind: str, theme: str | None) -> dict:
-    """The council against a chosen group across indicators: key ones, or one theme's."""
+    """The council against a chosen group across indicators: key ones, or one theme's.
+    Kept in the cache until the data changes: one query (the group) when it is there."""
     group_ids, label = group_members(user=user, council=council, kind=kind)
+    parts = (council.pk, tuple(group_ids), label, theme)
+    return cached("compare", parts, lambda: _compare(council, group_ids, label, theme))
+
+
+def _compare(council: Council, group_ids: list[int], label: str, theme: str | None) -> dict:
     indicators = Indicator.objects.filter(council__isnull=True)
     indicators = indicators.filter(theme=theme) if theme else indicators.filter(is_key=True)
     items = comparisons(
@@ -442,12 +556,20 @@ def compare(*, user: Any, council: Council, kind: str, theme: str | None) -> dic
     members = list(
         Council.objects.filter(pk__in=group_ids).select_related("region").order_by("name")
     )
-    rows = [
-        {
-            "c": c,
-            "symbol_meaning": symbol_meaning(c.symbol),
-            "england_symbol_meaning": symbol_meaning(c.england_symbol),
-        }
-        for c in items
-    ]
+    rows = []
+    for c in items:
+        ind = c.indicator
+        rows.append(
+            {
+                "c": c,
+                "symbol_meaning": symbol_meaning(c.symbol),
+                "england_symbol_meaning": symbol_meaning(c.england_symbol),
+                "own_cell": figure(c.value, c.symbol, ind),
+                "group_mean_cell": ""
+                if c.group_mean is None
+                else charts.format_number(c.group_mean, ind.decimals, ind.unit),
+                "england_cell": figure(c.england_value, c.england_symbol, ind),
+                "figures_href": _figures_href(c),
+            }
+        )
     return {"rows": rows, "group_label": label, "members": members}

@@ -23,6 +23,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from datasets.comparison import data_changed
 from datasets.models import (
     AreaLevel,
     Indicator,
@@ -173,6 +174,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if clear:
             removed, figures = synthetic_clear()
+            data_changed()
             self.stdout.write(f"Removed {removed} synthetic indicators and {figures} figures.")
         if indicators == 0:
             return
@@ -197,6 +199,7 @@ class Command(BaseCommand):
                     },
                 )
                 total += cursor.rowcount
+                data_changed()
             self.stdout.write(
                 f"  {min(start + batch, len(ids))}/{len(ids)} indicators: {total} figures "
                 f"added ({time.perf_counter() - started:.0f} s)"
