@@ -125,6 +125,14 @@ class GovUKDateInput(forms.MultiWidget):
         return super().render(name, value, attrs, renderer=GovUKFormRenderer())
 
 
+class OneTemplateSelect(forms.Select):
+    """A <select> whose options are written by its own template, not one template each:
+    Django's includes a template per option and another for its attributes, so a select of a
+    few dozen choices cost a page more than its table. The markup is the same."""
+
+    template_name = "includes/select.html"
+
+
 def _kind(widget: forms.Widget) -> str:
     if widget.is_hidden:
         return "hidden"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from cib_portal.forms import OneTemplateSelect
 from regions.models import Council
 
 from .models import ComparisonGroup, Indicator
@@ -78,8 +79,10 @@ class ComparisonGroupForm(forms.ModelForm):
 
 
 class CompareForm(forms.Form):
-    group = forms.ChoiceField(label="Compare with", choices=[])
-    theme = forms.ChoiceField(label="Indicators", choices=[], required=False)
+    group = forms.ChoiceField(label="Compare with", choices=[], widget=OneTemplateSelect)
+    theme = forms.ChoiceField(
+        label="Indicators", choices=[], required=False, widget=OneTemplateSelect
+    )
 
     def __init__(self, *args, group_choices=(), themes=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from cib_portal.forms import OneTemplateSelect
 from regions.models import Council, Region
 
 from .models import FlagStatus, Rule, Severity, SupportKind
@@ -28,17 +29,22 @@ class FlagFilterForm(forms.Form):
         label="Status",
         required=False,
         choices=[(STATUS_NOT_CLOSED, "Not closed"), ("all", "Any status"), *FlagStatus.choices],
+        widget=OneTemplateSelect,
     )
     severity = forms.ChoiceField(
-        label="Severity", required=False, choices=[("", "Any severity"), *Severity.choices]
+        label="Severity",
+        required=False,
+        choices=[("", "Any severity"), *Severity.choices],
+        widget=OneTemplateSelect,
     )
-    rule = forms.ChoiceField(label="Rule", required=False)
+    rule = forms.ChoiceField(label="Rule", required=False, widget=OneTemplateSelect)
     region = forms.ModelChoiceField(
         label="Region",
         required=False,
         queryset=Region.objects.order_by("name"),
         empty_label="Any region",
         to_field_name="gss_code",
+        widget=OneTemplateSelect,
     )
     council = forms.CharField(label="Council code", required=False, max_length=20)
     mine = forms.BooleanField(label="Only flags I own", required=False)
