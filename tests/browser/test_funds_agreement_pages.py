@@ -150,3 +150,58 @@ def test_governance_pages_have_no_axe_violations(reference_data, signed_in_page,
     _check(page, f"/regions/{YORKSHIRE}/governance/appoint/", act=errors)
     officer_page = signed_in_page(request.getfixturevalue("officer"))
     _check(officer_page, f"/regions/{YORKSHIRE}/governance/")
+
+
+def test_budget_page_flags_an_overdue_return_and_links_waiting_requests(
+    reference_data, signed_in_page, request
+):
+    """This year's budget as its regional lead meets it: the months to come are empty, an
+    overdue return is flagged and opens, the requests awaiting a decision open as a list."""
+    from datetime import timedelta
+
+    from funds.models import QuarterlyReturn
+    from funds.selectors import current_financial_year
+    from funds.services import agreement_create, spend_request_create, spend_request_submit
+    from regions.models import Region
+    from tests.factories import make_member
+
+    cib_admin = request.getfixturevalue("cib_admin")
+    lead = request.getfixturevalue("regional_lead")
+    pm = make_member(YORKSHIRE, "regional_programme_manager", email="pm@yorkshire.example")
+    agreement = agreement_create(
+        user=cib_admin,
+        region=Region.objects.get(gss_code=YORKSHIRE),
+        financial_year=current_financial_year(),
+        allocations={"project_management": 5_000_000, "early_support": 1_000_000},
+        terms="Deliver the regional programme.",
+        second_approval_threshold_pence=5_000_000,
+    )
+    spend = spend_request_create(
+        user=pm,
+        agreement=agreement,
+        purpose="early_support",
+        amount_pence=120_000,
+        description="Training",
+    )
+    spend_request_submit(user=pm, request=spend)
+    QuarterlyReturn.objects.filter(agreement=agreement, quarter=1).update(
+        due_on=timezone.localdate() - timedelta(days=12)
+    )
+    page = signed_in_page(lead)
+    _check(page, f"/funds/agreements/{agreement.pk}/")
+    banner = page.locator("#overdue-returns")
+    assert "Overdue" in banner.inner_text() and "12 days ago" in banner.inner_text()
+    # Months to come have no row: April is the year's first month.
+    months_begun = (timezone.localdate().month - 4) % 12 + 1
+    assert page.locator("#monthly tbody tr").count() == months_begun
+    banner.get_by_role("link", name="Quarter 1 return").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(
+        f"/funds/returns/{QuarterlyReturn.objects.get(agreement=agreement, quarter=1).pk}/"
+    )
+    page.go_back()
+    page.locator("#awaiting-summary a").click()
+    page.wait_for_load_state()
+    assert "status=submitted" in page.url
+    assert "Training" in page.locator("main").inner_text()
+    assert_accessible(page)
