@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -351,3 +352,15 @@ def test_adviser_default_is_their_region_and_national_is_refused(adviser, client
 def test_anonymous_is_sent_to_sign_in(client_for):
     response = client_for(None).get(LEDGER)
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_days_in_the_tables_share_one_decimal_place(figures, programme, regional_lead, client_for):
+    """Half days are possible, so every figure has one decimal ("2.5" beside "3.0", not "3")."""
+    programme.days_per_challenge = Decimal("2.5")
+    programme.save()
+    html = client_for(regional_lead).get(LEDGER, {"year": YEAR, "region": YORKSHIRE}).text
+    table = html[html.index('id="ledger-councils"') :]
+    table = table[table.index("<tbody") : table.index("</tbody>")]
+    cells = re.findall(r'govuk-table__cell--numeric">([^<]*)</td>', table)
+    assert cells and all(re.fullmatch(r"-?\d+\.\d", c) for c in cells), cells
+    assert "5.5" in cells and "0.0" in cells
