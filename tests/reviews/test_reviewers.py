@@ -318,3 +318,16 @@ def test_the_programme_manager_removes_an_accreditation_after_confirming(
     assert not Conflict.objects.exists()
     assert AuditEvent.objects.filter(action="reviewer.accreditation_remove").count() == 1
     assert client.get(f"/reviewers/{reviewer.pk}/bogus/1/remove/").status_code == 404
+
+
+def test_an_empty_register_says_it_was_never_loaded_not_that_none_match(pm, client_for):
+    from reviews.models import Reviewer
+
+    assert not Reviewer.objects.exists()
+    client = client_for(pm)
+    html = client.get("/reviewers/").content.decode()
+    assert "The register is empty: no reviewer has been added or imported yet." in html
+    assert 'href="/reviewers/import/">Import the register (CSV)</a>' in html
+    assert "No reviewers match." not in html
+    # A search that finds nobody is still "none match".
+    assert "No reviewers match." in client.get("/reviewers/", {"q": "nobody"}).content.decode()
