@@ -14,6 +14,8 @@ VENV_PY := $(VENV)/bin/python
 # Written after a successful install; the install runs again only when pyproject.toml changes.
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core. `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= auto
 
 # Debian 12 package names. WeasyPrint (PDF reports) needs Pango and HarfBuzz's subsetter plus
 # fonts; the browser tests drive the distribution's Chromium through Playwright.
@@ -57,7 +59,7 @@ run: runtime-deps install ## Set up and run the portal with demo data at http://
 test: system-deps install ## Set up and run the whole test suite (DATABASE_URL/REDIS_URL, else embedded)
 	@# The embedded servers (when used) live as long as this wrapper, so pytest and the Celery
 	@# workers it starts share them.
-	$(VENV_PY) -m cib_portal.embedded $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV_PY) -m cib_portal.embedded $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 install: $(STAMP) ## Create .venv and install the project with its test dependencies
 

@@ -1,8 +1,9 @@
 """Shared fixtures: the real reference data in the test database, and people with roles.
 
-The test database is the real PostgreSQL (DATABASE_URL, or the embedded server). Reference data
-is loaded once when the test database is created; tests that flush the database (transactional
-ones, which run last) load it again through the `reference_data` fixture.
+The test database is the real PostgreSQL (DATABASE_URL, or the embedded server), cloned for each
+test process from a template holding the reference data and the data set (tests/database.py);
+tests that flush the database (transactional ones, which run last) load the reference data again
+through the `reference_data` fixture.
 """
 
 from __future__ import annotations
@@ -40,19 +41,28 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    from regions.reference import load_reference_data
+def django_db_setup(request, django_db_blocker):
+    """This process's test database, cloned from a template that holds the migrations, the
+    reference data and the common data set (tests/database.py); dropped at the end."""
+    from django.conf import settings
+    from django.db import connection
 
+    from tests.database import clone_test_database, drop_test_database
+
+    base = settings.DATABASES["default"]["TEST"]["NAME"]
     with django_db_blocker.unblock():
-        load_reference_data()
+        name = clone_test_database(
+            connection, base=base, rebuild=request.config.getoption("create_db")
+        )
+    yield
+    with django_db_blocker.unblock():
+        drop_test_database(connection, name)
 
 
 @pytest.fixture(scope="session")
-def data_set(django_db_setup, django_db_blocker):
-    from datasets.services import datasets_load
-
-    with django_db_blocker.unblock():
-        datasets_load()
+def data_set(django_db_setup):
+    """The common data set as shipped: in the template every test database is cloned from
+    (a test that flushes the database loses it; such tests run last)."""
 
 
 @pytest.fixture

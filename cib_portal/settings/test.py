@@ -28,16 +28,26 @@ def _other_database(url: str, number: int) -> str:
     return f"{base}/{number}" if last.isdigit() and base.count("/") >= 2 else f"{url}/{number}"
 
 
+# Test processes (pytest-xdist's gw0, gw1...) each have their own cache database, media folder
+# and database (tests/database.py); a Celery worker a test starts inherits the variable.
+_WORKER_NAME = env("PYTEST_XDIST_WORKER", default="")
+_WORKER = int(_WORKER_NAME[2:]) if _WORKER_NAME.startswith("gw") else 0
+
 CACHES = {
     "default": {
         "BACKEND": "cib_portal.cache.FailSoftRedisCache",
-        "LOCATION": _other_database(env("REDIS_URL"), env.int("TEST_CACHE_REDIS_DB", default=1)),
+        "LOCATION": _other_database(
+            env("REDIS_URL"), env.int("TEST_CACHE_REDIS_DB", default=1) + _WORKER
+        ),
         "KEY_PREFIX": "cib-test",
         "OPTIONS": CACHE_OPTIONS,
     }
 }
 # Tests name a media folder of their own so that reports made in tests never mix with demo data.
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=env.path("TEST_MEDIA_ROOT", default="var/test-media"))
+MEDIA_ROOT = env.path(
+    "MEDIA_ROOT",
+    default=env.path("TEST_MEDIA_ROOT", default="var/test-media").path(_WORKER_NAME or "main"),
+)
 CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
 # Two test runs on one server (say, a developer's and a helper script's) need their own database.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_cib_portal")}  # noqa: F405

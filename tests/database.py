@@ -1,0 +1,118 @@
+"""The test database: built once into a template, cloned by each test process.
+
+Migrating and loading the reference data and the common data set takes most of a minute; with
+the suite spread over processes (pytest-xdist) each would do it again. Instead the first
+process to get here builds `<test name>_tpl_<fingerprint>` (under a file lock, as
+`..._building` renamed when complete, so a half-built template is never cloned), and every
+process clones it with CREATE DATABASE ... TEMPLATE, which copies files rather than replaying
+the work. The fingerprint covers the migrations, the code that loads the data and the shipped
+data files, so a change to any of them builds a new template (and drops the old ones);
+`--create-db` builds it again regardless.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# What decides the template's contents.
+LOADER_PACKAGES = ("regions", "datasets")
+
+
+def worker_suffix() -> str:
+    """ "gw0", "gw1"... in a pytest-xdist worker, "main" otherwise."""
+    return os.environ.get("PYTEST_XDIST_WORKER") or "main"
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    files = sorted(ROOT.glob("*/migrations/*.py"))
+    for package in LOADER_PACKAGES:
+        files += sorted(p for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts)
+    data = sorted(p for p in (ROOT / "data").rglob("*") if p.is_file())
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    for path in data:
+        stat = path.stat()
+        digest.update(f"{path.relative_to(ROOT)}:{stat.st_size}".encode())
+        if stat.st_size <= 4 << 20:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@contextmanager
+def _lock(name: str) -> Iterator[None]:
+    path = Path(tempfile.gettempdir()) / f"{name}.lock"
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _databases(cursor, prefix: str) -> set[str]:
+    cursor.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix.replace("_", r"\_") + "%"]
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
+def _build(connection, name: str) -> None:
+    """Migrate `name` and load the reference data and the data set into it."""
+    from django.core.management import call_command
+
+    from datasets.services import datasets_load
+    from regions.reference import load_reference_data
+
+    connection.close()
+    previous = connection.settings_dict["NAME"]
+    connection.settings_dict["NAME"] = name
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        load_reference_data()
+        datasets_load()
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = previous
+
+
+def clone_test_database(connection, *, base: str, rebuild: bool) -> str:
+    """Make this process's test database from the template (built first if need be) and
+    point `connection` at it. Returns its name."""
+    from django.conf import settings
+
+    template = f"{base}_tpl_{fingerprint()}"
+    building = f"{template}_building"
+    mine = f"{base}_{worker_suffix()}"
+    with _lock(base), connection._nodb_cursor() as cursor:
+        existing = _databases(cursor, f"{base}_tpl_")
+        if rebuild or template not in existing:
+            for stale in existing:  # older fingerprints, a build that died, or --create-db
+                cursor.execute(f"DROP DATABASE IF EXISTS {_quote(stale)} WITH (FORCE)")
+            cursor.execute(f"CREATE DATABASE {_quote(building)}")
+            _build(connection, building)
+            cursor.execute(f"ALTER DATABASE {_quote(building)} RENAME TO {_quote(template)}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {_quote(mine)} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {_quote(mine)} TEMPLATE {_quote(template)}")
+    connection.close()
+    connection.settings_dict["NAME"] = mine
+    settings.DATABASES[connection.alias]["NAME"] = mine
+    return mine
+
+
+def drop_test_database(connection, name: str) -> None:
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {_quote(name)} WITH (FORCE)")
