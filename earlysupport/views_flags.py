@@ -43,7 +43,7 @@ from .forms_flags import (
     StepForm,
     SupportForm,
 )
-from .models import Flag, FlagStatus
+from .models import Flag, FlagStatus, Severity
 
 PAGE_SIZE = 50
 
@@ -198,9 +198,9 @@ def flag_list(request: HttpRequest) -> HttpResponse:
     qs = _ordered(qs, sort)
     if request.GET.get("format") == "csv":
         return _csv(qs)
-    # The list shows none of a flag's texts or evidence: not read for 50 rows.
-    listed = qs.defer("summary", "evidence", "rationale", "support_note")
-    page_obj = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The list reads only what its rows show, as values: 50 flags with their council, region,
+    # rule and owner as model instances took longer to build than the rest of the page.
+    page_obj = Paginator(qs.values(*LIST_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
     base = _query_without(request, "sort", "page", "format")
     columns = []
     for key, (label, _fields) in SORTS.items():
@@ -233,41 +233,63 @@ def flag_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+LIST_FIELDS = (
+    "pk",
+    "council__name",
+    "council__region__name",
+    "rule__name",
+    "severity",
+    "status",
+    "raised_at",
+    "evidence_gone_at",
+    "owner__full_name",
+    "owner__email",
+)
+_SEVERITIES = dict(Severity.choices)
+_STATUSES = dict(FlagStatus.choices)
+
+
 def _list_rows(flags) -> list[dict]:
-    """The list's rows with every cell ready, so the template only places them: each tag
-    partial is rendered once per distinct value on the page (the partials stay the one place
-    their markup lives), and the links and dates are written here."""
-    tags: dict[tuple, str] = {}
+    """The list's rows (flags as LIST_FIELDS values) with every cell ready, so the template
+    only places them: each tag partial is rendered once per distinct value on the page (the
+    partials stay the one place their markup lives), each date once, and the links here."""
+    done: dict[tuple, str] = {}
+
+    def once(key: tuple, make) -> str:
+        if key not in done:
+            done[key] = make()
+        return done[key]
 
     def tag(template: str, **context: str) -> str:
-        key = (template, *context.values())
-        if key not in tags:
-            tags[key] = render_to_string(template, context)
-        return tags[key]
+        return once((template, *context.values()), lambda: render_to_string(template, context))
 
     # flag_detail is "<pk>/" under the list's path: one reverse() for the page, not one a row.
     base = reverse("earlysupport:flag_list")
     rows = []
     for flag in flags:
+        raised = template_localtime(flag["raised_at"])
         rows.append(
             {
-                "href": f"{base}{flag.pk}/",
-                "council": flag.council.name,
-                "region": flag.council.region.name,
-                "rule": flag.rule.name if flag.rule else "",
-                "is_proposed_for_closing": flag.is_proposed_for_closing,
+                "href": f"{base}{flag['pk']}/",
+                "council": flag["council__name"],
+                "region": flag["council__region__name"],
+                "rule": flag["rule__name"] or "",
+                # As Flag.is_proposed_for_closing.
+                "is_proposed_for_closing": flag["evidence_gone_at"] is not None
+                and flag["status"] != FlagStatus.CLOSED,
                 "severity_tag": tag(
                     "earlysupport/flags/_severity_tag.html",
-                    severity=flag.severity,
-                    label=flag.get_severity_display(),
+                    severity=flag["severity"],
+                    label=_SEVERITIES.get(flag["severity"], flag["severity"]),
                 ),
                 "status_tag": tag(
                     "earlysupport/flags/_status_tag.html",
-                    status=flag.status,
-                    label=flag.get_status_display(),
+                    status=flag["status"],
+                    label=_STATUSES.get(flag["status"], flag["status"]),
                 ),
-                "raised": date_format(template_localtime(flag.raised_at), "j F Y"),
-                "owner": str(flag.owner) if flag.owner else "",
+                "raised": once(("date", raised.date()), lambda r=raised: date_format(r, "j F Y")),
+                # As str(User): the full name, or the email address.
+                "owner": flag["owner__full_name"] or flag["owner__email"] or "",
             }
         )
     return rows
