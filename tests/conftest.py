@@ -69,10 +69,10 @@ def data_set(django_db_setup):
 def reference_data(db):
     """Make sure the reference data is there (a flushed database gets it back)."""
     from regions.models import Council
-    from regions.reference import load_reference_data
+    from tests.database import restore_reference_data
 
     if not Council.objects.exists():
-        load_reference_data()
+        restore_reference_data()
 
 
 @pytest.fixture

@@ -69,8 +69,34 @@ def _databases(cursor, prefix: str) -> set[str]:
     return {row[0] for row in cursor.fetchall()}
 
 
+# Copies of what the reference data and the data set put in the tables, kept in the template
+# (so in every clone) in schemas of their own, which a flush (TRUNCATE of the tables Django
+# knows, in the public schema) does not touch: a test that flushed the database gets either
+# back in a second, with the same primary keys, instead of loading it again.
+SNAPSHOTS = ("snapshot_reference", "snapshot_data_set")
+
+
+def _row_counts(cursor) -> dict[str, int]:
+    cursor.execute(
+        "SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind = 'r'"
+    )
+    counts = {}
+    for (table,) in cursor.fetchall():
+        cursor.execute(f"SELECT count(*) FROM public.{_quote(table)}")
+        counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _snapshot(cursor, schema: str, tables: list[str]) -> None:
+    cursor.execute(f"CREATE SCHEMA {schema}")
+    for table in tables:
+        cursor.execute(f"CREATE TABLE {schema}.{_quote(table)} AS TABLE public.{_quote(table)}")
+
+
 def _build(connection, name: str) -> None:
-    """Migrate `name` and load the reference data and the data set into it."""
+    """Migrate `name`, load the reference data and the data set into it, and keep a copy of
+    the rows each made (SNAPSHOTS)."""
     from django.core.management import call_command
 
     from datasets.services import datasets_load
@@ -81,11 +107,64 @@ def _build(connection, name: str) -> None:
     connection.settings_dict["NAME"] = name
     try:
         call_command("migrate", verbosity=0, interactive=False)
-        load_reference_data()
-        datasets_load()
+        with connection.cursor() as cursor:
+            migrated = _row_counts(cursor)
+            load_reference_data()
+            referenced = _row_counts(cursor)
+            datasets_load()
+            loaded = _row_counts(cursor)
+            reference = sorted(t for t, n in referenced.items() if n != migrated[t])
+            data_set = sorted(t for t, n in loaded.items() if n != referenced[t])
+            # Each copy is restored on its own, so neither may have touched the other's tables
+            # or those migrate fills (content types, permissions: a flush makes them again).
+            assert not {*reference, *data_set} & {t for t, n in migrated.items() if n}
+            assert not set(reference) & set(data_set), set(reference) & set(data_set)
+            _snapshot(cursor, SNAPSHOTS[0], reference)
+            _snapshot(cursor, SNAPSHOTS[1], data_set)
     finally:
         connection.close()
         connection.settings_dict["NAME"] = previous
+
+
+def restore(schema: str) -> None:
+    """Put back the rows of a snapshot (the tables must be empty, as after a flush): in one
+    transaction, foreign keys being deferred, then move each identity past the largest key."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if cursor.fetchone()[0]:
+            # The rows were consistent when copied: checking 600,000 foreign keys again would
+            # take three times as long as copying them (a superuser may skip the triggers).
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "SELECT t.table_name, pg_get_serial_sequence('public.' || quote_ident(t.table_name), "
+            "c.column_name) FROM information_schema.tables t LEFT JOIN information_schema.columns"
+            " c ON c.table_schema = t.table_schema AND c.table_name = t.table_name "
+            "AND c.column_name = 'id' WHERE t.table_schema = %s",
+            [schema],
+        )
+        for table, sequence in cursor.fetchall():
+            cursor.execute(
+                f"INSERT INTO public.{_quote(table)} SELECT * FROM {schema}.{_quote(table)}"
+            )
+            if sequence:
+                cursor.execute(
+                    f"SELECT setval(%s, coalesce((SELECT max(id) FROM public.{_quote(table)}), 0)"
+                    " + 1, false)",
+                    [sequence],
+                )
+
+
+def restore_reference_data() -> None:
+    """The reference data back in a flushed database (what load_reference_data made)."""
+    restore(SNAPSHOTS[0])
+
+
+def restore_data_set() -> None:
+    """The common data set back in a flushed database that has its reference data (what
+    datasets_load made)."""
+    restore(SNAPSHOTS[1])
 
 
 def clone_test_database(connection, *, base: str, rebuild: bool) -> str:

@@ -19,10 +19,10 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def live_data_set(reference_data):
     from datasets.models import Observation
-    from datasets.services import datasets_load
+    from tests.database import restore_data_set
 
     if not Observation.objects.exists():
-        datasets_load()
+        restore_data_set()
 
 
 def _group(officer):
