@@ -198,7 +198,8 @@ def test_the_poll_shows_each_answer_and_the_counts(
     assert cells[challenger.full_name] == ["If need be", "Not available"]
     assert cells[regional_lead.full_name] == ["Available", "No answer"]
     html = response.content.decode()
-    assert "<caption" in html and 'scope="col"' in html and 'scope="row"' in html
+    # A table named by its caption, drawn above the table's own scrolling region.
+    assert "app-table-scroll__caption" in html and 'scope="col"' in html and 'scope="row"' in html
     assert "2 available, 1 if need be, 0 not available" in html
     # The officer's own answers are filled in.
     assert f'name="option_{option.pk}" type="radio" value="yes" checked' in html
