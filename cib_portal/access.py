@@ -586,7 +586,12 @@ def is_assigned_challenger(user: Any, challenge: Any) -> bool:
     # Asked several times per page (seeing, then each side's changes): one query per challenge.
     known = challenge.__dict__.setdefault("_cib_assigned", {})
     if user.pk not in known:
-        known[user.pk] = challenge.challengers.filter(person_id=user.pk).exists()
+        # A page that lists challenges prefetches their challengers: no query per challenge.
+        prefetched = getattr(challenge, "_prefetched_objects_cache", {}).get("challengers")
+        if prefetched is not None:
+            known[user.pk] = any(c.person_id == user.pk for c in prefetched)
+        else:
+            known[user.pk] = challenge.challengers.filter(person_id=user.pk).exists()
     return known[user.pk]
 
 
@@ -673,6 +678,15 @@ def can_view_ledger(user: Any, region_id: int | None) -> bool:
         return False
     return bool(
         grants.region_roles.get(region_id, frozenset()) & (REGION_PROGRAMME_ROLES | ADVISER_ROLES)
+    )
+
+
+def can_open_ledger(user: Any) -> bool:
+    """Whether the ledger page opens for the user at all: the national ledger, or the ledger of
+    a region they hold a role in (links to it are drawn only then)."""
+    grants = grants_for(user)
+    return can_view_ledger(user, None) or any(
+        can_view_ledger(user, region_id) for region_id in grants.region_roles
     )
 
 

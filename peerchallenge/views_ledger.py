@@ -69,10 +69,10 @@ class LedgerQuery:
 def _query(request: HttpRequest) -> LedgerQuery:
     """Read and check the filters: a region the user may not see does not exist for them."""
     user = request.user
+    access.require(access.can_open_ledger(user))
     national_allowed = access.can_view_ledger(user, None)
     all_regions = list(Region.objects.order_by("name"))
     regions = [r for r in all_regions if access.can_view_ledger(user, r.pk)]
-    access.require(bool(regions) or national_allowed)
     code = request.GET.get("region", "").strip()
     region: Region | None
     if code:

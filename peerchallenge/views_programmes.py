@@ -36,6 +36,11 @@ PAGE_SIZE = 25
 # --- The list and creating a programme ------------------------------------------------------
 
 
+def _ledger_url(request: HttpRequest) -> str | None:
+    """The reciprocity ledger's address, for those it opens for (council people: none)."""
+    return reverse("peerchallenge:ledger") if access.can_open_ledger(request.user) else None
+
+
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
     access.require(access.is_member(request.user))
@@ -68,7 +73,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page_obj": page_obj,
             "prepare_regions": list(access.regions_user_may_prepare(request.user)),
-            "ledger_url": reverse("peerchallenge:ledger"),
+            "ledger_url": _ledger_url(request),
             "filtered": bool(request.GET.get("year") or request.GET.get("region"))
             or bool(request.GET.get("model") or request.GET.get("status")),
         },
@@ -166,7 +171,12 @@ def _detail_context(request: HttpRequest, programme: Programme) -> dict[str, Any
         .order_by(*(["group", "host__name"] if group_model else ["host__name"]))
     )
     for ch in challenges:
-        ch.workspace_url = reverse("peerchallenge:challenge_detail", args=[ch.pk])
+        # Linked only for those the workspace opens for (the others would meet a 404).
+        ch.workspace_url = (
+            reverse("peerchallenge:challenge_detail", args=[ch.pk])
+            if access.can_view_challenge(request.user, ch)
+            else None
+        )
         explanation = ch.explanation or {}
         ch.terms = sorted((explanation.get("terms") or {}).items())
         ch.words = explanation.get("words") or []
@@ -183,7 +193,7 @@ def _detail_context(request: HttpRequest, programme: Programme) -> dict[str, Any
         "may_prepare": may_prepare,
         "may_change": may_prepare and not programme.is_published,
         "may_publish": access.can_publish_programme(request.user, programme),
-        "ledger_url": reverse("peerchallenge:ledger"),
+        "ledger_url": _ledger_url(request),
     }
 
 
