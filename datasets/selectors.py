@@ -540,11 +540,15 @@ def compare(*, user: Any, council: Council, kind: str, theme: str | None) -> dic
     """The council against a chosen group across indicators: key ones, or one theme's.
     Kept in the cache until the data changes: one query (the group) when it is there."""
     group_ids, label = group_members(user=user, council=council, kind=kind)
-    parts = (council.pk, tuple(group_ids), label, theme)
-    return cached("compare", parts, lambda: _compare(council, group_ids, label, theme))
+    template, digest = _fragment(COMPARE_ROWS_TEMPLATE)
+    parts = (council.pk, tuple(group_ids), label, theme, digest)
+    return cached("compare", parts, lambda: _compare(council, group_ids, label, theme, template))
 
 
-def _compare(council: Council, group_ids: list[int], label: str, theme: str | None) -> dict:
+COMPARE_ROWS_TEMPLATE = "datasets/includes/compare_rows.html"
+
+
+def _compare(council: Council, group_ids: list[int], label: str, theme, template) -> dict:
     indicators = Indicator.objects.filter(council__isnull=True)
     indicators = indicators.filter(theme=theme) if theme else indicators.filter(is_key=True)
     items = comparisons(
@@ -572,4 +576,5 @@ def _compare(council: Council, group_ids: list[int], label: str, theme: str | No
                 "figures_href": _figures_href(c),
             }
         )
-    return {"rows": rows, "group_label": label, "members": members}
+    rows_html = template.render(Context({"rows": rows}))
+    return {"rows": rows, "rows_html": rows_html, "group_label": label, "members": members}
