@@ -38,13 +38,13 @@ class FlagFilterForm(forms.Form):
         widget=OneTemplateSelect,
     )
     rule = forms.ChoiceField(label="Rule", required=False, widget=OneTemplateSelect)
-    region = forms.ModelChoiceField(
+    # The region's GSS code. Choices as (code, name) from one plain query: a ModelChoiceField
+    # reads its queryset through a server-side cursor every time the form is drawn.
+    region = forms.ChoiceField(
         label="Region",
         required=False,
-        queryset=Region.objects.order_by("name"),
-        empty_label="Any region",
-        to_field_name="gss_code",
         widget=OneTemplateSelect,
+        error_messages={"invalid_choice": "Choose a region from the list"},
     )
     council = forms.CharField(label="Council code", required=False, max_length=20)
     mine = forms.BooleanField(label="Only flags I own", required=False)
@@ -56,6 +56,8 @@ class FlagFilterForm(forms.Form):
         self.fields["rule"].choices = [("", "Any rule"), ("person", "Raised by a person")] + list(
             rules
         )
+        regions = Region.objects.order_by("name").values_list("gss_code", "name")
+        self.fields["region"].choices = [("", "Any region"), *regions]
 
 
 class RaiseFlagForm(forms.Form):

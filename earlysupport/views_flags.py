@@ -109,7 +109,7 @@ def _filtered(request: HttpRequest, form: FlagFilterForm) -> tuple[QuerySet[Flag
         qs = qs.filter(rule__code=data["rule"])
         filtered = True
     if data.get("region"):
-        qs = qs.filter(council__region=data["region"])
+        qs = qs.filter(council__region__gss_code=data["region"])
         filtered = True
     if data.get("council"):
         qs = qs.filter(council__gss_code=data["council"].strip())
