@@ -4,7 +4,7 @@ pages look up."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -12,12 +12,16 @@ from cib_portal import access
 
 from .models import Booking, BookingStatus, TeamAssignment
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from regions.models import Council
+
 # A booking of the same council within this many days of a requested first on-site day is
 # "near" it: the check page links it, so a council does not book twice by mistake.
 NEAR_DAYS = 183
 
 
-def reviewer_assignments(*, user: Any) -> QuerySet[TeamAssignment]:
+def reviewer_assignments(*, user: User) -> QuerySet[TeamAssignment]:
     """The user's places on review teams while they are on them (as access.can_view_booking
     decides), soonest first, with the booking, its council and product."""
     return (
@@ -27,7 +31,7 @@ def reviewer_assignments(*, user: Any) -> QuerySet[TeamAssignment]:
     )
 
 
-def bookings_near(*, user: Any, council: Any, day: date) -> QuerySet[Booking]:
+def bookings_near(*, user: User, council: Council, day: date) -> QuerySet[Booking]:
     """The council's bookings, not cancelled, whose first on-site day is within about six
     months of `day`, that the user may see; nearest first."""
     return (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
@@ -12,6 +12,10 @@ from audit.services import audit_record
 
 from .entitlement import Entitlement, entitlement_for
 from .models import Booking, BookingStatus, ChargingBasis, Product, entitlement_end
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from regions.models import Council
 
 # The constraint that enforces the entitlement (the database's word is final).
 ENTITLEMENT_CONSTRAINT = "booking_free_every_three_years"
@@ -46,12 +50,16 @@ def money(pence: int | None) -> str:
     return pounds[:-3] if pounds.endswith(".00") else pounds
 
 
-CHARGED_BASES = {ChargingBasis.SUBSIDISED: "subsidised", ChargingBasis.WHOLE_COST: "whole cost"}
+# Keyed by str, as charged_prices' answer is: a ChargingBasis is the str it stands for.
+CHARGED_BASES: dict[str, str] = {
+    ChargingBasis.SUBSIDISED: "subsidised",
+    ChargingBasis.WHOLE_COST: "whole cost",
+}
 
 
 def charged_prices(product: Product) -> dict[str, int | None]:
     """The charged bases the product offers, with their prices in pence (None: not set)."""
-    prices = {
+    prices: dict[str, int | None] = {
         ChargingBasis.SUBSIDISED: product.subsidised_price_pence,
         ChargingBasis.WHOLE_COST: product.whole_cost_price_pence,
     }
@@ -65,7 +73,10 @@ def charged_price_sentence(product: Product, *, opening: str = "Booked now, it w
     prices = charged_prices(product)
     if not prices:
         return f"{product.name} is not offered on a subsidised or whole-cost basis."
-    as_words = {ChargingBasis.SUBSIDISED: "subsidised", ChargingBasis.WHOLE_COST: "at whole cost"}
+    as_words: dict[str, str] = {
+        ChargingBasis.SUBSIDISED: "subsidised",
+        ChargingBasis.WHOLE_COST: "at whole cost",
+    }
     priced = [f"{money(p)} {as_words[b]}" for b, p in prices.items() if p is not None]
     unpriced = [b for b, p in prices.items() if p is None]
     if not unpriced:
@@ -73,7 +84,10 @@ def charged_price_sentence(product: Product, *, opening: str = "Booked now, it w
     if not priced:
         bases = " or ".join(as_words[b] for b in unpriced)
         return f"{opening} be charged {bases}, at a price to be confirmed by the LGA."
-    adjective = {ChargingBasis.SUBSIDISED: "subsidised", ChargingBasis.WHOLE_COST: "whole-cost"}
+    adjective: dict[str, str] = {
+        ChargingBasis.SUBSIDISED: "subsidised",
+        ChargingBasis.WHOLE_COST: "whole-cost",
+    }
     return (
         f"{opening} cost {' or '.join(priced)}. The {adjective[unpriced[0]]} price is to be "
         "confirmed by the LGA."
@@ -145,10 +159,10 @@ def _save(booking: Booking) -> None:
 @transaction.atomic
 def booking_request(
     *,
-    council,
+    council: Council,
     product: Product,
     first_on_site_day: date,
-    requested_by: Any,
+    requested_by: User,
     charging_basis: str | None = None,
     scope: str = "",
     key_lines_of_enquiry: str = "",
@@ -197,7 +211,7 @@ def booking_request(
 
 
 @transaction.atomic
-def booking_reschedule(*, booking: Booking, first_on_site_day: date, changed_by: Any) -> Booking:
+def booking_reschedule(*, booking: Booking, first_on_site_day: date, changed_by: User) -> Booking:
     """Move a booking; the entitlement is checked again (a free booking that would now clash
     is refused, and nothing changes)."""
     booking = (
@@ -245,7 +259,7 @@ def booking_reschedule(*, booking: Booking, first_on_site_day: date, changed_by:
 
 
 @transaction.atomic
-def booking_cancel(*, booking: Booking, reason: str, cancelled_by: Any) -> Booking:
+def booking_cancel(*, booking: Booking, reason: str, cancelled_by: User) -> Booking:
     """Cancel before the team is on site; a cancelled free booking releases the entitlement."""
     if not reason.strip():
         raise BookingError("Give a reason for cancelling.")
@@ -273,7 +287,7 @@ def booking_cancel(*, booking: Booking, reason: str, cancelled_by: Any) -> Booki
 
 
 @transaction.atomic
-def booking_override_free(*, booking: Booking, reason: str, granted_by: Any) -> Booking:
+def booking_override_free(*, booking: Booking, reason: str, granted_by: User) -> Booking:
     """A programme manager makes a booking free although the rule would not (audited)."""
     from cib_portal import access
     from regions.models import Role
