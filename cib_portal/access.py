@@ -308,37 +308,11 @@ def organisations_user_may_invite_to(user: Any) -> QuerySet[Organisation]:
 
 
 def can_view_report(user: Any, job: Any) -> bool:
-    """A report is for the person who asked for it, while they may still see its subject."""
-    if not is_member(user) or job.requested_by_id != user.pk:
-        return False
-    if job.kind == "feedback_letter":
-        from peerchallenge.models import Challenge
+    """A report is for the person who asked for it, while they may still see its subject (the
+    rule of the report's kind, declared by the app that owns it: reports.permissions)."""
+    from reports.permissions import can_view_report as report_rule
 
-        challenge = Challenge.objects.filter(pk=job.params.get("challenge_id")).first()
-        return challenge is not None and can_view_challenge(user, challenge)
-    if job.kind == "review_report":
-        # The PDF follows the report's own rule (the published report: whoever sees the booking,
-        # its team included), not the council-confidential rule.
-        from reviews.models import Booking
-        from reviews.report import may_download
-
-        found = Booking.objects.select_related("council").filter(pk=job.params.get("booking_id"))
-        booking = found.first()
-        return booking is not None and may_download(user, booking)
-    if job.kind == "risk_dashboard":
-        return can_view_risk_dashboard(user, job.params.get("region_id"))
-    if job.kind == "funds_return":
-        from funds.models import QuarterlyReturn
-
-        ret = QuarterlyReturn.objects.filter(pk=job.params.get("return_id")).first()
-        return ret is not None and can_view_funds(user, ret.agreement.region_id)
-    subject = job.subject_council
-    if job.kind == "data_profile" and subject is not None and job.is_confidential:
-        # A data profile is confidential only for the local indicators it carries.
-        return can_view_local_indicators(user, subject)
-    if subject is not None and job.is_confidential:
-        return can_view_council_confidential(user, subject)
-    return can_view_published(user)
+    return report_rule(user, job)
 
 
 # --- Helpers for views ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ class DatasetsConfig(AppConfig):
     verbose_name = "Common data set"
 
     def ready(self) -> None:
-        from . import signals
+        from . import reports, signals
 
         signals.connect()
+        reports.register()

@@ -134,7 +134,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dashboard_pdf(request: HttpRequest) -> HttpResponse:
     """Make the picture as a PDF: England (national advisers) or one region."""
-    from reports.services import report_request_risk_dashboard
+    from .reports import report_request_risk_dashboard
 
     audience = _audience(request)
     access.require(audience.kind != "council")

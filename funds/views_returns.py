@@ -271,7 +271,7 @@ def return_send_back(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def return_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from reports.services import report_request_funds_return
+    from .reports import report_request_funds_return
 
     ret = _return_for(request, pk)
     job = report_request_funds_return(user=request.user, ret=ret)

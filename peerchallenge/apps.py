@@ -5,3 +5,8 @@ class PeerchallengeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "peerchallenge"
     verbose_name = "Peer challenge"
+
+    def ready(self) -> None:
+        from . import reports
+
+        reports.register()

@@ -10,6 +10,7 @@ from django.http import Http404
 from cib_portal import access
 from regions.models import Council, Region
 
+from . import permissions
 from .models import ReportBatch, ReportJob, ReportStatus
 
 
@@ -45,7 +46,7 @@ def batch_progress(*, batch: ReportBatch) -> dict[str, int]:
 def report_get(*, user: Any, job_id: Any) -> ReportJob:
     """One job the user may see, or Http404."""
     job = ReportJob.objects.select_related("subject_council").filter(pk=job_id).first()
-    if job is None or not access.can_view_report(user, job):
+    if job is None or not permissions.can_view_report(user, job):
         raise Http404
     return job
 

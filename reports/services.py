@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from regions.models import Council, Region
 
+from . import registry
 from .models import ReportBatch, ReportJob, ReportKind, ReportStatus
 
 
@@ -21,27 +22,23 @@ class ReportError(Exception):
     """A report cannot be asked for or made; the message says why."""
 
 
-def report_request_council_profile(*, user: Any, council: Council) -> ReportJob:
-    """Ask for a council's summary as a PDF; the job is queued when the transaction commits."""
-    job = ReportJob.objects.create(
-        kind=ReportKind.COUNCIL_PROFILE, requested_by=user, subject_council=council
-    )
-    report_enqueue(job=job)
-    return job
-
-
-def report_request_data_profile(
-    *, user: Any, council: Council, include_local: bool = False
+def report_request(
+    *,
+    user: Any,
+    kind: ReportKind,
+    subject_council: Council | None = None,
+    is_confidential: bool = False,
+    params: dict[str, Any] | None = None,
 ) -> ReportJob:
-    """Ask for a council's data profile as a PDF. It is published data unless the council's
-    local indicators are included, and then access to it follows access to the council's
-    local indicators (access.can_view_local_indicators)."""
+    """Ask for a report of a registered kind; the job is queued when the transaction commits.
+    The apps' `reports.py` modules say what each kind needs (its subject and params)."""
+    registry.get(kind)  # a kind no app registered could never be made
     job = ReportJob.objects.create(
-        kind=ReportKind.DATA_PROFILE,
+        kind=kind,
         requested_by=user,
-        subject_council=council,
-        is_confidential=include_local,
-        params={"include_local": include_local},
+        subject_council=subject_council,
+        is_confidential=is_confidential,
+        params=params or {},
     )
     report_enqueue(job=job)
     return job
@@ -168,6 +165,20 @@ def _progress(job: ReportJob, percent: int) -> None:
     ReportJob.objects.filter(pk=job.pk).update(progress=percent, heartbeat_at=timezone.now())
 
 
+def _render_pdf(spec: registry.ReportKindSpec, job: ReportJob) -> bytes:
+    """The kind's template, filled with its context, as a PDF."""
+    from weasyprint import HTML
+
+    context = spec.render(job)
+    _progress(job, 40)
+    html = render_to_string(
+        spec.template,
+        {"generated_at": timezone.now(), "requested_by": job.requested_by, **context},
+    )
+    _progress(job, 60)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
 def report_render(*, job_id: str) -> ReportJob:
     """Make the job's PDF and store it on the job. Safe to run again for the same job."""
     from cib_portal.tasks import heartbeat
@@ -185,14 +196,7 @@ def report_render(*, job_id: str) -> ReportJob:
         attempts=job.attempts + 1,
         progress=5,
     )
-    renderers = {
-        ReportKind.COUNCIL_PROFILE: _render_council_profile,
-        ReportKind.DATA_PROFILE: _render_data_profile,
-        ReportKind.REVIEW_REPORT: _render_review_report,
-        ReportKind.FEEDBACK_LETTER: _render_feedback_letter,
-        ReportKind.FUNDS_RETURN: _render_funds_return,
-        "risk_dashboard": _render_risk_dashboard,
-    }
+    spec = registry.get(job.kind)
 
     def beat() -> None:
         ReportJob.objects.filter(pk=job.pk, status=ReportStatus.RUNNING).update(
@@ -202,7 +206,7 @@ def report_render(*, job_id: str) -> ReportJob:
     with heartbeat(beat, every=settings.REPORTS_HEARTBEAT_SECONDS):
         if settings.REPORTS_RENDER_DELAY_SECONDS:
             time.sleep(settings.REPORTS_RENDER_DELAY_SECONDS)
-        pdf = renderers[job.kind](job)
+        pdf = _render_pdf(spec, job)
     _progress(job, 90)
     job.refresh_from_db()
     if job.file:
@@ -219,214 +223,3 @@ def report_fail(*, job_id: str, error: str) -> None:
     ReportJob.objects.filter(pk=job_id).update(
         status=ReportStatus.FAILED, error=error[:2000], finished_at=timezone.now()
     )
-
-
-def report_request_review_report(*, user: Any, booking) -> ReportJob:
-    """Ask for a published review report as a PDF: confidential to those who may see the
-    council's confidential material."""
-    job = ReportJob.objects.create(
-        kind=ReportKind.REVIEW_REPORT,
-        requested_by=user,
-        subject_council=booking.council,
-        is_confidential=True,
-        params={"booking_id": booking.pk},
-    )
-    report_enqueue(job=job)
-    return job
-
-
-def _render_review_report(job: ReportJob) -> bytes:
-    from weasyprint import HTML
-
-    from reviews.models import Booking
-
-    booking = Booking.objects.select_related("council__region", "product", "report").get(
-        pk=job.params["booking_id"]
-    )
-    team = list(booking.team.filter(is_active=True).select_related("reviewer"))
-    _progress(job, 40)
-    html = render_to_string(
-        "reports/pdf/review_report.html",
-        {
-            "booking": booking,
-            "report": booking.report,
-            "team": team,
-            "generated_at": timezone.now(),
-        },
-    )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def report_request_feedback_letter(*, user: Any, challenge) -> ReportJob:
-    """Ask for a peer challenge's feedback letter as a PDF: access to it follows access to the
-    challenge (access.can_view_report)."""
-    job = ReportJob.objects.create(
-        kind=ReportKind.FEEDBACK_LETTER,
-        requested_by=user,
-        subject_council=challenge.host,
-        is_confidential=True,
-        params={"challenge_id": challenge.pk},
-    )
-    report_enqueue(job=job)
-    return job
-
-
-def _render_feedback_letter(job: ReportJob) -> bytes:
-    from weasyprint import HTML
-
-    from peerchallenge.models import Challenge, FeedbackLetter
-
-    challenge = Challenge.objects.select_related("host__region", "programme__region").get(
-        pk=job.params["challenge_id"]
-    )
-    letter = FeedbackLetter.objects.select_related("issued_by").get(challenge=challenge)
-    challengers = list(challenge.challengers.select_related("council", "person"))
-    _progress(job, 40)
-    html = render_to_string(
-        "reports/pdf/feedback_letter.html",
-        {
-            "challenge": challenge,
-            "letter": letter,
-            "challengers": challengers,
-            "generated_at": timezone.now(),
-        },
-    )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def _render_council_profile(job: ReportJob) -> bytes:
-    from weasyprint import HTML
-
-    from regions.selectors import council_detail
-
-    council = council_detail(user=job.requested_by, gss_code=job.subject_council.gss_code)
-    _progress(job, 30)
-    html = render_to_string(
-        "reports/pdf/council_profile.html",
-        {
-            "council": council,
-            "neighbours": list(council.neighbour_links.all()),
-            "inspections": list(council.inspections.all()),
-            "generated_at": timezone.now(),
-            "requested_by": job.requested_by,
-        },
-    )
-    _progress(job, 60)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def _render_data_profile(job: ReportJob) -> bytes:
-    """The data profile PDF: the same partials, figures and charts as the page."""
-    from weasyprint import HTML
-
-    from cib_portal import access
-    from datasets import selectors as data_selectors
-
-    council = job.subject_council
-    context = data_selectors.data_profile(council=council)
-    _progress(job, 30)
-    local_rows: list[dict] = []
-    if job.params.get("include_local") and access.can_view_local_indicators(
-        job.requested_by, council
-    ):
-        from datasets.local import local_profile_rows
-
-        local_rows = local_profile_rows(user=job.requested_by, council=council)
-    html = render_to_string(
-        "reports/pdf/data_profile.html",
-        {
-            **context,
-            "local_rows": local_rows,
-            "include_local": bool(local_rows),
-            "generated_at": timezone.now(),
-            "requested_by": job.requested_by,
-            "for_pdf": True,
-        },
-    )
-    _progress(job, 60)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def report_request_funds_return(*, user: Any, ret) -> ReportJob:
-    """Ask for a region's quarterly return to CIB as a PDF: access to it follows access to the
-    region's funds (access.can_view_report)."""
-    job = ReportJob.objects.create(
-        kind=ReportKind.FUNDS_RETURN,
-        requested_by=user,
-        subject_council=None,
-        is_confidential=True,
-        params={"return_id": ret.pk},
-    )
-    report_enqueue(job=job)
-    return job
-
-
-def _render_funds_return(job: ReportJob) -> bytes:
-    from weasyprint import HTML
-
-    from funds.models import QuarterlyReturn
-    from funds.returns import (
-        FIGURE_HEADINGS,
-        computed_at,
-        figure_rows,
-        figures_for_display,
-        is_overdue,
-        quarter_period,
-    )
-
-    ret = QuarterlyReturn.objects.select_related(
-        "agreement__region", "drafted_by", "signed_off_by", "submitted_by", "reviewed_by"
-    ).get(pk=job.params["return_id"])
-    figures, frozen = figures_for_display(ret)
-    _progress(job, 40)
-    html = render_to_string(
-        "reports/pdf/funds_return.html",
-        {
-            "ret": ret,
-            "agreement": ret.agreement,
-            "headings": [label for _, label in FIGURE_HEADINGS],
-            "rows": figure_rows(figures),
-            "frozen": frozen,
-            "computed_at": computed_at(figures) if frozen else None,
-            "overdue": is_overdue(ret),
-            "period": quarter_period(ret.agreement.financial_year, ret.quarter),
-            "generated_at": timezone.now(),
-        },
-    )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def report_request_risk_dashboard(*, user: Any, region: Region | None = None) -> ReportJob:
-    """Ask for the early support dashboard (England, or one region) as a PDF: confidential, so
-    access to it follows access.can_view_risk_dashboard for params["region_id"]."""
-    job = ReportJob.objects.create(
-        kind=ReportKind("risk_dashboard"),
-        requested_by=user,
-        subject_council=None,
-        is_confidential=True,
-        params={"region_id": region.pk if region is not None else None},
-    )
-    report_enqueue(job=job)
-    return job
-
-
-def _render_risk_dashboard(job: ReportJob) -> bytes:
-    from weasyprint import HTML
-
-    from earlysupport.dashboards import audience_for_pdf, dashboard_picture
-
-    region_id = job.params.get("region_id")
-    picture = dashboard_picture(audience_for_pdf(region_id))
-    _progress(job, 40)
-    html = render_to_string(
-        "reports/pdf/risk_dashboard.html",
-        {
-            "picture": picture,
-            "region": picture.regions[0] if region_id is not None and picture.regions else None,
-            "flagged": [r for r in picture.rows if r.open_flags],
-            "generated_at": timezone.now(),
-            "requested_by": job.requested_by,
-        },
-    )
-    _progress(job, 60)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

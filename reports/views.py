@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from cib_portal import access
 from cib_portal.downloads import content_disposition
 from regions.models import Region
+from regions.reports import report_request_council_profile
 from regions.selectors import council_detail
 
 from . import selectors, services
@@ -53,7 +54,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def council_profile_request(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = council_detail(user=request.user, gss_code=gss_code)
-    job = services.report_request_council_profile(user=request.user, council=council)
+    job = report_request_council_profile(user=request.user, council=council)
     return redirect("reports:job_detail", job_id=job.pk)
 
 

@@ -89,7 +89,7 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from reports.services import report_request_review_report
+    from .reports import report_request_review_report
 
     booking = _booking(request, pk)
     access.require(report.may_download(request.user, booking))

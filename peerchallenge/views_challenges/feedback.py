@@ -81,7 +81,7 @@ def challenge_feedback_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def challenge_feedback_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from reports.services import report_request_feedback_letter
+    from ..reports import report_request_feedback_letter
 
     challenge = challenge_for(request, pk)
     letter = FeedbackLetter.objects.filter(challenge=challenge).first()

@@ -7,6 +7,7 @@ from pypdf import PdfReader
 
 from cib_portal import access
 from datasets.models import Indicator
+from datasets.reports import report_request_data_profile
 from regions.models import Council
 from reports import services
 from reports.models import ReportJob, ReportStatus
@@ -27,7 +28,7 @@ def pdf_text(data: bytes) -> str:
 
 def test_the_data_profile_pdf_has_the_council_and_its_key_indicators(data_set, other_officer):
     leeds = Council.objects.get(gss_code=LEEDS)
-    job = services.report_request_data_profile(user=other_officer, council=leeds)
+    job = report_request_data_profile(user=other_officer, council=leeds)
     services.report_render(job_id=str(job.pk))
     job.refresh_from_db()
     assert job.status == ReportStatus.DONE
@@ -50,7 +51,7 @@ def test_local_indicators_go_in_only_for_those_who_may_see_them(data_set, office
         source="local",
         council=leeds,
     )
-    job = services.report_request_data_profile(user=officer, council=leeds, include_local=True)
+    job = report_request_data_profile(user=officer, council=leeds, include_local=True)
     services.report_render(job_id=str(job.pk))
     job.refresh_from_db()
     assert "Family group conferences held" in pdf_text(job.file.read())

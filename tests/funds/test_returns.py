@@ -394,8 +394,9 @@ def test_the_beat_task_escalates_overdue_returns(past_agreement, regional_lead, 
 
 
 def test_the_return_pdf_renders(ledger, programme_manager, settings, tmp_path):
+    from funds.reports import report_request_funds_return
     from reports.models import ReportJob
-    from reports.services import report_render, report_request_funds_return
+    from reports.services import report_render
 
     settings.MEDIA_ROOT = tmp_path
     ret = svc.return_save_draft(

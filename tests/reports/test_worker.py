@@ -220,7 +220,7 @@ def test_a_council_pdf_arrives_through_a_real_worker(
 
 
 def test_a_worker_killed_mid_job_does_not_lose_it(reference_data, officer, queue, media):
-    from reports.services import report_request_council_profile
+    from regions.reports import report_request_council_profile
 
     # The first worker takes the job, then sleeps before rendering; it is killed while asleep.
     first = Worker(queue, media, "doomed", REPORTS_RENDER_DELAY_SECONDS="30")

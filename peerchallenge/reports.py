@@ -1,0 +1,50 @@
+"""A peer challenge's feedback letter as a PDF (ReportKind.FEEDBACK_LETTER)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cib_portal import access
+from reports import registry
+from reports.models import ReportJob, ReportKind
+from reports.services import report_request
+
+from .models import Challenge, FeedbackLetter
+
+
+def report_request_feedback_letter(*, user: Any, challenge: Challenge) -> ReportJob:
+    """Ask for a peer challenge's feedback letter as a PDF: access to it follows access to the
+    challenge (access.can_view_challenge)."""
+    return report_request(
+        user=user,
+        kind=ReportKind.FEEDBACK_LETTER,
+        subject_council=challenge.host,
+        is_confidential=True,
+        params={"challenge_id": challenge.pk},
+    )
+
+
+def _render_feedback_letter(job: ReportJob) -> dict[str, Any]:
+    challenge = Challenge.objects.select_related("host__region", "programme__region").get(
+        pk=job.params["challenge_id"]
+    )
+    letter = FeedbackLetter.objects.select_related("issued_by").get(challenge=challenge)
+    challengers = list(challenge.challengers.select_related("council", "person"))
+    return {"challenge": challenge, "letter": letter, "challengers": challengers}
+
+
+def _may_view_feedback_letter(user: Any, job: ReportJob) -> bool:
+    challenge = Challenge.objects.filter(pk=job.params.get("challenge_id")).first()
+    return challenge is not None and access.can_view_challenge(user, challenge)
+
+
+FEEDBACK_LETTER = registry.ReportKindSpec(
+    kind=ReportKind.FEEDBACK_LETTER,
+    template="reports/pdf/feedback_letter.html",
+    render=_render_feedback_letter,
+    may_view=_may_view_feedback_letter,
+)
+
+
+def register() -> None:
+    registry.register(FEEDBACK_LETTER)
