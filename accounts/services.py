@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +21,9 @@ from regions.services import membership_add
 
 from .models import ApiToken, Invitation, api_token_digest
 
+if TYPE_CHECKING:
+    from .models import User
+
 
 class InvitationError(Exception):
     """An invitation cannot be made or accepted; the message says why."""
@@ -28,7 +31,7 @@ class InvitationError(Exception):
 
 @transaction.atomic
 def invitation_create(
-    *, invited_by: Any, organisation: Organisation, role: str, email: str, base_url: str
+    *, invited_by: User, organisation: Organisation, role: str, email: str, base_url: str
 ) -> Invitation:
     """Invite a person to an organisation with a role, and email them the link."""
     if role not in access.roles_user_may_grant(invited_by, organisation):
@@ -89,8 +92,8 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, full_name: str, password: str | None, user: Any | None = None
-) -> Any:
+    *, invitation: Invitation, full_name: str, password: str | None, user: User | None = None
+) -> User:
     """Accept an invitation: create the account (or use the signed-in one) and the membership.
 
     The invitation link went to the email address, so that address counts as verified.
@@ -137,7 +140,7 @@ def invitation_accept(
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, revoked_by: Any) -> Invitation:
+def invitation_revoke(*, invitation: Invitation, revoked_by: User) -> Invitation:
     """Withdraw a pending invitation."""
     if not invitation.is_pending:
         raise InvitationError("Only a pending invitation can be withdrawn.")
@@ -159,7 +162,7 @@ API_TOKEN_LAST_USED_EVERY = timedelta(minutes=1)
 
 
 @transaction.atomic
-def api_token_create(*, user: Any) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User) -> tuple[ApiToken, str]:
     """Give the user a new API token (replacing any other); returns it and its key, which is
     shown once and never stored."""
     key = secrets.token_hex(20)
@@ -182,7 +185,7 @@ def api_token_create(*, user: Any) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def api_token_delete(*, user: Any) -> bool:
+def api_token_delete(*, user: User) -> bool:
     """Delete the user's API token; False if they had none."""
     token = ApiToken.objects.filter(user=user).first()
     if token is None:

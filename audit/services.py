@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
 
 def audit_record(
     *,
-    actor: Any | None,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: models.Model,
     summary: str,
@@ -20,7 +25,7 @@ def audit_record(
 ) -> AuditEvent:
     """Record a sensitive change to `obj` by `actor` (None for the system or a command)."""
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

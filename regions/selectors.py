@@ -3,7 +3,7 @@ page's query count does not grow with its rows."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
@@ -21,6 +21,9 @@ from .models import (
     StatisticalNeighbour,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 JUDGEMENT_ORDER = {value: i for i, value in enumerate(Judgement.values, start=1)}
 
 
@@ -33,7 +36,7 @@ def _judgement_rank() -> Case:
     )
 
 
-def council_list(*, user: Any) -> QuerySet[Council]:
+def council_list(*, user: User) -> QuerySet[Council]:
     """Every council (published data), with what the list shows, for a member."""
     if not access.can_view_published(user):
         return Council.objects.none()
@@ -42,7 +45,7 @@ def council_list(*, user: Any) -> QuerySet[Council]:
     )
 
 
-def council_detail(*, user: Any, gss_code: str) -> Council:
+def council_detail(*, user: User, gss_code: str) -> Council:
     """One council with its region, neighbours (in order) and inspection history."""
     if not access.can_view_published(user):
         raise Http404
@@ -67,7 +70,7 @@ def council_detail(*, user: Any, gss_code: str) -> Council:
         raise Http404 from None
 
 
-def region_list(*, user: Any) -> QuerySet[Region]:
+def region_list(*, user: User) -> QuerySet[Region]:
     """Every region with its number of councils and their latest Ofsted judgements."""
     if not access.can_view_published(user):
         return Region.objects.none()
@@ -88,11 +91,12 @@ def region_people(*, region_ids: list[int]) -> dict[int, dict[str, list[Membersh
         .order_by("role", "user__full_name")
     )
     for m in memberships:
-        people[m.organisation.region_id].setdefault(m.role, []).append(m)
+        # A region's organisation: its region_id is one of region_ids, never None.
+        people[cast(int, m.organisation.region_id)].setdefault(m.role, []).append(m)
     return people
 
 
-def region_detail(*, user: Any, gss_code: str) -> tuple[Region, list[Council], dict]:
+def region_detail(*, user: User, gss_code: str) -> tuple[Region, list[Council], dict]:
     """A region, its councils, and its people (governance leads, programme manager, advisers)."""
     if not access.can_view_published(user):
         raise Http404
@@ -110,7 +114,7 @@ def region_detail(*, user: Any, gss_code: str) -> tuple[Region, list[Council], d
     return region, councils, {"by_role": people, "national_advisers": national_advisers}
 
 
-def national_overview(*, user: Any) -> dict:
+def national_overview(*, user: User) -> dict:
     """The adviser's national picture: Ofsted outcomes by region, councils judged Inadequate,
     and regions without their governance leads."""
     region_ids = access.adviser_region_ids(user)
@@ -125,13 +129,13 @@ def national_overview(*, user: Any) -> dict:
     if region_ids is not None:
         inadequate = inadequate.filter(region_id__in=region_ids)
     totals = {value: 0 for value in Judgement.values}
-    regions = list(regions)
-    for region in regions:
+    region_rows = list(regions)
+    for region in region_rows:
         for value in Judgement.values:
             totals[value] += getattr(region, f"n_{value}")
     missing = regions_missing_leads()
     return {
-        "regions": regions,
+        "regions": region_rows,
         "totals": totals,
         "inadequate": list(inadequate),
         "missing_leads": [
@@ -153,7 +157,7 @@ def neighbour_codes() -> dict[int, list[tuple[int, str, str]]]:
     return out
 
 
-def user_councils(*, user: Any) -> list[Council]:
+def user_councils(*, user: User) -> list[Council]:
     """Councils where the user holds a council role."""
     ids = access.grants_for(user).council_roles.keys()
     return list(
@@ -170,13 +174,13 @@ def user_councils(*, user: Any) -> list[Council]:
     )
 
 
-def user_regions(*, user: Any) -> list[Region]:
+def user_regions(*, user: User) -> list[Region]:
     """Regions where the user holds a regional role."""
     ids = access.grants_for(user).region_roles.keys()
     return list(Region.objects.filter(pk__in=ids).order_by("name"))
 
 
-def user_memberships(*, user: Any) -> list[Membership]:
+def user_memberships(*, user: User) -> list[Membership]:
     return list(
         Membership.objects.active()
         .filter(user=user)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -12,6 +12,9 @@ from django.utils import timezone
 from audit.services import audit_record
 
 from .models import ROLES_BY_KIND, Membership, Organisation, Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class MembershipError(Exception):
@@ -47,12 +50,12 @@ def role_check(*, organisation: Organisation, role: str) -> None:
 @transaction.atomic
 def membership_add(
     *,
-    user: Any,
+    user: User,
     organisation: Organisation,
     role: str,
     starts_on: date | None = None,
     ends_on: date | None = None,
-    added_by: Any | None = None,
+    added_by: User | None = None,
 ) -> tuple[Membership, bool]:
     """Give a user a role in an organisation; returns (membership, created).
 
@@ -99,7 +102,7 @@ def membership_add(
 
 @transaction.atomic
 def membership_end(
-    *, membership: Membership, ends_on: date | None = None, ended_by: Any | None = None
+    *, membership: Membership, ends_on: date | None = None, ended_by: User | None = None
 ) -> Membership:
     """End a membership on a day (today by default); from the day after it grants nothing."""
     day = ends_on or timezone.localdate()
@@ -127,8 +130,8 @@ def member_provision(
     organisation_code: str,
     role: str,
     full_name: str = "",
-    added_by: Any | None = None,
-) -> tuple[Any, Membership, bool, bool]:
+    added_by: User | None = None,
+) -> tuple[User, Membership, bool, bool]:
     """Create the user if needed and give them the role: (user, membership, user_created,
     membership_created). Used by `manage.py add_member` and the demo data."""
     organisation = organisation_by_code(organisation_code)
