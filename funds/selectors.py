@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -18,6 +18,9 @@ from regions.models import Region
 
 from .models import FundingAgreement, QuarterlyReturn, SpendStatus
 from .returns import OPEN_STATUSES, REMINDER_NOTICE_DAYS
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
 
@@ -104,7 +107,7 @@ def agreement_years() -> list[int]:
 # --- A region's agreements -------------------------------------------------------------------
 
 
-def agreement_list(*, user: Any) -> QuerySet[FundingAgreement]:
+def agreement_list(*, user: User) -> QuerySet[FundingAgreement]:
     """The agreements the user may see, newest year first, with their allocation totals."""
     agreements = FundingAgreement.objects.select_related("region").annotate(
         allocated=Sum("allocations__amount_pence"),
@@ -207,7 +210,7 @@ class ReturnDue:
 
 
 def returns_due_or_overdue(
-    *, user: Any, today: date | None = None, within_days: int = REMINDER_NOTICE_DAYS
+    *, user: User, today: date | None = None, within_days: int = REMINDER_NOTICE_DAYS
 ) -> list[ReturnDue]:
     """Returns still with their region (draft, signed off or returned with comments) that are
     overdue or due within `within_days`, in the regions whose funds the user may see: the

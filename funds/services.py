@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -33,6 +33,9 @@ from .models import (
     financial_year_label,
     return_due_on,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class FundsError(Exception):
@@ -59,7 +62,7 @@ def pence_text(pence: int) -> str:
 @transaction.atomic
 def agreement_create(
     *,
-    user: Any,
+    user: User,
     region: Region,
     financial_year: int,
     allocations: dict[str, int],
@@ -112,7 +115,7 @@ def agreement_create(
 
 
 @transaction.atomic
-def allocation_set(*, user: Any, allocation: Allocation, amount_pence: int) -> Allocation:
+def allocation_set(*, user: User, allocation: Allocation, amount_pence: int) -> Allocation:
     """Change a purpose's allocation. It cannot go below what is already approved."""
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
     if amount_pence < 0:
@@ -139,7 +142,7 @@ def allocation_set(*, user: Any, allocation: Allocation, amount_pence: int) -> A
 @transaction.atomic
 def agreement_update(
     *,
-    user: Any,
+    user: User,
     agreement: FundingAgreement,
     terms: str | None = None,
     second_approval_threshold_pence: int | None = None,
@@ -191,7 +194,7 @@ def _snapshot(request: SpendRequest) -> dict[str, Any]:
 @transaction.atomic
 def spend_request_create(
     *,
-    user: Any,
+    user: User,
     agreement: FundingAgreement,
     purpose: str,
     amount_pence: int,
@@ -234,7 +237,7 @@ def _locked(request: SpendRequest) -> SpendRequest:
 
 @transaction.atomic
 def spend_request_update(
-    *, user: Any, request: SpendRequest, amount_pence: int, description: str, supplier: str = ""
+    *, user: User, request: SpendRequest, amount_pence: int, description: str, supplier: str = ""
 ) -> SpendRequest:
     """Change a draft request."""
     request = _locked(request)
@@ -268,7 +271,7 @@ def _require_status(request: SpendRequest, allowed: tuple[str, ...], refusal: st
 
 def _move(
     *,
-    user: Any,
+    user: User,
     request: SpendRequest,
     status: str,
     action: str,
@@ -294,7 +297,7 @@ def _move(
 
 
 @transaction.atomic
-def spend_request_submit(*, user: Any, request: SpendRequest) -> SpendRequest:
+def spend_request_submit(*, user: User, request: SpendRequest) -> SpendRequest:
     request = _locked(request)
     _require_status(request, (SpendStatus.DRAFT,), "it cannot be submitted.")
     return _move(
@@ -308,7 +311,7 @@ def spend_request_submit(*, user: Any, request: SpendRequest) -> SpendRequest:
 
 
 @transaction.atomic
-def spend_request_withdraw(*, user: Any, request: SpendRequest) -> SpendRequest:
+def spend_request_withdraw(*, user: User, request: SpendRequest) -> SpendRequest:
     """Withdraw a draft or submitted request (before it is approved)."""
     request = _locked(request)
     _require_status(
@@ -331,7 +334,7 @@ def approvals_needed(request: SpendRequest) -> int:
     return 2 if request.amount_pence > request.agreement.second_approval_threshold_pence else 1
 
 
-def _check_approver(user: Any, request: SpendRequest) -> None:
+def _check_approver(user: User, request: SpendRequest) -> None:
     if request.raised_by_id == user.pk:
         raise FundsError("You raised this request: another regional lead must decide on it.")
     if not access.can_approve_spend(user, request.agreement.region_id):
@@ -339,7 +342,7 @@ def _check_approver(user: Any, request: SpendRequest) -> None:
 
 
 @transaction.atomic
-def spend_request_approve(*, user: Any, request: SpendRequest) -> SpendRequest:
+def spend_request_approve(*, user: User, request: SpendRequest) -> SpendRequest:
     """A regional lead's approval. When it is the last one needed, the amount is added to
     the allocation's approved total, only if it fits (else FundsError, nothing changes)."""
     request = _locked(request)
@@ -387,7 +390,7 @@ def spend_request_approve(*, user: Any, request: SpendRequest) -> SpendRequest:
 
 
 @transaction.atomic
-def spend_request_reject(*, user: Any, request: SpendRequest, reason: str) -> SpendRequest:
+def spend_request_reject(*, user: User, request: SpendRequest, reason: str) -> SpendRequest:
     request = _locked(request)
     _check_approver(user, request)
     _require_status(request, (SpendStatus.SUBMITTED,), "only a submitted request can be rejected.")
@@ -410,7 +413,7 @@ def spend_request_reject(*, user: Any, request: SpendRequest, reason: str) -> Sp
 
 @transaction.atomic
 def spend_request_mark_paid(
-    *, user: Any, request: SpendRequest, payment_reference: str, paid_on: Any = None
+    *, user: User, request: SpendRequest, payment_reference: str, paid_on: Any = None
 ) -> SpendRequest:
     """Record payment of an approved request (with evidence attached separately)."""
     request = _locked(request)
@@ -440,14 +443,14 @@ def spend_request_mark_paid(
 
 @transaction.atomic
 def spend_evidence_add(
-    *, user: Any, request: SpendRequest, kind: str, title: str, upload: Any, content_type: str
+    *, user: User, request: SpendRequest, kind: str, title: str, upload: Any, content_type: str
 ) -> SpendEvidence:
     """Attach a checked file to a request: supporting it (draft or submitted) or proving its
     payment (approved)."""
     from .models import EvidenceKind
 
     request = _locked(request)
-    allowed = {
+    allowed: dict[str, tuple[str, ...]] = {
         EvidenceKind.REQUEST: (SpendStatus.DRAFT, SpendStatus.SUBMITTED),
         EvidenceKind.PAYMENT: (SpendStatus.APPROVED,),
     }
