@@ -369,7 +369,13 @@ def statistical_neighbour_ids(council) -> list[int]:
 
 # --- Keeping results in the cache --------------------------------------------------------------
 
-_VERSION_KEY = "datasets:data-version"
+
+def _version_key() -> str:
+    # Per database, so that two databases sharing a Redis (development, a benchmark) never
+    # share a version, and so never each other's entries.
+    return f"datasets:data-version:{connection.settings_dict['NAME']}"
+
+
 # Bump when what is cached changes shape (a field added to Comparison, a new cell string), so
 # a deployment never reads entries written by the code before it.
 _CACHE_FORMAT = 1
@@ -383,16 +389,16 @@ def data_version() -> str | None:
     """The published data's current version (a random token), or None when the cache cannot
     be reached (then nothing is cached). A missing version (first use, or evicted) is replaced
     by a fresh one, never by an old value, so entries made before cannot be read again."""
-    version = cache.get(_VERSION_KEY)
+    version = cache.get(_version_key())
     if version is None:
-        cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(_VERSION_KEY)
+        cache.add(_version_key(), uuid.uuid4().hex, timeout=None)
+        version = cache.get(_version_key())
     return version
 
 
 def new_data_version() -> None:
     """Replace the data version (data_changed does it now and at commit)."""
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(_version_key(), uuid.uuid4().hex, timeout=None)
 
 
 def data_changed() -> None:
