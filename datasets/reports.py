@@ -3,7 +3,7 @@ the council's data profile page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cib_portal import access
 from regions.models import Council
@@ -11,9 +11,12 @@ from reports import registry
 from reports.models import ReportJob, ReportKind
 from reports.services import report_request
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def report_request_data_profile(
-    *, user: Any, council: Council, include_local: bool = False
+    *, user: User, council: Council, include_local: bool = False
 ) -> ReportJob:
     """Ask for a council's data profile as a PDF. It is published data unless the council's
     local indicators are included, and then access to it follows access to the council's
@@ -32,6 +35,8 @@ def _render_data_profile(job: ReportJob) -> dict[str, Any]:
     from .local import local_profile_rows
 
     council = job.subject_council
+    if council is None:
+        raise ValueError("a data profile is of one council, and this job names none")
     context = selectors.data_profile(council=council)
     local_rows: list[dict] = []
     if job.params.get("include_local") and access.can_view_local_indicators(
@@ -46,7 +51,7 @@ def _render_data_profile(job: ReportJob) -> dict[str, Any]:
     }
 
 
-def _may_view_data_profile(user: Any, job: ReportJob) -> bool:
+def _may_view_data_profile(user: User, job: ReportJob) -> bool:
     # A data profile is confidential only for the local indicators it carries.
     if job.subject_council is not None and job.is_confidential:
         return access.can_view_local_indicators(user, job.subject_council)

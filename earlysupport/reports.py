@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cib_portal import access
 from regions.models import Region
@@ -10,8 +10,11 @@ from reports import registry
 from reports.models import ReportJob, ReportKind
 from reports.services import report_request
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def report_request_risk_dashboard(*, user: Any, region: Region | None = None) -> ReportJob:
+
+def report_request_risk_dashboard(*, user: User, region: Region | None = None) -> ReportJob:
     """Ask for the early support dashboard (England, or one region) as a PDF: confidential, so
     access to it follows access.can_view_risk_dashboard for params["region_id"]."""
     return report_request(
@@ -35,7 +38,7 @@ def _render_risk_dashboard(job: ReportJob) -> dict[str, Any]:
     }
 
 
-def _may_view_risk_dashboard(user: Any, job: ReportJob) -> bool:
+def _may_view_risk_dashboard(user: User, job: ReportJob) -> bool:
     return access.can_view_risk_dashboard(user, job.params.get("region_id"))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cib_portal import access
 from reports import registry
@@ -19,8 +19,11 @@ from .returns import (
     quarter_period,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def report_request_funds_return(*, user: Any, ret: QuarterlyReturn) -> ReportJob:
+
+def report_request_funds_return(*, user: User, ret: QuarterlyReturn) -> ReportJob:
     """Ask for a region's quarterly return to CIB as a PDF: access to it follows access to the
     region's funds (access.can_view_funds)."""
     return report_request(
@@ -49,7 +52,7 @@ def _render_funds_return(job: ReportJob) -> dict[str, Any]:
     }
 
 
-def _may_view_funds_return(user: Any, job: ReportJob) -> bool:
+def _may_view_funds_return(user: User, job: ReportJob) -> bool:
     ret = QuarterlyReturn.objects.filter(pk=job.params.get("return_id")).first()
     return ret is not None and access.can_view_funds(user, ret.agreement.region_id)
 

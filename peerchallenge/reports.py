@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cib_portal import access
 from reports import registry
@@ -11,8 +11,11 @@ from reports.services import report_request
 
 from .models import Challenge, FeedbackLetter
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def report_request_feedback_letter(*, user: Any, challenge: Challenge) -> ReportJob:
+
+def report_request_feedback_letter(*, user: User, challenge: Challenge) -> ReportJob:
     """Ask for a peer challenge's feedback letter as a PDF: access to it follows access to the
     challenge (access.can_view_challenge)."""
     return report_request(
@@ -33,7 +36,7 @@ def _render_feedback_letter(job: ReportJob) -> dict[str, Any]:
     return {"challenge": challenge, "letter": letter, "challengers": challengers}
 
 
-def _may_view_feedback_letter(user: Any, job: ReportJob) -> bool:
+def _may_view_feedback_letter(user: User, job: ReportJob) -> bool:
     challenge = Challenge.objects.filter(pk=job.params.get("challenge_id")).first()
     return challenge is not None and access.can_view_challenge(user, challenge)
 

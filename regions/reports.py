@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reports import registry
 from reports.models import ReportJob, ReportKind
@@ -12,13 +12,18 @@ from reports.services import report_request
 from .models import Council
 from .selectors import council_detail
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def report_request_council_profile(*, user: Any, council: Council) -> ReportJob:
+
+def report_request_council_profile(*, user: User, council: Council) -> ReportJob:
     """Ask for a council's summary as a PDF; the job is queued when the transaction commits."""
     return report_request(user=user, kind=ReportKind.COUNCIL_PROFILE, subject_council=council)
 
 
 def _render_council_profile(job: ReportJob) -> dict[str, Any]:
+    if job.subject_council is None:
+        raise ValueError("a council summary is of one council, and this job names none")
     council = council_detail(user=job.requested_by, gss_code=job.subject_council.gss_code)
     return {
         "council": council,

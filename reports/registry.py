@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .models import ReportJob, ReportKind
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class ReportKindSpec:
     kind: ReportKind
     template: str
     render: Callable[[ReportJob], dict[str, Any]]
-    may_view: Callable[[Any, ReportJob], bool]
+    may_view: Callable[[User, ReportJob], bool]
 
     @property
     def label(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reports import registry
 from reports.models import ReportJob, ReportKind
@@ -11,8 +11,11 @@ from reports.services import report_request
 from .models import Booking
 from .report import may_download
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def report_request_review_report(*, user: Any, booking: Booking) -> ReportJob:
+
+def report_request_review_report(*, user: User, booking: Booking) -> ReportJob:
     """Ask for a published review report as a PDF: confidential to those who may see the
     council's confidential material."""
     return report_request(
@@ -32,7 +35,7 @@ def _render_review_report(job: ReportJob) -> dict[str, Any]:
     return {"booking": booking, "report": booking.report, "team": team}
 
 
-def _may_view_review_report(user: Any, job: ReportJob) -> bool:
+def _may_view_review_report(user: User, job: ReportJob) -> bool:
     # The PDF follows the report's own rule (the published report: whoever sees the booking,
     # its team included), not the council-confidential rule.
     found = Booking.objects.select_related("council").filter(pk=job.params.get("booking_id"))
