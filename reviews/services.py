@@ -223,6 +223,12 @@ def booking_reschedule(*, booking: Booking, first_on_site_day: date, changed_by:
         BookingStatus.REPORT_PUBLISHED,
     ):
         raise BookingError(f"A {booking.get_status_display().lower()} booking cannot be moved.")
+    if first_on_site_day == booking.first_on_site_day:
+        # Nothing would move: no history entry, no "new dates" email.
+        raise BookingError(
+            "The new first on-site day is the same as the current one "
+            f"({first_on_site_day:%-d %B %Y}). Enter a different day."
+        )
     before = str(booking.first_on_site_day)
     if booking.charging_basis == ChargingBasis.FREE and not booking.entitlement_override:
         entitlement = entitlement_for(

@@ -306,6 +306,29 @@ def test_rescheduling_moves_the_dates_and_emails(
     assert "new dates" in mailoutbox[0].subject and "7 April 2031" in mailoutbox[0].body
 
 
+def test_rescheduling_to_the_same_day_is_a_form_error_with_no_history_or_email(
+    client_for, adviser, booking, mailoutbox, django_capture_on_commit_callbacks
+):
+    from audit.models import AuditEvent
+
+    before = AuditEvent.objects.filter(action="booking.reschedule").count()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client_for(adviser).post(
+            reverse("reviews:booking_reschedule", kwargs={"pk": booking.pk}),
+            {
+                "first_on_site_day_day": "3",
+                "first_on_site_day_month": "3",
+                "first_on_site_day_year": "2031",
+            },
+        )
+    text = r.content.decode()
+    assert r.status_code == 200
+    assert "govuk-error-summary" in text and "the same as the current one" in text
+    assert "<title>Error:" in text.replace("\n", "").replace("  ", "")
+    assert AuditEvent.objects.filter(action="booking.reschedule").count() == before
+    assert not mailoutbox
+
+
 def _to_date_step(client, review):
     client.get(reverse("reviews:request_start"))
     client.post(reverse("reviews:request_step", kwargs={"step": "product"}), {"product": review.pk})

@@ -176,6 +176,14 @@ def test_patch_start_reschedules(request, booking, who, status):
     assert booking.first_on_site_day == expected
 
 
+def test_patch_to_the_same_start_is_a_400_and_sends_nothing(officer, booking, mailoutbox):
+    r = api_as(officer).patch(
+        f"/api/v1/bookings/{booking.pk}/", {"start": "2031-03-03"}, format="json"
+    )
+    assert r.status_code == 400 and "same as the current one" in r.json()["detail"]
+    assert not mailoutbox
+
+
 def test_patch_into_a_clash_is_a_400(review, officer, booking):
     later = booking_request(
         council=booking.council,
