@@ -83,7 +83,9 @@ BANDS = {
 
 @register.filter
 def band_words(quartile, polarity) -> str:
-    """A quartile band with what it means ("A – best quarter"); "" when there is none."""
+    """A quartile band with what it means ("A – best quarter"); "Not banded" when there is none."""
     if not quartile:
-        return ""
+        # A council with no figure, or a suppressed one, is left out of the ranking and so of
+        # the bands: say so in words rather than print an empty or "None" cell.
+        return "Not banded"
     return f"{quartile} – {BANDS.get(polarity, BANDS['neither']).get(quartile, '')}"

@@ -124,6 +124,10 @@ def test_suppressed_figures_are_shown_with_their_meaning_never_as_zero(
     assert (row["value"], row["symbol"], row["national_rank"]) == (None, "c", None)
     page = response.content.decode()
     assert "c – confidential" in page
+    # A council left out of the ranking has no band, and the cell says so in words.
+    assert row["band_cell"] == "Not banded"
+    assert ">Not banded</td>" in page
+    assert ">None</td>" not in page
 
 
 def test_sorting_by_value_descending(data_set, officer, client_for):

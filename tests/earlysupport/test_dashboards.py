@@ -280,6 +280,10 @@ def test_risk_levels_counts_and_scores(client_for, national_adviser, picture, ri
     assert total.levels["red"] == 1 and total.levels["amber"] == 2
     # Red councils come first in the table.
     assert response.context["rows"][0].name == "Leeds"
+    # A council with no open flags says so in the table, never a bare "None".
+    html = response.content.decode()
+    assert 'govuk-tag--grey">No open flags</strong>' in html
+    assert ">None</strong>" not in html
 
 
 def test_person_raised_flag_counts_with_weight_one(client_for, national_adviser, risk_rules):
