@@ -420,6 +420,21 @@ def test_adviser_sees_bookings_waiting_for_a_decision_in_their_regions(
     assert f"/reviews/bookings/{manchester.pk}/" in html
 
 
+def test_adviser_ofsted_figures_link_to_the_councils_of_their_region(
+    adviser, national_adviser, client_for
+):
+    html = _home(client_for, adviser)
+    href = f"/councils/?region={YORKSHIRE}&amp;ofsted=inadequate"
+    figure = f'class="govuk-link govuk-link--no-visited-state" href="{href}"'
+    assert figure in html
+    assert 'href="/councils/?ofsted=' not in html
+    listing = client_for(adviser).get(href.replace("&amp;", "&")).content.decode()
+    assert "2 councils" in listing and "Bradford" in listing
+    # National staff count all of England, and their figures link to all of it.
+    html = _home(client_for, national_adviser)
+    assert 'govuk-link--no-visited-state" href="/councils/?ofsted=inadequate"' in html
+
+
 def test_the_empty_adviser_home_says_so_in_words(adviser, client_for):
     html = _home(client_for, adviser)
     assert "No council in the regions you advise has an open risk flag." in html
