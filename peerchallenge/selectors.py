@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
@@ -14,6 +14,9 @@ from django.utils import timezone
 from cib_portal import access
 
 from .models import Challenge, Challenger, ChallengeStatus, DateOption, DateVote, ProgrammeStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ def _open_challenges() -> QuerySet[Challenge]:
     )
 
 
-def _with_next_dates(challenges: QuerySet[Challenge], user: Any) -> list[Challenge]:
+def _with_next_dates(challenges: QuerySet[Challenge], user: User) -> list[Challenge]:
     today = timezone.localdate()
     unanswered = DateOption.objects.filter(challenge=OuterRef("pk"), starts_on__gte=today).exclude(
         Exists(DateVote.objects.filter(option=OuterRef("pk"), user_id=user.pk))
@@ -70,13 +73,15 @@ def _with_next_dates(challenges: QuerySet[Challenge], user: Any) -> list[Challen
         )
     )
     for challenge in rows:
-        challenge.next = next_date(challenge, today=today)
+        # An attribute for the home pages' templates, as `dates_to_answer` is.
+        challenge.next = next_date(challenge, today=today)  # type: ignore[attr-defined]
         # Only a challenge whose dates are still being chosen asks anyone to answer.
         challenge.dates_to_answer = challenge.dates_to_answer and not challenge.starts_on
-    return rows
+    # Challenges, annotated: django-stubs types them apart, and a list cannot widen by itself.
+    return cast(list[Challenge], rows)
 
 
-def challenges_as_challenger(*, user: Any) -> list[Challenge]:
+def challenges_as_challenger(*, user: User) -> list[Challenge]:
     """The open challenges of published programmes the user is assigned to as a challenger,
     soonest first, each with `next` (its next date) and `dates_to_answer`."""
     if not access.is_member(user):
@@ -85,7 +90,7 @@ def challenges_as_challenger(*, user: Any) -> list[Challenge]:
     return _with_next_dates(mine, user)
 
 
-def challenges_hosted(*, user: Any, council_ids: list[int]) -> list[Challenge]:
+def challenges_hosted(*, user: User, council_ids: list[int]) -> list[Challenge]:
     """The open challenges of published programmes hosted by those of `council_ids` where the
     user is on the staff, soonest first, each with `next` and `dates_to_answer`."""
     own = [cid for cid in council_ids if cid in access.grants_for(user).council_roles]

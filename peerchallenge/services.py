@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -32,18 +32,21 @@ from .models import (
     ProgrammeStatus,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 class ProgrammeError(Exception):
     """A programme change cannot be made; the message says why, for the person who asked."""
 
 
-MODEL_DEFAULT_SIZE = {ProgrammeModel.CLUSTERS: 4, ProgrammeModel.PANEL: 3}
+MODEL_DEFAULT_SIZE: dict[str, int] = {ProgrammeModel.CLUSTERS: 4, ProgrammeModel.PANEL: 3}
 
 
 @transaction.atomic
 def programme_create(
     *,
-    user: Any,
+    user: User,
     region: Region,
     year: int,
     model: str,
@@ -93,7 +96,7 @@ def _require_draft(programme: Programme) -> None:
 
 @transaction.atomic
 def participant_add(
-    *, user: Any, programme: Programme, council: Council, agreement: str
+    *, user: User, programme: Programme, council: Council, agreement: str
 ) -> Participant:
     """A council from another region joins by agreement (saying what was agreed)."""
     _require_draft(programme)
@@ -115,7 +118,7 @@ def participant_add(
 
 
 @transaction.atomic
-def participant_remove(*, user: Any, programme: Programme, council: Council) -> None:
+def participant_remove(*, user: User, programme: Programme, council: Council) -> None:
     """Only councils that joined from another region may leave: every council of the region
     takes part."""
     _require_draft(programme)
@@ -139,7 +142,9 @@ def _ordered(a: Council, b: Council) -> tuple[Council, Council]:
 
 
 @transaction.atomic
-def conflict_declare(*, user: Any, council: Council, other: Council, reason: str) -> Any:
+def conflict_declare(
+    *, user: User, council: Council, other: Council, reason: str
+) -> DeclaredConflict:
     """A declared conflict of interest: the two councils are never paired."""
     if not reason.strip():
         raise ProgrammeError("Give the reason for the conflict of interest.")
@@ -161,7 +166,7 @@ def conflict_declare(*, user: Any, council: Council, other: Council, reason: str
 
 @transaction.atomic
 def exclusion_add(
-    *, user: Any, programme: Programme, council: Council, other: Council, reason: str
+    *, user: User, programme: Programme, council: Council, other: Council, reason: str
 ) -> Exclusion:
     """The regional lead keeps two councils apart in this programme."""
     _require_draft(programme)
@@ -184,7 +189,7 @@ def exclusion_add(
 
 
 @transaction.atomic
-def exclusion_remove(*, user: Any, exclusion: Exclusion) -> None:
+def exclusion_remove(*, user: User, exclusion: Exclusion) -> None:
     """The regional lead no longer keeps two councils apart in this programme."""
     programme = Programme.objects.select_for_update().get(pk=exclusion.programme_id)
     _require_draft(programme)
@@ -306,20 +311,21 @@ def _explanation(
     return {"score": score, "terms": terms, "words": words}
 
 
-def _dcs_by_council(council_ids: list[int]) -> dict[int, Any]:
-    out: dict[int, Any] = {}
+def _dcs_by_council(council_ids: list[int]) -> dict[int, User]:
+    out: dict[int, User] = {}
     for m in (
         Membership.objects.active()
         .filter(organisation__council_id__in=council_ids, role=Role.DCS)
         .select_related("user")
         .order_by("starts_on", "pk")
     ):
-        out.setdefault(m.organisation.council_id, m.user)
+        # A council's organisation: its council_id is one of council_ids, never None.
+        out.setdefault(cast(int, m.organisation.council_id), m.user)
     return out
 
 
 @transaction.atomic
-def programme_generate(*, user: Any, programme: Programme) -> Programme:
+def programme_generate(*, user: User, programme: Programme) -> Programme:
     """Make the pairings with the optimiser, keeping the locked ones. Raises ProgrammeError
     when the hard constraints leave no possible pairing (saying which council)."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
@@ -330,7 +336,7 @@ def programme_generate(*, user: Any, programme: Programme) -> Programme:
 BY_HAND = "Chosen by hand by the regional team."
 
 
-def _generate(user: Any, programme: Programme) -> Programme:
+def _generate(user: User, programme: Programme) -> Programme:
     """Solve and store the pairings. The caller holds the programme's row lock."""
     inputs = programme_inputs(programme)
     if len(inputs.councils) < 2:
@@ -414,7 +420,7 @@ def _forbidden_message(inputs: Inputs, a: str, b: str) -> str | None:
 
 @transaction.atomic
 def challenge_set_challengers(
-    *, user: Any, challenge: Challenge, councils: list[Council]
+    *, user: User, challenge: Challenge, councils: list[Council]
 ) -> Challenge:
     """The regional team chooses a host's challengers by hand. Hard rules still hold: never
     the host itself, never a forbidden pair, only councils taking part.
@@ -513,7 +519,7 @@ def inputs_name(code: str) -> str:
 
 
 @transaction.atomic
-def challenge_set_locked(*, user: Any, challenge: Challenge, locked: bool) -> Challenge:
+def challenge_set_locked(*, user: User, challenge: Challenge, locked: bool) -> Challenge:
     """Lock a pairing (kept when the pairings are made again) or unlock it. In a group
     model the whole group is locked together, as the solver keeps groups whole."""
     programme = Programme.objects.select_for_update().get(pk=challenge.programme_id)
@@ -534,7 +540,7 @@ def challenge_set_locked(*, user: Any, challenge: Challenge, locked: bool) -> Ch
 
 
 @transaction.atomic
-def programme_publish(*, user: Any, programme: Programme) -> Programme:
+def programme_publish(*, user: User, programme: Programme) -> Programme:
     """Publish the pairings and tell every council taking part (its DCS, lead member and
     chief executive) who challenges them and whom they challenge."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
