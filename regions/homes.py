@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from cib_portal import access
 
@@ -185,5 +186,7 @@ def programme_manager_home(*, user: Any) -> dict:
         "weeks_total": sum(w.total for w in weeks),
         "cap": weekly_cap(),
         "bookings_waiting": list(bookings_awaiting_decision(user=user)),
-        "year": weeks[0].starts_on.year if weeks else None,
+        # The pipeline from this week on, so weeks in the next year are not dropped.
+        "start": weeks[0].starts_on if weeks else None,
+        "bookings_url": reverse("reviews:booking_list"),
     }

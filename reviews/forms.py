@@ -11,6 +11,7 @@ from cib_portal.forms import GovUKDateInput
 from regions.models import Council, Region
 
 from .models import BookingStatus, ChargingBasis, Product
+from .pipeline import STAGE_LABELS
 
 HEADING = {"data-govuk-legend": "l"}
 
@@ -235,3 +236,9 @@ class BookingFilterForm(forms.Form):
         empty_label="Any region",
         to_field_name="gss_code",
     )
+    # The bookings behind a count of the pipeline: its heading and the week (its Monday) the
+    # first on-site day falls in. Not drawn in the form: the list says them in words.
+    stage = forms.ChoiceField(
+        required=False, choices=[("", ""), *STAGE_LABELS.items()], widget=forms.HiddenInput
+    )
+    week = forms.DateField(required=False, widget=forms.HiddenInput)

@@ -24,6 +24,13 @@ STAGES = {
     "on_site": (BookingStatus.ON_SITE,),
     "reporting": (BookingStatus.REPORT_DRAFTED, BookingStatus.REPORT_PUBLISHED),
 }
+# The words for each heading, the same on the pipeline page, the home and the bookings list.
+STAGE_LABELS = {
+    "requested": "Requested or scoping",
+    "scheduled": "With a team or scheduled",
+    "on_site": "On site",
+    "reporting": "Reporting",
+}
 # A booking takes up capacity once a team is on it or it is scheduled.
 COMMITTED = (
     BookingStatus.TEAM_ASSEMBLED,
@@ -129,20 +136,26 @@ def pipeline_rows(
     *,
     user: Any,
     by: str = "month",
-    year: int,
+    year: int | None = None,
+    start: date | None = None,
     product_id: int | None = None,
     region_id: int | None = None,
 ) -> list[PipelineRow]:
-    """Bookings by the week or month of their first on-site day in a year, counted under the
-    pipeline's headings; weeks with more reviews starting than the cap are marked. Only for
-    those who may see the pipeline (others get nothing)."""
+    """Bookings by the week or month of their first on-site day in a year (or from `start` on,
+    across years), counted under the pipeline's headings; weeks with more reviews starting than
+    the cap are marked. Only for those who may see the pipeline (others get nothing)."""
     from cib_portal import access
 
     if not access.can_view_review_pipeline(user):
         return []
-    bookings = Booking.objects.exclude(status=BookingStatus.CANCELLED).filter(
-        first_on_site_day__gte=date(year, 1, 1), first_on_site_day__lt=date(year + 1, 1, 1)
-    )
+    bookings = Booking.objects.exclude(status=BookingStatus.CANCELLED)
+    if start is not None:
+        bookings = bookings.filter(first_on_site_day__gte=start)
+    else:
+        assert year is not None, "a year or a start day"
+        bookings = bookings.filter(
+            first_on_site_day__gte=date(year, 1, 1), first_on_site_day__lt=date(year + 1, 1, 1)
+        )
     if product_id:
         bookings = bookings.filter(product_id=product_id)
     if region_id:

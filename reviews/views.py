@@ -6,7 +6,7 @@ A booking the user may not see is a 404; one they may see but not change is a 40
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -28,6 +28,7 @@ from . import forms as f
 from . import lifecycle
 from .entitlement import entitlement_for, entitlement_today
 from .models import ENTITLEMENT_YEARS, Booking, BookingStatus, ChargingBasis, Product
+from .pipeline import STAGE_LABELS, STAGES
 from .selectors import bookings_near
 from .services import (
     BookingError,
@@ -324,6 +325,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     access.require(access.is_member(request.user))
     bookings = bookings_visible(user=request.user)
     filters = f.BookingFilterForm(request.GET or None)
+    stage_label, monday = None, None
     if filters.is_valid():
         data = filters.cleaned_data
         if data.get("status"):
@@ -332,6 +334,14 @@ def booking_list(request: HttpRequest) -> HttpResponse:
             bookings = bookings.filter(product=data["product"])
         if data.get("region"):
             bookings = bookings.filter(council__region=data["region"])
+        if data.get("stage"):
+            bookings = bookings.filter(status__in=STAGES[data["stage"]])
+            stage_label = STAGE_LABELS[data["stage"]]
+        if data.get("week"):
+            monday = data["week"] - timedelta(days=data["week"].weekday())
+            bookings = bookings.filter(
+                first_on_site_day__gte=monday, first_on_site_day__lt=monday + timedelta(days=7)
+            )
     page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -339,6 +349,8 @@ def booking_list(request: HttpRequest) -> HttpResponse:
         {
             "page_obj": page,
             "filters": filters,
+            "stage_label": stage_label,
+            "week": monday,
             "can_request": access.councils_user_may_book_for(request.user).exists(),
             "nav_section": "reviews",
         },

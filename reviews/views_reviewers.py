@@ -519,6 +519,9 @@ class PipelineFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label="Region", required=False, queryset=Region.objects.all(), empty_label="All"
     )
+    # From a home's "next weeks", which may run into the next year: every week from this day
+    # on. A year typed in the form wins over it.
+    start = forms.DateField(required=False, widget=forms.HiddenInput)
 
 
 class CapacityForm(forms.Form):
@@ -554,11 +557,13 @@ def pipeline_page(request: HttpRequest) -> HttpResponse:
     form = PipelineFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     by = filters.get("by") or "month"
-    year = filters.get("year") or timezone.localdate().year
+    start = None if filters.get("year") else filters.get("start")
+    year = None if start else filters.get("year") or timezone.localdate().year
     rows = pipeline.pipeline_rows(
         user=request.user,
         by=by,
         year=year,
+        start=start,
         product_id=filters["product"].pk if filters.get("product") else None,
         region_id=filters["region"].pk if filters.get("region") else None,
     )
@@ -572,6 +577,8 @@ def pipeline_page(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "by": by,
             "year": year,
+            "start": start,
+            "labels": pipeline.STAGE_LABELS,
             "cap": pipeline.weekly_cap(),
         },
     )

@@ -483,10 +483,20 @@ def test_programme_manager_sees_the_next_weeks_and_bookings_waiting(national_pm,
     week = soon.first_on_site_day - timedelta(days=soon.first_on_site_day.weekday())
     row = html[html.index(f"Week starting {week:%-d %B %Y}") :]
     row = row[: row.index("</dd>")]
-    assert "2 requested or scoping" in row
+    assert "2 requested or scoping</a>" in row
+    listed = f"/reviews/bookings/?stage=requested&amp;week={week:%Y-%m-%d}"
+    assert f'href="{listed}">2 requested or scoping</a>' in row
+    listing = client_for(national_pm).get(listed.replace("&amp;", "&")).content.decode()
+    assert "2 bookings" in listing and "bookings requested or scoping" in listing
+    assert "Bradford" not in listing
     assert "Nothing starts" in html
-    assert f'href="/reviewers/pipeline/?by=week&amp;year={monday.year}"' in html
-    assert client_for(national_pm).get("/reviewers/pipeline/?by=week").status_code == 200
+    # The whole pipeline from this week on: the next weeks may run into the next year.
+    whole = f"/reviewers/pipeline/?by=week&amp;start={monday:%Y-%m-%d}"
+    assert f'href="{whole}"' in html
+    pipeline = client_for(national_pm).get(whole.replace("&amp;", "&")).content.decode()
+    assert f"from {monday:%-d %B %Y}" in pipeline
+    assert f"{week:%-d %B %Y}" in pipeline
+    assert "Requested or scoping</th>" in pipeline
 
 
 def test_programme_manager_home_empty_and_its_queries_do_not_grow(national_pm, client_for):

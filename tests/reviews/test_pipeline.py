@@ -89,3 +89,29 @@ def test_adviser_sees_the_pipeline_but_cannot_set_the_cap(pm, adviser, client_fo
 def test_council_officer_cannot_see_the_pipeline(officer, client_for):
     assert client_for(officer).get("/reviewers/pipeline/").status_code == 404
     assert pipeline_rows(user=officer, year=2027) == []
+
+
+def test_the_pipeline_from_a_day_runs_into_the_next_year(pm, client_for):
+    book(CODES[0], date(2026, 12, 14), pm, status=BookingStatus.SCOPING)
+    book(CODES[1], date(2027, 1, 11), pm, status=BookingStatus.REQUESTED)
+    book(CODES[2], date(2026, 11, 2), pm)  # before the start day
+    weeks = pipeline_rows(user=pm, by="week", start=date(2026, 11, 30))
+    assert [(w.period, w.requested) for w in weeks] == [
+        (date(2026, 12, 14), 1),
+        (date(2027, 1, 11), 1),
+    ]
+    page = client_for(pm).get("/reviewers/pipeline/?by=week&start=2026-11-30").content.decode()
+    assert "of their first on-site day, from 30 November 2026" in page
+    assert "11 January 2027" in page and "2 November 2026" not in page
+    # The scoping booking is counted under a heading that says so.
+    assert "Requested or scoping</th>" in page
+
+
+def test_the_bookings_list_filters_to_a_pipeline_stage_and_week(pm, client_for):
+    scoping = book(CODES[0], date(2026, 12, 16), pm, status=BookingStatus.SCOPING)
+    book(CODES[1], date(2026, 12, 15), pm, status=BookingStatus.SCHEDULED)  # another stage
+    book(CODES[2], date(2026, 12, 22), pm, status=BookingStatus.REQUESTED)  # another week
+    page = client_for(pm).get("/reviews/bookings/?stage=requested&week=2026-12-14")
+    text = page.content.decode()
+    assert "1 booking<" in text and f"/reviews/bookings/{scoping.pk}/" in text
+    assert "week starting 14 December 2026" in text
