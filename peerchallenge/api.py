@@ -869,7 +869,11 @@ class LedgerRowSerializer(serializers.Serializer):
         max_digits=6,
         decimal_places=1,
         coerce_to_string=True,
-        help_text="Days the council's DCS gave in person (the five-day expectation)",
+        allow_null=True,
+        help_text=(
+            "Days the council's DCS gave in person (the five-day expectation); null when no DCS"
+            " is recorded"
+        ),
     )
     warning = serializers.ChoiceField(
         choices=["over", "under", ""], help_text="Against the five-day expectation for the DCS"
@@ -951,7 +955,9 @@ class LedgerView(APIView):
                         "challenge_days_received": decimal_text(r.challenge_days_received),
                         "review_days_given": decimal_text(r.review_days_given),
                         "review_days_received": decimal_text(r.review_days_received),
-                        "dcs_days_given": decimal_text(r.dcs_days_given),
+                        "dcs_days_given": (
+                            None if r.dcs_days is None else decimal_text(r.dcs_days)
+                        ),
                         "warning": r.warning,
                         "warning_text": r.warning_text,
                     }

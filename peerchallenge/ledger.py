@@ -60,8 +60,17 @@ class LedgerRow:
         return self.days_given - self.days_received
 
     @property
+    def dcs_days(self) -> Decimal | None:
+        """The days the DCS gave in person; None when no DCS is recorded (never shown as 0)."""
+        return self.dcs_days_given if self.dcs else None
+
+    @property
     def warning(self) -> str:
-        """'over', 'under' or '' against the five-day expectation for the DCS."""
+        """'over', 'under' or '' against the five-day expectation for the DCS.
+
+        With no DCS recorded there is nobody whose commitment to measure, so no warning."""
+        if self.dcs_days is None:
+            return ""
         if self.dcs_days_given > OVER_DAYS:
             return "over"
         if self.dcs_days_given < UNDER_DAYS:

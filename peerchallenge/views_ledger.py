@@ -34,7 +34,8 @@ SORTS: dict[str, tuple[str, Any]] = {
     "given": ("Total days given", lambda r: r.days_given),
     "received": ("Days received", lambda r: r.days_received),
     "balance": ("Balance", lambda r: r.balance),
-    "dcs_days": ("DCS days", lambda r: r.dcs_days_given),
+    # No DCS recorded sorts below nought days, not among them.
+    "dcs_days": ("DCS days", lambda r: r.dcs_days if r.dcs_days is not None else Decimal(-1)),
     "warning": ("Warning", lambda r: r.warning),
 }
 
@@ -180,9 +181,9 @@ def _csv(query: LedgerQuery, rows: list[LedgerRow]) -> HttpResponse:
                         r.days_given,
                         r.days_received,
                         r.balance,
-                        r.dcs_days_given,
                     )
                 ),
+                "Not recorded" if r.dcs_days is None else f"{r.dcs_days:.1f}",
                 r.warning_text,
             ]
         )

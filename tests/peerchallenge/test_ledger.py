@@ -84,9 +84,10 @@ def on_team(booking_, user, home_code, *, active=True):
 
 
 @pytest.fixture
-def figures(challenge, challenger, officer):
+def figures(challenge, challenger, officer, dcs):
     """Leeds challenged by Bradford's DCS (2 days); an LSCB diagnostic (3 days) at Wakefield
-    in June 2026 with Bradford's DCS and a Leeds officer on the team."""
+    in June 2026 with Bradford's DCS and a Leeds officer on the team. Leeds has a DCS who gave
+    no days; Wakefield and the rest have no DCS recorded."""
     diagnostic = booking(WAKEFIELD, date(YEAR, 6, 1))
     on_team(diagnostic, challenger, BRADFORD)
     on_team(diagnostic, officer, LEEDS)
@@ -113,6 +114,8 @@ def test_days_given_and_received_per_council_and_the_dcs_days(figures):
     assert leeds.balance == Decimal(1)
     assert leeds.warning == "under"
     assert wakefield.review_days_received == Decimal(6)  # 3 days times a team of two
+    # No DCS recorded: no DCS days (not nought) and nobody to call under-committed.
+    assert (wakefield.dcs, wakefield.dcs_days, wakefield.warning) == ("", None, "")
     assert wakefield.days_given == 0
     assert rows[CALDERDALE].days_given == rows[CALDERDALE].days_received == 0
 
@@ -183,12 +186,15 @@ def test_regional_page_shows_the_figures_and_warnings(figures, regional_lead, cl
     assert set(r.region for r in response.context["rows"]) == {"Yorkshire and The Humber"}
     html = response.content.decode()
     assert "Reciprocity ledger: Yorkshire and The Humber" in html
-    assert "govuk-tag govuk-tag--yellow" in html  # Leeds and others are under-committed
+    assert "govuk-tag govuk-tag--yellow" in html  # Leeds's DCS is under-committed
+    wakefield = re.search(r"<th scope=\"row\"[^>]*>Wakefield.*?</tr>", html, re.S).group(0)
+    assert wakefield.count("Not recorded</td>") == 2  # the DCS, and the DCS's days (not 0.0)
+    assert "Under-committed" not in wakefield
     summary = response.context["summary"]
     assert summary["given"] == Decimal(8)  # Bradford 5 + Leeds 3
     assert summary["received"] == Decimal(8)  # Leeds 2 + Wakefield 6
     assert summary["over"] == 0
-    assert summary["under"] == summary["councils"] - 1  # all but Bradford
+    assert summary["under"] == 1  # Leeds; the councils with no DCS recorded are not counted
 
 
 def test_over_committed_is_a_red_tag(challenge, programme, regional_lead, client_for):
@@ -237,7 +243,7 @@ def test_national_view_has_a_summary_per_region_linking_to_its_ledger(
     assert len(regions) == Region.objects.count()
     yorkshire = regions["Yorkshire and The Humber"]
     assert yorkshire["councils"] == Council.objects.filter(region__gss_code=YORKSHIRE).count()
-    assert yorkshire["under"] == yorkshire["councils"] - 1
+    assert yorkshire["under"] == 1  # Leeds's DCS; councils with no DCS recorded have no warning
     assert regions["North West"]["over"] == 0
     assert f"?year={YEAR}&amp;region={YORKSHIRE}" in response.content.decode()
     # Every council is in the table, fifty a page.
@@ -292,6 +298,8 @@ def test_csv_has_the_same_rows_and_figures(figures, regional_lead, client_for):
         assert Decimal(rows[BRADFORD]["DCS days"]) == 5
         assert rows[BRADFORD]["Warning"] == ""
         assert rows[LEEDS]["Warning"].startswith("Under-committed")
+        assert rows[WAKEFIELD]["DCS days"] == "Not recorded"
+        assert rows[WAKEFIELD]["Warning"] == ""
         assert Decimal(rows[WAKEFIELD]["Days received"]) == 6
 
 
@@ -362,5 +370,6 @@ def test_days_in_the_tables_share_one_decimal_place(figures, programme, regional
     table = html[html.index('id="ledger-councils"') :]
     table = table[table.index("<tbody") : table.index("</tbody>")]
     cells = re.findall(r'govuk-table__cell--numeric">([^<]*)</td>', table)
-    assert cells and all(re.fullmatch(r"-?\d+\.\d", c) for c in cells), cells
+    figures_ = [c for c in cells if c != "Not recorded"]  # DCS days with no DCS recorded
+    assert figures_ and all(re.fullmatch(r"-?\d+\.\d", c) for c in figures_), cells
     assert "5.5" in cells and "0.0" in cells
