@@ -152,3 +152,30 @@ def sign_in(page, user, password: str | None = None) -> None:
         page.get_by_label("Code").fill(current_totp_code(user))
         page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
+
+
+@pytest.fixture
+def demo_data(reference_data):
+    """The demo `make run` loads (one person per role, a published programme, funds, risk
+    flags) over the published data set, so the pages a crawl meets have content."""
+    import io
+
+    from django.core.management import call_command
+
+    from datasets.models import Observation
+    from datasets.services import datasets_load
+
+    if not Observation.objects.exists():
+        datasets_load()
+    call_command("load_demo_data", stdout=io.StringIO())
+
+
+def sign_in_as_demo_person(page, local_part: str) -> None:
+    """Sign in as a demo person (regions/demo.py) through the real form, TOTP and all."""
+    from django.contrib.auth import get_user_model
+
+    from regions.demo import DEMO_DOMAIN, DEMO_PASSWORD
+
+    user = get_user_model().objects.get(email=f"{local_part}@{DEMO_DOMAIN}")
+    sign_in(page, user, password=DEMO_PASSWORD)
+    assert "/accounts/" not in page.url, f"{local_part} was not signed in: {page.url}"
