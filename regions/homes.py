@@ -148,6 +148,17 @@ def council_home(*, user: Any) -> dict:
     }
 
 
+def risk_facts(*, user: Any) -> list[dict]:
+    """For those who load them (the fact pages' own rule): each source of facts the risk rules
+    read, with whether it was ever loaded. One query; nothing for anyone else."""
+    from earlysupport.sources import DCS_HISTORY, INTERVENTIONS, sources_loaded
+
+    if not access.can_edit_risk_facts(user):
+        return []
+    loaded = sources_loaded(INTERVENTIONS, DCS_HISTORY)
+    return [{"source": s, "loaded": loaded[s.key]} for s in (INTERVENTIONS, DCS_HISTORY)]
+
+
 def adviser_home(*, user: Any) -> dict:
     """An adviser's (and national staff's) home: the risk dashboard's red and amber councils,
     bookings waiting for a decision, then the Ofsted picture of their regions."""
@@ -171,6 +182,7 @@ def adviser_home(*, user: Any) -> dict:
     )
     context["sees_returns"] = access.is_cib_admin(user)
     context["returns_due"] = returns_due_or_overdue(user=user) if context["sees_returns"] else []
+    context["risk_facts"] = risk_facts(user=user)
     return context
 
 
@@ -189,4 +201,5 @@ def programme_manager_home(*, user: Any) -> dict:
         # The pipeline from this week on, so weeks in the next year are not dropped.
         "start": weeks[0].starts_on if weeks else None,
         "bookings_url": reverse("reviews:booking_list"),
+        "risk_facts": risk_facts(user=user),
     }

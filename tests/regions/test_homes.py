@@ -499,6 +499,29 @@ def test_programme_manager_sees_the_next_weeks_and_bookings_waiting(national_pm,
     assert "Requested or scoping</th>" in pipeline
 
 
+def test_national_staff_who_load_risk_facts_find_their_pages_from_home(
+    national_pm, cib_admin, officer, client_for
+):
+    from earlysupport.models import FactImportRun, FactImportStatus
+
+    for person in (national_pm, cib_admin):
+        html = _home(client_for, person)
+        assert 'href="/early-support/interventions/">DfE interventions</a>: not loaded yet' in html
+        assert (
+            'href="/early-support/dcs/">Directors of children&#x27;s services</a>: '
+            "not loaded yet" in html
+        )
+        client = client_for(person)
+        assert client.get("/early-support/interventions/").status_code == 200
+        assert client.get("/early-support/dcs/").status_code == 200
+    FactImportRun.objects.create(
+        kind="intervention", filename="i.csv", status=FactImportStatus.SUCCEEDED
+    )
+    html = _home(client_for, national_pm)
+    assert 'href="/early-support/interventions/">DfE interventions</a>: loaded.' in html
+    assert "/early-support/interventions/" not in _home(client_for, officer)
+
+
 def test_programme_manager_home_empty_and_its_queries_do_not_grow(national_pm, client_for):
     html = _home(client_for, national_pm)
     assert "No requested booking is waiting for a decision." in html
