@@ -8,16 +8,17 @@ reads in a fixed number of queries whatever the number of councils or indicators
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar, cast
 from urllib.parse import quote
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
-from django.template import Context, loader
+from django.template import Context, Template, loader
 from django.urls import reverse
 
 from cib_portal import access
@@ -43,6 +44,11 @@ from .models import (
 )
 from .templatetags.data_figures import band_words, figure
 
+if TYPE_CHECKING:
+    from django.template.backends.django import Template as DjangoBackendTemplate
+
+    from accounts.models import User
+
 
 def symbol_meaning(symbol: str) -> str:
     """What a suppression symbol means, as published ("" for no symbol)."""
@@ -55,7 +61,7 @@ def symbol_meaning(symbol: str) -> str:
 # --- The catalogue ---------------------------------------------------------------------------
 
 
-def indicators_visible(*, user: Any) -> QuerySet[Indicator]:
+def indicators_visible(*, user: User) -> QuerySet[Indicator]:
     """Indicators the user may see: every national one for a member, shared local ones, and
     the unshared local ones of councils whose local indicators they may see
     (access.can_view_local_indicators)."""
@@ -67,7 +73,7 @@ def indicators_visible(*, user: Any) -> QuerySet[Indicator]:
     )
 
 
-def indicator_list(*, user: Any) -> QuerySet[Indicator]:
+def indicator_list(*, user: User) -> QuerySet[Indicator]:
     """The catalogue for the user, each indicator with the label of its latest period."""
     latest = (
         Observation.objects.filter(indicator_id=OuterRef("pk"))
@@ -98,7 +104,7 @@ def indicator_search(queryset: QuerySet[Indicator], text: str) -> QuerySet[Indic
     )
 
 
-def indicator_themes(*, user: Any) -> list[str]:
+def indicator_themes(*, user: User) -> list[str]:
     return sorted(set(indicators_visible(user=user).values_list("theme", flat=True)))
 
 
@@ -117,7 +123,7 @@ def national_themes() -> list[str]:
     )
 
 
-def indicator_get(*, user: Any, code: str) -> Indicator:
+def indicator_get(*, user: User, code: str) -> Indicator:
     """One indicator the user may see, or 404."""
     try:
         return indicators_visible(user=user).select_related("council").get(code=code)
@@ -125,7 +131,12 @@ def indicator_get(*, user: Any, code: str) -> Indicator:
         raise Http404 from None
 
 
-def _cached_if_national(indicator: Indicator, name: str, parts: tuple, compute):
+T = TypeVar("T")
+
+
+def _cached_if_national(
+    indicator: Indicator, name: str, parts: tuple, compute: Callable[[], T]
+) -> T:
     """National indicators' figures change only through imports and the models, which make
     cached results stale (comparison.data_changed); a council's local figures are read fresh."""
     if indicator.council_id is not None:
@@ -202,10 +213,10 @@ def indicator_figures(
 INDICATOR_ROWS_TEMPLATE = "datasets/includes/indicator_rows.html"
 
 
-def _fragment(name: str):
+def _fragment(name: str) -> tuple[Template, str]:
     """A template rendered into cached results, with a digest of its source for the cache key
     (so a changed template is rendered again, not read from the cache)."""
-    template = loader.get_template(name).template
+    template = cast("DjangoBackendTemplate", loader.get_template(name)).template
     return template, hashlib.sha256(template.source.encode()).hexdigest()
 
 
@@ -288,7 +299,7 @@ def _indicator_figures(*, indicator: Indicator, period: Period, sort: str) -> In
 # --- A council's data profile and comparisons --------------------------------------------------
 
 
-def council_get(*, user: Any, gss_code: str) -> Council:
+def council_get(*, user: User, gss_code: str) -> Council:
     """A council for the data pages (published data: any member), or 404."""
     if not access.can_view_published(user):
         raise Http404
@@ -313,7 +324,7 @@ def trend_lines(
     missing = [c for c in items if c.lines is None]
     if missing:
         raise ValueError("trend_lines needs comparisons(..., with_lines=True)")
-    return {c.indicator.pk: c.lines for c in items}
+    return {c.indicator.pk: c.lines for c in items if c.lines is not None}
 
 
 DIRECTION_WORDS = {
@@ -441,8 +452,14 @@ def data_profile(*, council: Council) -> dict:
     there (the neighbours, which are part of the key, and the data version lives in Redis)."""
     group_ids = statistical_neighbour_ids(council)
     template, digest = _fragment(PROFILE_ITEM_TEMPLATE)
-    parts = (council.pk, council.la_number, council.name, council.region.name, tuple(group_ids))
-    parts += (digest,)
+    parts = (
+        council.pk,
+        council.la_number,
+        council.name,
+        council.region.name,
+        tuple(group_ids),
+        digest,
+    )
     profile = cached("profile", parts, lambda: _data_profile(council, group_ids, template))
     return {"council": council, **profile}
 
@@ -450,7 +467,7 @@ def data_profile(*, council: Council) -> dict:
 PROFILE_ITEM_TEMPLATE = "datasets/includes/profile_indicator.html"
 
 
-def _data_profile(council: Council, group_ids: list[int], template) -> dict:
+def _data_profile(council: Council, group_ids: list[int], template: Template) -> dict:
     items = comparisons(
         council=council,
         indicators=key_indicators(),
@@ -487,14 +504,14 @@ GROUP_KINDS = {
 }
 
 
-def comparison_groups(*, user: Any) -> QuerySet[ComparisonGroup]:
+def comparison_groups(*, user: User) -> QuerySet[ComparisonGroup]:
     """The user's own saved comparison groups, with how many councils each has."""
     if not access.can_view_published(user):
         return ComparisonGroup.objects.none()
     return ComparisonGroup.objects.filter(owner=user).annotate(size=Count("councils"))
 
 
-def comparison_group_get(*, user: Any, pk: int) -> ComparisonGroup:
+def comparison_group_get(*, user: User, pk: int) -> ComparisonGroup:
     """One of the user's own groups; anyone else's is a 404."""
     try:
         return comparison_groups(user=user).get(pk=pk)
@@ -502,7 +519,7 @@ def comparison_group_get(*, user: Any, pk: int) -> ComparisonGroup:
         raise Http404 from None
 
 
-def group_choices(*, user: Any, council: Council) -> list[tuple[str, str]]:
+def group_choices(*, user: User, council: Council) -> list[tuple[str, str]]:
     choices = [
         ("sn", GROUP_KINDS["sn"]),
         ("region", f"Councils in {council.region.name}"),
@@ -516,7 +533,7 @@ def group_choices(*, user: Any, council: Council) -> list[tuple[str, str]]:
     return choices
 
 
-def group_members(*, user: Any, council: Council, kind: str) -> tuple[list[int], str]:
+def group_members(*, user: User, council: Council, kind: str) -> tuple[list[int], str]:
     """The ids of the councils in a comparison group (never the council itself) and its label."""
     if kind == "region":
         ids = Council.objects.filter(region_id=council.region_id)
@@ -536,7 +553,7 @@ def group_members(*, user: Any, council: Council, kind: str) -> tuple[list[int],
     return list(ids.exclude(pk=council.pk).values_list("pk", flat=True)), label
 
 
-def compare(*, user: Any, council: Council, kind: str, theme: str | None) -> dict:
+def compare(*, user: User, council: Council, kind: str, theme: str | None) -> dict:
     """The council against a chosen group across indicators: key ones, or one theme's.
     Kept in the cache until the data changes: one query (the group) when it is there."""
     group_ids, label = group_members(user=user, council=council, kind=kind)
@@ -548,7 +565,9 @@ def compare(*, user: Any, council: Council, kind: str, theme: str | None) -> dic
 COMPARE_ROWS_TEMPLATE = "datasets/includes/compare_rows.html"
 
 
-def _compare(council: Council, group_ids: list[int], label: str, theme, template) -> dict:
+def _compare(
+    council: Council, group_ids: list[int], label: str, theme: str | None, template: Template
+) -> dict:
     indicators = Indicator.objects.filter(council__isnull=True)
     indicators = indicators.filter(theme=theme) if theme else indicators.filter(is_key=True)
     items = comparisons(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,6 +33,11 @@ from .models import (
     Indicator,
     Source,
 )
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import User
 
 DATASETS_DIR = Path(settings.BASE_DIR) / "data" / "datasets"
 
@@ -107,7 +115,7 @@ def catalogue_sync() -> dict[str, int]:
 def shipped_files_import(*, force: bool = False) -> list[tuple[str, ImportResult | None]]:
     """Import the EES files shipped in data/datasets; a file already imported unchanged (same
     SHA-256) is skipped unless `force`. Returns (file, result or None when skipped)."""
-    out = []
+    out: list[tuple[str, ImportResult | None]] = []
     for spec in catalogue.SPECS:
         path = DATASETS_DIR / spec["file"]
         digest = file_sha256(path)
@@ -128,7 +136,11 @@ LAIT_LA_CODES = "lait_la_code_list.csv"
 
 
 def lait_import(
-    *, path: Path | str | None = None, force: bool = False, started_by=None, run=None
+    *,
+    path: Path | str | None = None,
+    force: bool = False,
+    started_by: User | None = None,
+    run: ImportRun | None = None,
 ) -> tuple[ImportRun | None, ImportResult | None]:
     """Import DfE's LAIT benchmarking data (the shipped parquet unless `path` is given).
 
@@ -201,9 +213,9 @@ def import_file(
     path: Path | str,
     *,
     spec_name: str | None = None,
-    started_by=None,
+    started_by: User | None = None,
     run: ImportRun | None = None,
-    progress=None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[ImportRun, ImportResult]:
     """Import one EES file (from the command line or an upload), then refresh derived
     indicators. Raises ImportRejected with every problem when the file is refused."""
@@ -249,7 +261,7 @@ def _queue_risk_flag_evaluation() -> None:
         )
 
 
-def import_run_start(*, user, upload, spec_name: str | None) -> ImportRun:
+def import_run_start(*, user: User, upload: UploadedFile, spec_name: str | None) -> ImportRun:
     """Keep an uploaded file on a new import run and queue its import (after commit); if the
     broker is down, the run is failed with a reason instead of waiting for ever."""
     from cib_portal.tasks import queue_on_commit
@@ -257,14 +269,15 @@ def import_run_start(*, user, upload, spec_name: str | None) -> ImportRun:
     from .tasks import import_run_task
 
     spec = ImportSpec.objects.get(name=spec_name) if spec_name else None
+    name = Path(str(upload.name)).name  # a file uploaded in a form always has its name
     with transaction.atomic():
         run = ImportRun(
-            filename=Path(upload.name).name[:300],
+            filename=name[:300],
             spec=spec,
             started_by=user,
             status=ImportStatus.PENDING,
         )
-        run.upload.save(Path(upload.name).name, upload, save=False)
+        run.upload.save(name, upload, save=False)
         run.save()
         queue_on_commit(
             import_run_task,
@@ -331,7 +344,7 @@ def import_progress_get(*, run: ImportRun) -> int:
     return int(cache.get(_progress_key(run.pk), run.progress))
 
 
-def _now():
+def _now() -> datetime:
     from django.utils import timezone
 
     return timezone.now()
