@@ -1,7 +1,8 @@
 """Demo bookings, so the demo's homes have something to decide and a pipeline to show: a
 diagnostic for Leeds and a free review for Wakefield waiting for a decision, and a Bradford
 diagnostic in scoping, all starting in the next few weeks. Leeds keeps its free review to
-book (the booking journey starts from there)."""
+book (the booking journey starts from there). The demo's catalogue has prices, so the cost
+of a charged booking shows what it would be."""
 
 from __future__ import annotations
 
@@ -26,14 +27,36 @@ DEMO_BOOKINGS = [
 ]
 
 
+# Illustrative prices for the demo, in pence (subsidised, whole cost), scaled by days on site:
+# the LGA publishes none (DOMAIN.md leaves prices for the programme manager to set).
+DEMO_PRICES = {
+    "safeguarding_peer_review": (1_250_000, 2_500_000),
+    "safeguarding_practice_diagnostic": (600_000, 1_200_000),
+    "care_practice_diagnostic": (800_000, 1_600_000),
+    "lscb_diagnostic": (600_000, 1_200_000),
+}
+
+
+def _demo_prices() -> None:
+    """Give each demo product its illustrative prices where the LGA has set none."""
+    for code, (subsidised, whole_cost) in DEMO_PRICES.items():
+        Product.objects.filter(code=code, subsidised_price_pence__isnull=True).update(
+            subsidised_price_pence=subsidised
+        )
+        Product.objects.filter(code=code, whole_cost_price_pence__isnull=True).update(
+            whole_cost_price_pence=whole_cost
+        )
+
+
 @transaction.atomic
 def load_demo_bookings() -> int:
     """Book the demo bookings once; how many were made (0 when they were already there)."""
     from accounts.models import User
 
+    products_sync()
+    _demo_prices()
     if Booking.objects.filter(requested_by__email__endswith=f"@{DEMO_DOMAIN}").exists():
         return 0
-    products_sync()
     officer = User.objects.get(email=f"officer@{DEMO_DOMAIN}")
     manager = User.objects.get(email=f"programme-manager@{DEMO_DOMAIN}")
     today = timezone.localdate()

@@ -103,7 +103,9 @@ class Booking(models.Model):
     # [first day, day after the last on-site day): set from the product's on-site days.
     on_site = DateRangeField()
     charging_basis = models.CharField(max_length=12, choices=ChargingBasis.choices)
-    price_pence = models.PositiveIntegerField(default=0)
+    # The product's price on the booking's basis when it was booked; null when the LGA had set
+    # none (a price to be confirmed, not £0). A free booking costs 0.
+    price_pence = models.PositiveIntegerField(null=True, blank=True)
     # Copied from the product so the database can enforce the entitlement on its own.
     entitlement_family = models.SlugField(max_length=60, blank=True)
     # [first day, first day + 3 calendar years): the window no other free review may start in.

@@ -129,11 +129,12 @@ def charging_for(*, product: Product, entitlement: Entitlement, requested: str |
     return basis
 
 
-def price_for(*, product: Product, basis: str) -> int:
+def price_for(*, product: Product, basis: str) -> int | None:
+    """The product's price on a basis, in pence: 0 when free, None when the LGA has set none."""
     if basis == ChargingBasis.SUBSIDISED:
-        return product.subsidised_price_pence or 0
+        return product.subsidised_price_pence
     if basis == ChargingBasis.WHOLE_COST:
-        return product.whole_cost_price_pence or 0
+        return product.whole_cost_price_pence
     return 0
 
 

@@ -590,6 +590,13 @@ def test_the_demo_data_gives_every_home_something_to_show(
     html = home("programme-manager")
     assert "2 requested bookings" in html and "requested or scoping" in html
     assert "due or overdue</a>" in home("cib-admin")
+    # The demo catalogue has prices: a charged demo booking says what it costs.
+    from reviews.models import Booking
+
+    leeds = Booking.objects.get(council__gss_code=LEEDS)
+    officer = User.objects.get(email=f"officer@{DEMO_DOMAIN}")
+    page = client_for(officer).get(f"/reviews/bookings/{leeds.pk}/").content.decode()
+    assert "Subsidised (£6,000)" in page
 
 
 def test_a_regional_lead_sees_the_red_and_amber_councils_of_their_region(

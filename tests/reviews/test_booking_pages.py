@@ -224,6 +224,33 @@ def test_override_page_access(client_for, request, booking, who, status):
     )
 
 
+def test_a_charged_booking_shows_its_price_or_that_it_is_to_be_confirmed(
+    client_for, officer, review, leeds, booking
+):
+    unpriced = booking_request(
+        council=leeds,
+        product=review,
+        first_on_site_day=date(2032, 3, 1),
+        requested_by=officer,
+        charging_basis="subsidised",
+    )
+    assert unpriced.price_pence is None
+    page = client_for(officer).get(reverse("reviews:booking_detail", kwargs={"pk": unpriced.pk}))
+    text = page.content.decode()
+    assert "Subsidised: price to be confirmed by the LGA" in text and "£0" not in text
+    review.whole_cost_price_pence = 2_500_000
+    review.save()
+    priced = booking_request(
+        council=leeds,
+        product=review,
+        first_on_site_day=date(2032, 9, 6),
+        requested_by=officer,
+        charging_basis="whole_cost",
+    )
+    page = client_for(officer).get(reverse("reviews:booking_detail", kwargs={"pk": priced.pk}))
+    assert "Whole cost (£25,000)" in page.content.decode()
+
+
 def test_rescheduling_into_a_clash_shows_the_entitlement_message(
     client_for, officer, review, leeds, booking
 ):
