@@ -379,8 +379,9 @@ def _version_key() -> str:
 # Bump when what is cached changes shape (a field added to Comparison, a new cell string), so
 # a deployment never reads entries written by the code before it.
 _CACHE_FORMAT = 1
-# A safety net only: entries are made stale by a new data version, not by time.
-CACHE_SECONDS = 6 * 60 * 60
+# Entries are made stale by a new data version, not by time: the time bounds what a crawl of
+# every council, group, theme, indicator and period can leave in Redis.
+CACHE_SECONDS = 60 * 60
 
 T = TypeVar("T")
 

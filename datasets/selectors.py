@@ -7,6 +7,7 @@ reads in a fixed number of queries whatever the number of councils or indicators
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -202,12 +203,20 @@ def indicator_figures(
     template, digest = _fragment(INDICATOR_ROWS_TEMPLATE)
 
     def compute() -> IndicatorFigures:
-        figures = _indicator_figures(indicator=indicator, period=period, sort=sort)
+        figures = _indicator_figures(indicator=indicator, period=period, sort="rank")
         figures.chart  # noqa: B018 - drawn now, so that it is kept with the figures
         figures.rows_html = template.render(Context({"figures": figures}))
         return figures
 
-    return _cached_if_national(indicator, "indicator-figures", (period.pk, sort, digest), compute)
+    # One entry per indicator and period, in the default order; another order is sorted from
+    # it and drawn for the request (every sort key ends with the council's name, so the order
+    # does not depend on the one it starts from).
+    figures = _cached_if_national(indicator, "indicator-figures", (period.pk, digest), compute)
+    if sort != "rank":
+        figures = copy.copy(figures)
+        figures.rows = sorted(figures.rows, key=SORT_KEYS[key], reverse=sort.startswith("-"))
+        figures.rows_html = template.render(Context({"figures": figures}))
+    return figures
 
 
 INDICATOR_ROWS_TEMPLATE = "datasets/includes/indicator_rows.html"
