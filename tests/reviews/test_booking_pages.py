@@ -102,6 +102,17 @@ def test_check_page_says_when_the_next_free_review_is_and_what_it_costs(
     assert Booking.objects.filter(charging_basis="whole_cost").count() == 1
 
 
+def test_check_page_for_a_product_with_no_free_entitlement_does_not_say_not_free(
+    client_for, officer, review
+):
+    diagnostic = Product.objects.get(code="safeguarding_practice_diagnostic")
+    client = client_for(officer)
+    walk_wizard(client, diagnostic)
+    text = client.get(reverse("reviews:request_check")).content.decode()
+    assert "This booking is not free" not in text
+    assert "has no free entitlement: whether it is free, subsidised or whole cost" in text
+
+
 def test_a_past_date_is_refused(client_for, officer, review):
     client = client_for(officer)
     client.get(reverse("reviews:request_start"))
