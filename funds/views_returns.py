@@ -77,7 +77,8 @@ def _actions(user, ret: QuarterlyReturn) -> dict[str, bool]:
 
 
 def _title(ret: QuarterlyReturn) -> str:
-    return f"{ret.agreement.region.name} return, {ret.agreement.label} quarter {ret.quarter}"
+    """The return's name, as its page's heading says it (and so its title starts)."""
+    return f"{ret.agreement.region.name}: {ret.agreement.label}, quarter {ret.quarter}"
 
 
 @login_required
