@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.auth import password_validation
 
@@ -65,3 +66,34 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+# What each password field asks for when it is left empty, instead of allauth's "This field is
+# required." three times over (GOV.UK: say what to do, for the field it is about).
+PASSWORD_REQUIRED = {
+    "oldpassword": "Enter your current password",
+    "password1": "Enter a new password",
+    "password2": "Enter the new password again",
+}
+
+
+class _PasswordRequiredMessages:
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for name, message in PASSWORD_REQUIRED.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
+
+
+class ChangePasswordForm(_PasswordRequiredMessages, allauth_forms.ChangePasswordForm):
+    """allauth's change password form, with a message per empty field."""
+
+
+class SetPasswordForm(_PasswordRequiredMessages, allauth_forms.SetPasswordForm):
+    """allauth's set password form, with a message per empty field."""
+
+
+class ResetPasswordKeyForm(_PasswordRequiredMessages, allauth_forms.ResetPasswordKeyForm):
+    """allauth's new password form (from a reset link), with a message per empty field."""

@@ -112,6 +112,22 @@ def test_a_failed_password_change_says_error_in_the_title(client_for, officer):
     assert 'class="govuk-error-summary"' in text
 
 
+def test_an_empty_password_change_says_what_each_field_needs(client_for, officer):
+    response = client_for(officer).post(
+        "/accounts/password/change/", {"oldpassword": "", "password1": "", "password2": ""}
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "This field is required." not in text
+    for message in (
+        "Enter your current password",
+        "Enter a new password",
+        "Enter the new password again",
+    ):
+        # Once in the error summary and once beside its field.
+        assert text.count(message) == 2, message
+
+
 def test_a_failed_password_reset_says_error_in_the_title(client_for):
     response = client_for(None).post("/accounts/password/reset/", {"email": "not an email"})
     assert response.status_code == 200
