@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -29,6 +29,14 @@ from regions.models import (
     Region,
     Role,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+    # Whoever asks: the rules answer for a signed-in person and say no to anyone else.
+    UserOrAnonymous: TypeAlias = User | AnonymousUser
 
 NATIONAL_STAFF_ROLES = frozenset(ADVISER_ROLES | {Role.PROGRAMME_MANAGER, Role.CIB_ADMIN})
 
@@ -78,11 +86,15 @@ class Grants:
 _ANONYMOUS = Grants()
 
 
-def grants_for(user: Any) -> Grants:
+# The attribute of the user object that keeps its grants for the rest of the request.
+_GRANTS_ATTR = "_cib_grants"
+
+
+def grants_for(user: UserOrAnonymous | None) -> Grants:
     """The user's grants from memberships in force today, read once per user object."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return _ANONYMOUS
-    cached = getattr(user, "_cib_grants", None)
+    cached = getattr(user, _GRANTS_ATTR, None)
     if cached is not None:
         return cached
     council_roles: dict[int, set[str]] = {}
@@ -108,34 +120,34 @@ def grants_for(user: Any) -> Grants:
         national_roles=frozenset(national_roles),
         is_superuser=bool(user.is_superuser),
     )
-    user._cib_grants = grants
+    setattr(user, _GRANTS_ATTR, grants)
     return grants
 
 
-def forget_grants(user: Any) -> None:
+def forget_grants(user: UserOrAnonymous) -> None:
     """Drop the grants kept on a user object (after its memberships change)."""
-    if hasattr(user, "_cib_grants"):
-        del user._cib_grants
+    if hasattr(user, _GRANTS_ATTR):
+        delattr(user, _GRANTS_ATTR)
 
 
 # --- Who may use the portal at all ---------------------------------------------------------
 
 
-def is_member(user: Any) -> bool:
+def is_member(user: UserOrAnonymous) -> bool:
     """Anyone with a membership in force may use the portal and see published data."""
     return grants_for(user).any
 
 
-def is_national_staff(user: Any) -> bool:
+def is_national_staff(user: UserOrAnonymous) -> bool:
     return grants_for(user).is_national_staff
 
 
-def requires_mfa(user: Any) -> bool:
+def requires_mfa(user: UserOrAnonymous) -> bool:
     """National roles and regional leads must sign in with a second factor."""
     return bool(grants_for(user).all_roles & MFA_ROLES)
 
 
-def home_kind(user: Any) -> str | None:
+def home_kind(user: UserOrAnonymous) -> str | None:
     """Which home page fits the user: "adviser", "programme_manager", "regional", "council",
     "reviewer", or None. The national programme manager, who is no adviser, gets the review
     pipeline rather than the Ofsted picture."""
@@ -160,7 +172,7 @@ def home_kind(user: Any) -> str | None:
 # --- Regions and councils -------------------------------------------------------------------
 
 
-def adviser_region_ids(user: Any) -> frozenset[int] | None:
+def adviser_region_ids(user: UserOrAnonymous) -> frozenset[int] | None:
     """Regions the user advises on; None means every region."""
     grants = grants_for(user)
     if grants.covers_all_regions:
@@ -168,17 +180,17 @@ def adviser_region_ids(user: Any) -> frozenset[int] | None:
     return grants.regions_with(ADVISER_ROLES)
 
 
-def led_region_ids(user: Any) -> frozenset[int]:
+def led_region_ids(user: UserOrAnonymous) -> frozenset[int]:
     """Regions where the user is a regional lead."""
     return grants_for(user).regions_with(REGIONAL_LEAD_ROLES)
 
 
-def can_view_published(user: Any) -> bool:
+def can_view_published(user: UserOrAnonymous) -> bool:
     """Published data (councils, regions, Ofsted, the data set) is open to every member."""
     return is_member(user)
 
 
-def can_view_council_confidential(user: Any, council: Council) -> bool:
+def can_view_council_confidential(user: UserOrAnonymous, council: Council) -> bool:
     """A council's confidential material: its own staff, its region's leads and programme
     manager, and the advisers covering its region."""
     grants = grants_for(user)
@@ -190,11 +202,11 @@ def can_view_council_confidential(user: Any, council: Council) -> bool:
     return bool(held & (REGIONAL_LEAD_ROLES | ADVISER_ROLES | {Role.REGIONAL_PROGRAMME_MANAGER}))
 
 
-def is_council_senior_leader(user: Any, council: Council) -> bool:
+def is_council_senior_leader(user: UserOrAnonymous, council: Council) -> bool:
     return council.pk in grants_for(user).councils_with(COUNCIL_SENIOR_ROLES)
 
 
-def councils_with_confidential_access(user: Any) -> QuerySet[Council]:
+def councils_with_confidential_access(user: UserOrAnonymous) -> QuerySet[Council]:
     """Councils whose confidential material the user may see."""
     grants = grants_for(user)
     if grants.is_national_staff:
@@ -227,7 +239,7 @@ def councils_with_confidential_access(user: Any) -> QuerySet[Council]:
 LOCAL_INDICATOR_REGION_ROLES = frozenset(REGIONAL_LEAD_ROLES | ADVISER_ROLES)
 
 
-def can_view_local_indicators(user: Any, council: Council) -> bool:
+def can_view_local_indicators(user: UserOrAnonymous, council: Council) -> bool:
     """The council's unshared local indicators: its staff, its region's leads and the advisers
     covering its region (see the note above); every page, CSV, API response and PDF asks here."""
     grants = grants_for(user)
@@ -239,7 +251,7 @@ def can_view_local_indicators(user: Any, council: Council) -> bool:
     return bool(held & LOCAL_INDICATOR_REGION_ROLES)
 
 
-def councils_with_local_indicator_access(user: Any) -> QuerySet[Council]:
+def councils_with_local_indicator_access(user: UserOrAnonymous) -> QuerySet[Council]:
     """Councils whose unshared local indicators the user may see (can_view_local_indicators)."""
     grants = grants_for(user)
     if not grants.any:
@@ -255,7 +267,7 @@ def councils_with_local_indicator_access(user: Any) -> QuerySet[Council]:
 # --- Invitations and memberships ------------------------------------------------------------
 
 
-def roles_user_may_grant(user: Any, organisation: Organisation) -> frozenset[str]:
+def roles_user_may_grant(user: UserOrAnonymous, organisation: Organisation) -> frozenset[str]:
     """The roles the user may invite people to in an organisation (none means no inviting)."""
     from regions.models import ROLES_BY_KIND
 
@@ -266,7 +278,8 @@ def roles_user_may_grant(user: Any, organisation: Organisation) -> frozenset[str
     if organisation.kind == OrganisationKind.COUNCIL:
         if organisation.council_id in grants.councils_with(COUNCIL_SENIOR_ROLES):
             return allowed
-        region_id = organisation.council.region_id
+        # A council's organisation: its council is set.
+        region_id = cast(Council, organisation.council).region_id
         if region_id in grants.regions_with(REGIONAL_LEAD_ROLES):
             return allowed
         return frozenset()
@@ -279,7 +292,7 @@ def roles_user_may_grant(user: Any, organisation: Organisation) -> frozenset[str
     return frozenset()
 
 
-def may_invite_someone(user: Any) -> bool:
+def may_invite_someone(user: UserOrAnonymous) -> bool:
     """Whether the user may invite anyone at all (from grants alone: no query)."""
     grants = grants_for(user)
     return bool(
@@ -290,7 +303,7 @@ def may_invite_someone(user: Any) -> bool:
     )
 
 
-def organisations_user_may_invite_to(user: Any) -> QuerySet[Organisation]:
+def organisations_user_may_invite_to(user: UserOrAnonymous) -> QuerySet[Organisation]:
     """Organisations where the user may invite someone to at least one role."""
     grants = grants_for(user)
     if grants.is_superuser or Role.CIB_ADMIN in grants.national_roles:
@@ -307,7 +320,7 @@ def organisations_user_may_invite_to(user: Any) -> QuerySet[Organisation]:
 # --- Reports --------------------------------------------------------------------------------
 
 
-def can_view_report(user: Any, job: Any) -> bool:
+def can_view_report(user: User, job: Any) -> bool:
     """A report is for the person who asked for it, while they may still see its subject (the
     rule of the report's kind, declared by the app that owns it: reports.permissions)."""
     from reports.permissions import can_view_report as report_rule
@@ -331,12 +344,12 @@ def _is_programme_manager(grants: Grants) -> bool:
     return grants.is_superuser or Role.PROGRAMME_MANAGER in grants.national_roles
 
 
-def is_programme_manager(user: Any) -> bool:
+def is_programme_manager(user: UserOrAnonymous) -> bool:
     """The LGA's programme manager (national): every booking, overrides, closing."""
     return _is_programme_manager(grants_for(user))
 
 
-def can_manage_bookings(user: Any) -> bool:
+def can_manage_bookings(user: UserOrAnonymous) -> bool:
     """Programme managers and advisers (of any region) manage review bookings."""
     grants = grants_for(user)
     return (
@@ -346,7 +359,7 @@ def can_manage_bookings(user: Any) -> bool:
     )
 
 
-def can_manage_booking(user: Any, booking: Any) -> bool:
+def can_manage_booking(user: UserOrAnonymous, booking: Any) -> bool:
     """A programme manager, or an adviser covering the booking's council's region."""
     grants = grants_for(user)
     if _is_programme_manager(grants) or grants.national_roles & ADVISER_ROLES:
@@ -354,16 +367,16 @@ def can_manage_booking(user: Any, booking: Any) -> bool:
     return booking.council.region_id in grants.regions_with(ADVISER_ROLES)
 
 
-def councils_user_may_book_for(user: Any) -> QuerySet[Council]:
+def councils_user_may_book_for(user: UserOrAnonymous) -> QuerySet[Council]:
     """Councils where the user is on the staff (any council role): they may book for them."""
     return Council.objects.filter(pk__in=grants_for(user).council_roles).order_by("name")
 
 
-def _on_booking_team(user: Any, booking: Any) -> bool:
+def _on_booking_team(user: UserOrAnonymous, booking: Any) -> bool:
     return booking.team.filter(is_active=True, reviewer__user_id=user.pk).exists()
 
 
-def can_view_booking(user: Any, booking: Any) -> bool:
+def can_view_booking(user: UserOrAnonymous, booking: Any) -> bool:
     """The council's staff, its region's leads, the advisers covering it, programme managers,
     and the reviewers on its team while they are on it."""
     grants = grants_for(user)
@@ -380,12 +393,12 @@ def can_view_booking(user: Any, booking: Any) -> bool:
     return _on_booking_team(user, booking)
 
 
-def can_change_booking(user: Any, booking: Any) -> bool:
+def can_change_booking(user: UserOrAnonymous, booking: Any) -> bool:
     """Reschedule or cancel: the council's staff, or whoever manages the booking."""
     return booking.council_id in grants_for(user).council_roles or can_manage_booking(user, booking)
 
 
-def bookings_visible_filter(user: Any) -> Q:
+def bookings_visible_filter(user: User) -> Q:
     """A Q over Booking selecting the bookings the user may see (nothing when none)."""
     grants = grants_for(user)
     if not grants.any:
@@ -408,19 +421,19 @@ def bookings_visible_filter(user: Any) -> Q:
 # --- Reviewer register, teams, calendars and the review pipeline -----------------------------
 
 
-def can_manage_reviewers(user: Any) -> bool:
+def can_manage_reviewers(user: UserOrAnonymous) -> bool:
     """The reviewer register and review teams are the programme manager's."""
     grants = grants_for(user)
     return grants.is_superuser or Role.PROGRAMME_MANAGER in grants.national_roles
 
 
-def can_view_review_pipeline(user: Any) -> bool:
+def can_view_review_pipeline(user: UserOrAnonymous) -> bool:
     """The pipeline of reviews: programme managers and the LGA's advisers."""
     grants = grants_for(user)
     return can_manage_reviewers(user) or bool(grants.all_roles & ADVISER_ROLES)
 
 
-def reviewer_for(user: Any) -> Any | None:
+def reviewer_for(user: User) -> Any | None:
     """The register entry linked to this user, if any (and they may use the portal)."""
     if not is_member(user):
         return None
@@ -429,7 +442,7 @@ def reviewer_for(user: Any) -> Any | None:
     return Reviewer.objects.filter(user=user, is_active=True).first()
 
 
-def can_manage_reviewer_availability(user: Any, reviewer: Any) -> bool:
+def can_manage_reviewer_availability(user: UserOrAnonymous, reviewer: Any) -> bool:
     """A reviewer keeps their own availability and calendar feed; the programme manager any."""
     if can_manage_reviewers(user):
         return True
@@ -447,7 +460,7 @@ def _covers_region_as_adviser(grants: Grants, region_id: int) -> bool:
     return bool(grants.region_roles.get(region_id, frozenset()) & ADVISER_ROLES)
 
 
-def can_prepare_programme(user: Any, region_id: int) -> bool:
+def can_prepare_programme(user: UserOrAnonymous, region_id: int) -> bool:
     """Create a region's programme, make and edit its pairings: its leads and programme
     manager."""
     grants = grants_for(user)
@@ -456,7 +469,7 @@ def can_prepare_programme(user: Any, region_id: int) -> bool:
     return bool(grants.region_roles.get(region_id, frozenset()) & REGION_PROGRAMME_ROLES)
 
 
-def regions_user_may_prepare(user: Any) -> QuerySet[Region]:
+def regions_user_may_prepare(user: UserOrAnonymous) -> QuerySet[Region]:
     """Regions whose programmes the user may prepare (leads and programme managers)."""
     grants = grants_for(user)
     if grants.is_superuser:
@@ -465,7 +478,7 @@ def regions_user_may_prepare(user: Any) -> QuerySet[Region]:
     return Region.objects.filter(pk__in=list(ids)).order_by("name")
 
 
-def councils_user_may_declare_for(user: Any) -> QuerySet[Council]:
+def councils_user_may_declare_for(user: UserOrAnonymous) -> QuerySet[Council]:
     """A council's senior leaders declare for their council; a region's leads and programme
     manager for the councils of their region."""
     grants = grants_for(user)
@@ -478,7 +491,7 @@ def councils_user_may_declare_for(user: Any) -> QuerySet[Council]:
     )
 
 
-def conflicts_visible(user: Any) -> QuerySet:
+def conflicts_visible(user: UserOrAnonymous) -> QuerySet:
     """Conflicts involving the user's councils or the councils of regions they prepare or
     advise on; national staff and advisers see them all."""
     grants = grants_for(user)
@@ -499,7 +512,7 @@ def conflicts_visible(user: Any) -> QuerySet:
     )
 
 
-def can_publish_programme(user: Any, programme: Any) -> bool:
+def can_publish_programme(user: UserOrAnonymous, programme: Any) -> bool:
     """Publishing (which tells the councils) is for the region's leads only."""
     grants = grants_for(user)
     if grants.is_superuser:
@@ -507,7 +520,7 @@ def can_publish_programme(user: Any, programme: Any) -> bool:
     return programme.region_id in grants.regions_with(REGIONAL_LEAD_ROLES)
 
 
-def can_view_programme(user: Any, programme: Any) -> bool:
+def can_view_programme(user: UserOrAnonymous, programme: Any) -> bool:
     """A programme and its pairings: the region's leads and programme manager, the advisers
     covering it, national staff; once published, the staff of the councils taking part.
 
@@ -527,7 +540,7 @@ def can_view_programme(user: Any, programme: Any) -> bool:
     return False
 
 
-def programmes_visible_filter(user: Any) -> Q:
+def programmes_visible_filter(user: UserOrAnonymous) -> Q:
     """A Q over Programme selecting the programmes the user may see."""
     grants = grants_for(user)
     if not grants.any:
@@ -549,11 +562,11 @@ def programmes_visible_filter(user: Any) -> Q:
     )
 
 
-def is_challenge_host_staff(user: Any, challenge: Any) -> bool:
+def is_challenge_host_staff(user: UserOrAnonymous, challenge: Any) -> bool:
     return challenge.host_id in grants_for(user).council_roles
 
 
-def is_assigned_challenger(user: Any, challenge: Any) -> bool:
+def is_assigned_challenger(user: UserOrAnonymous, challenge: Any) -> bool:
     """Assigned to this challenge (for this challenge only)."""
     if not is_member(user):
         return False
@@ -574,7 +587,7 @@ def _leads_challenge_region(grants: Grants, challenge: Any, roles: frozenset[str
     return any(grants.region_roles.get(rid, frozenset()) & roles for rid in region_ids)
 
 
-def can_view_challenge(user: Any, challenge: Any) -> bool:
+def can_view_challenge(user: UserOrAnonymous, challenge: Any) -> bool:
     """Confidential to the host council, the challengers assigned to it, the region's leads
     (and programme manager) and the advisers covering it. Nobody else: not other councils,
     not challengers of other challenges, not national staff who are not advisers.
@@ -596,7 +609,7 @@ def can_view_challenge(user: Any, challenge: Any) -> bool:
     return is_assigned_challenger(user, challenge)
 
 
-def challenges_visible_filter(user: Any) -> Q:
+def challenges_visible_filter(user: UserOrAnonymous) -> Q:
     """A Q over Challenge selecting the challenges the user may see."""
     grants = grants_for(user)
     if not grants.any:
@@ -620,7 +633,7 @@ def challenges_visible_filter(user: Any) -> Q:
     )
 
 
-def can_edit_challenge_as_host(user: Any, challenge: Any) -> bool:
+def can_edit_challenge_as_host(user: UserOrAnonymous, challenge: Any) -> bool:
     """The host's side (self-assessment, documents, attendees, the action plan): the host's
     staff and the region's leads and programme manager (of a draft: only those preparing it)."""
     if not can_view_challenge(user, challenge):
@@ -631,7 +644,7 @@ def can_edit_challenge_as_host(user: Any, challenge: Any) -> bool:
     return _leads_challenge_region(grants, challenge, REGION_PROGRAMME_ROLES)
 
 
-def can_edit_challenge_as_challenger(user: Any, challenge: Any) -> bool:
+def can_edit_challenge_as_challenger(user: UserOrAnonymous, challenge: Any) -> bool:
     """The challengers' side (lines of enquiry, the feedback letter, the follow-up): the
     assigned challengers and the region's leads (of a draft: only the leads)."""
     if not can_view_challenge(user, challenge):
@@ -642,7 +655,7 @@ def can_edit_challenge_as_challenger(user: Any, challenge: Any) -> bool:
     return is_assigned_challenger(user, challenge)
 
 
-def can_view_ledger(user: Any, region_id: int | None) -> bool:
+def can_view_ledger(user: UserOrAnonymous, region_id: int | None) -> bool:
     """The reciprocity ledger: a region's for its leads, programme manager and advisers; the
     national one (region_id None) for advisers and national staff."""
     grants = grants_for(user)
@@ -655,7 +668,7 @@ def can_view_ledger(user: Any, region_id: int | None) -> bool:
     )
 
 
-def can_open_ledger(user: Any) -> bool:
+def can_open_ledger(user: UserOrAnonymous) -> bool:
     """Whether the ledger page opens for the user at all: the national ledger, or the ledger of
     a region they hold a role in (links to it are drawn only then)."""
     grants = grants_for(user)
@@ -667,12 +680,12 @@ def can_open_ledger(user: Any) -> bool:
 # --- Devolved funds --------------------------------------------------------------------------
 
 
-def is_cib_admin(user: Any) -> bool:
+def is_cib_admin(user: UserOrAnonymous) -> bool:
     grants = grants_for(user)
     return grants.is_superuser or Role.CIB_ADMIN in grants.national_roles
 
 
-def can_manage_agreements(user: Any) -> bool:
+def can_manage_agreements(user: UserOrAnonymous) -> bool:
     """Funding agreements, allocations and the acceptance of returns: the CIB administrator."""
     return is_cib_admin(user)
 
@@ -680,7 +693,7 @@ def can_manage_agreements(user: Any) -> bool:
 NATIONAL_FUNDS_ROLES = frozenset(ADVISER_ROLES | {Role.CIB_ADMIN})
 
 
-def can_view_national_funds(user: Any) -> bool:
+def can_view_national_funds(user: UserOrAnonymous) -> bool:
     """Every region's funds: the CIB administrator, whose row in DOMAIN.md is the funding
     agreements and returns, and the LGA's national advisers, whose national view shows each
     region's use of its funds. Not the national programme manager: their row (products,
@@ -689,7 +702,7 @@ def can_view_national_funds(user: Any) -> bool:
     return grants.is_superuser or bool(grants.national_roles & NATIONAL_FUNDS_ROLES)
 
 
-def can_view_funds(user: Any, region_id: int) -> bool:
+def can_view_funds(user: UserOrAnonymous, region_id: int) -> bool:
     """A region's agreements, spend and returns: its leads and programme manager, the
     advisers covering it, and those who see every region's funds (can_view_national_funds)."""
     grants = grants_for(user)
@@ -699,14 +712,14 @@ def can_view_funds(user: Any, region_id: int) -> bool:
     return bool(held & (REGION_PROGRAMME_ROLES | ADVISER_ROLES))
 
 
-def funds_region_ids(user: Any) -> frozenset[int] | None:
+def funds_region_ids(user: UserOrAnonymous) -> frozenset[int] | None:
     """Regions whose funds the user may see; None means every region."""
     if can_view_national_funds(user):
         return None
     return grants_for(user).regions_with(REGION_PROGRAMME_ROLES | ADVISER_ROLES)
 
 
-def can_raise_spend(user: Any, region_id: int) -> bool:
+def can_raise_spend(user: UserOrAnonymous, region_id: int) -> bool:
     """Spend requests and returns are drafted by the region's programme manager."""
     grants = grants_for(user)
     if grants.is_superuser:
@@ -714,12 +727,12 @@ def can_raise_spend(user: Any, region_id: int) -> bool:
     return Role.REGIONAL_PROGRAMME_MANAGER in grants.region_roles.get(region_id, frozenset())
 
 
-def can_approve_spend(user: Any, region_id: int) -> bool:
+def can_approve_spend(user: UserOrAnonymous, region_id: int) -> bool:
     """Spend is approved or rejected, and returns signed off, by the region's leads only."""
     return region_id in grants_for(user).regions_with(REGIONAL_LEAD_ROLES)
 
 
-def may_see_any_funds(user: Any) -> bool:
+def may_see_any_funds(user: UserOrAnonymous) -> bool:
     """Whether the navigation offers Funds (from grants alone: no query)."""
     grants = grants_for(user)
     return can_view_national_funds(user) or bool(
@@ -730,7 +743,7 @@ def may_see_any_funds(user: Any) -> bool:
 # --- Early support: risk flags ---------------------------------------------------------------
 
 
-def can_view_flags(user: Any, council: Council) -> bool:
+def can_view_flags(user: UserOrAnonymous, council: Council) -> bool:
     """A council's risk flags: its senior leaders (DCS, lead member, chief executive), its
     region's leads and the LGA advisers covering it. Not its other officers."""
     grants = grants_for(user)
@@ -742,7 +755,7 @@ def can_view_flags(user: Any, council: Council) -> bool:
     return bool(held & (REGIONAL_LEAD_ROLES | ADVISER_ROLES))
 
 
-def can_triage_flags(user: Any, council: Council) -> bool:
+def can_triage_flags(user: UserOrAnonymous, council: Council) -> bool:
     """Raising and triaging flags: advisers covering the council and its region's leads."""
     grants = grants_for(user)
     if grants.is_superuser or grants.national_roles & ADVISER_ROLES:
@@ -751,7 +764,7 @@ def can_triage_flags(user: Any, council: Council) -> bool:
     return bool(held & (REGIONAL_LEAD_ROLES | ADVISER_ROLES))
 
 
-def flags_visible_filter(user: Any, prefix: str = "council__") -> Q:
+def flags_visible_filter(user: UserOrAnonymous, prefix: str = "council__") -> Q:
     """A Q over a model with a council (Flag by default) selecting what the user may see."""
     grants = grants_for(user)
     if not grants.any:
@@ -763,7 +776,7 @@ def flags_visible_filter(user: Any, prefix: str = "council__") -> Q:
     return Q(**{f"{prefix}id__in": councils}) | Q(**{f"{prefix}region_id__in": regions})
 
 
-def may_see_any_flags(user: Any) -> bool:
+def may_see_any_flags(user: UserOrAnonymous) -> bool:
     """Whether the navigation offers risk flags (from grants alone: no query)."""
     grants = grants_for(user)
     return bool(
@@ -774,12 +787,12 @@ def may_see_any_flags(user: Any) -> bool:
     )
 
 
-def can_edit_risk_facts(user: Any) -> bool:
+def can_edit_risk_facts(user: UserOrAnonymous) -> bool:
     """Rules, interventions and DCS history are edited by national staff."""
     return is_national_staff(user)
 
 
-def can_view_risk_dashboard(user: Any, region_id: int | None) -> bool:
+def can_view_risk_dashboard(user: UserOrAnonymous, region_id: int | None) -> bool:
     """The risk dashboard of every region (region_id None): the advisers covering every region;
     of one region: its leads and the advisers covering it."""
     grants = grants_for(user)

@@ -55,7 +55,7 @@ def queue_on_commit(
     task: Any,
     calls: Sequence[tuple],
     *,
-    on_unavailable: Callable[[Sequence[tuple], Exception], None],
+    on_unavailable: Callable[[Sequence[tuple], Exception], object],
 ) -> None:
     """Send `task(*args)` for each args in `calls` once the current transaction commits.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -13,15 +13,18 @@ from regions.models import Council, Region
 from . import permissions
 from .models import ReportBatch, ReportJob, ReportStatus
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def report_list(*, user: Any) -> QuerySet[ReportJob]:
+
+def report_list(*, user: User) -> QuerySet[ReportJob]:
     """The user's own report jobs, newest first."""
     if not access.is_member(user):
         return ReportJob.objects.none()
     return ReportJob.objects.filter(requested_by=user).select_related("subject_council")
 
 
-def batch_get(*, user: Any, batch_id: Any) -> ReportBatch:
+def batch_get(*, user: User, batch_id: Any) -> ReportBatch:
     """A batch the user asked for (and may still ask for), or Http404."""
     batch = ReportBatch.objects.select_related("region").filter(pk=batch_id).first()
     if batch is None or batch.requested_by_id != user.pk or not access.is_national_staff(user):
@@ -43,7 +46,7 @@ def batch_progress(*, batch: ReportBatch) -> dict[str, int]:
     }
 
 
-def report_get(*, user: Any, job_id: Any) -> ReportJob:
+def report_get(*, user: User, job_id: Any) -> ReportJob:
     """One job the user may see, or Http404."""
     job = ReportJob.objects.select_related("subject_council").filter(pk=job_id).first()
     if job is None or not permissions.can_view_report(user, job):

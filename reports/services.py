@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -17,6 +17,9 @@ from regions.models import Council, Region
 from . import registry
 from .models import ReportBatch, ReportJob, ReportKind, ReportStatus
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 class ReportError(Exception):
     """A report cannot be asked for or made; the message says why."""
@@ -24,7 +27,7 @@ class ReportError(Exception):
 
 def report_request(
     *,
-    user: Any,
+    user: User,
     kind: ReportKind,
     subject_council: Council | None = None,
     is_confidential: bool = False,
@@ -45,7 +48,7 @@ def report_request(
 
 
 @transaction.atomic
-def report_batch_data_profiles(*, user: Any, region: Region | None = None) -> ReportBatch:
+def report_batch_data_profiles(*, user: User, region: Region | None = None) -> ReportBatch:
     """Ask for the data profile of every council of a region (or of England) in one action.
 
     One job per council, each queued when the batch is committed; published data only (no
