@@ -47,7 +47,7 @@ class ApiTokenAuthentication(TokenAuthentication):
         page = reverse("accounts:api_token")
         if token.expires_at <= now:
             raise exceptions.AuthenticationFailed(
-                f"This API token expired on {timezone.localtime(token.expires_at):%d %B %Y}. "
+                f"This API token expired on {timezone.localtime(token.expires_at):%-d %B %Y}. "
                 f"Make a new one at {page}."
             )
         user = token.user

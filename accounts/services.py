@@ -178,7 +178,7 @@ def api_token_create(*, user: User) -> tuple[ApiToken, str]:
         actor=user,
         action="api_token.replace" if replaced else "api_token.create",
         obj=token,
-        summary=f"{user.email} made an API token, expiring {token.expires_at:%d %B %Y}",
+        summary=f"{user.email} made an API token, expiring {token.expires_at:%-d %B %Y}",
         after={"expires_at": token.expires_at.isoformat()},
     )
     return token, key

@@ -429,7 +429,7 @@ class DateOption(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_on:%d %B %Y} to {self.ends_on:%d %B %Y}"
+        return f"{self.starts_on:%-d %B %Y} to {self.ends_on:%-d %B %Y}"
 
 
 class Answer(models.TextChoices):

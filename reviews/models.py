@@ -162,7 +162,7 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.product} for {self.council}, {self.first_on_site_day:%d %B %Y}"
+        return f"{self.product} for {self.council}, {self.first_on_site_day:%-d %B %Y}"
 
     @property
     def last_on_site_day(self) -> date:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from audit.services import audit_record
 from cib_portal.csv_import import (
@@ -142,7 +143,8 @@ def accreditation_add(
         actor=actor,
         action="reviewer.accreditation_add",
         obj=reviewer,
-        summary=f"Accredited as {reviewer_type} from {valid_from} until {expires_on}",
+        summary=f"Accredited as {reviewer_type} from {date_format(valid_from)} until "
+        f"{date_format(expires_on)}",
     )
     return accreditation
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
+from django.utils.formats import date_format
 
 from audit.services import audit_record
 
@@ -205,7 +206,7 @@ def booking_request(
         actor=requested_by,
         action="booking.request",
         obj=booking,
-        summary=f"{product.name} for {council.name} from {first_on_site_day}, {basis}",
+        summary=f"{product.name} for {council.name} from {date_format(first_on_site_day)}, {basis}",
         after={"first_on_site_day": str(first_on_site_day), "charging_basis": basis},
     )
     return booking
@@ -230,7 +231,8 @@ def booking_reschedule(*, booking: Booking, first_on_site_day: date, changed_by:
             "The new first on-site day is the same as the current one "
             f"({first_on_site_day:%-d %B %Y}). Enter a different day."
         )
-    before = str(booking.first_on_site_day)
+    booking_before = booking.first_on_site_day
+    before = str(booking_before)
     if booking.charging_basis == ChargingBasis.FREE and not booking.entitlement_override:
         entitlement = entitlement_for(
             council=booking.council,
@@ -258,7 +260,7 @@ def booking_reschedule(*, booking: Booking, first_on_site_day: date, changed_by:
         actor=changed_by,
         action="booking.reschedule",
         obj=booking,
-        summary=f"{booking} moved from {before}",
+        summary=f"{booking} moved from {date_format(booking_before)}",
         before={"first_on_site_day": before},
         after={"first_on_site_day": str(first_on_site_day)},
     )

@@ -708,6 +708,10 @@ def test_making_the_pairings_gives_everyone_a_challenge_and_respects_conflicts(
     assert draft.generated_at is not None and draft.objective is not None
     body = client.get(_url("programme_detail", draft.pk)).content.decode()
     assert "Make the pairings again" in body and f"{draft.objective:.2f}" in body
+    from django.utils import timezone
+
+    made = timezone.localtime(draft.generated_at)
+    assert f"{made:%-d %B %Y, %H:%M}" in body  # the portal's DATETIME_FORMAT
 
 
 def test_making_the_pairings_again_keeps_locked_pairings(client_for, regional_lead, draft):

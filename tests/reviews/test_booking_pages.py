@@ -367,6 +367,27 @@ def test_rescheduling_to_the_same_day_is_a_form_error_with_no_history_or_email(
     assert not mailoutbox
 
 
+def test_booking_history_and_its_names_write_dates_as_words(client_for, adviser, booking):
+    from peerchallenge.models import DateOption
+
+    client_for(adviser).post(
+        reverse("reviews:booking_reschedule", kwargs={"pk": booking.pk}),
+        {
+            "first_on_site_day_day": "7",
+            "first_on_site_day_month": "4",
+            "first_on_site_day_year": "2031",
+        },
+    )
+    page = client_for(adviser).get(reverse("reviews:booking_detail", kwargs={"pk": booking.pk}))
+    text = page.content.decode()
+    assert "from 3 March 2031, free" in text and "moved from 3 March 2031" in text
+    assert "2031-03-03" not in text
+    booking.refresh_from_db()
+    assert str(booking).endswith(", 7 April 2031")
+    option = DateOption(starts_on=date(2027, 2, 3), ends_on=date(2027, 2, 4))
+    assert str(option) == "3 February 2027 to 4 February 2027"
+
+
 def _to_date_step(client, review):
     client.get(reverse("reviews:request_start"))
     client.post(reverse("reviews:request_step", kwargs={"step": "product"}), {"product": review.pk})
