@@ -535,10 +535,11 @@ def group_choices(*, user: User, council: Council) -> list[tuple[str, str]]:
         ("england", GROUP_KINDS["england"]),
         ("type", f"Councils of the same type ({council.get_type_display().lower()})"),
     ]
-    choices += [
-        (f"custom-{g.pk}", f"Your group: {g.name}")
-        for g in comparison_groups(user=user).order_by("name")
-    ]
+    if access.can_view_published(user):  # as comparison_groups, without counting members
+        groups = ComparisonGroup.objects.filter(owner=user).order_by("name")
+        choices += [
+            (f"custom-{pk}", f"Your group: {name}") for pk, name in groups.values_list("pk", "name")
+        ]
     return choices
 
 
