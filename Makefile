@@ -69,9 +69,12 @@ system-deps: ## Install the Debian packages (WeasyPrint libraries, fonts, Chromi
 runtime-deps:
 	$(call apt_ensure,$(RUNTIME_PACKAGES))
 
-lint: install ## Check code and formatting with ruff
+lint: install ## Check code and formatting with ruff, and types with mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@# The services, selectors and access rules ([tool.mypy] files in pyproject.toml), with
+	@# django-stubs; its settings (cib_portal.settings.typecheck) need no database or Redis.
+	$(VENV)/bin/mypy
 
 fmt: install ## Format the code and apply ruff's safe fixes
 	$(VENV)/bin/ruff format .
