@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef
 
 from cib_portal import access
 
-from .models import SpendApproval, SpendRequest, SpendStatus
+from .models import FundingAgreement, SpendApproval, SpendRequest, SpendStatus
 from .services import approvals_needed, pounds
 
 
@@ -43,3 +43,29 @@ def spend_requests_awaiting_decision(*, user: Any) -> list[SpendRequest]:
             and not spend.approved_by_me
         )
     return rows
+
+
+def spend_to_raise(*, user: Any) -> dict:
+    """For a region's programme manager (who drafts spend): the drafts in their regions still
+    to submit, and this year's budgets, where requests are raised. Nothing for anyone else.
+    Two queries."""
+    from .selectors import current_financial_year
+
+    raisable = [r for r in access.grants_for(user).region_roles if access.can_raise_spend(user, r)]
+    if not raisable:
+        return {"may_raise": False, "drafts": [], "budgets": []}
+    drafts = list(
+        SpendRequest.objects.filter(status=SpendStatus.DRAFT, agreement__region_id__in=raisable)
+        .select_related("agreement__region", "allocation")
+        .order_by("created_at", "pk")
+    )
+    for spend in drafts:
+        spend.amount = pounds(spend.amount_pence)
+    budgets = list(
+        FundingAgreement.objects.filter(
+            region_id__in=raisable, financial_year=current_financial_year()
+        )
+        .select_related("region")
+        .order_by("region__name")
+    )
+    return {"may_raise": True, "drafts": drafts, "budgets": budgets}

@@ -190,6 +190,36 @@ def test_the_programme_manager_sees_requests_waiting_for_a_lead_and_an_outsider_
     assert "No quarterly return is overdue or due in the next two weeks." in html
 
 
+def test_the_region_pm_sees_their_draft_to_submit_the_budget_and_where_to_raise(
+    agreement, region_pm, regional_lead, client_for
+):
+    from funds.services import spend_request_create
+
+    draft = spend_request_create(
+        user=region_pm,
+        agreement=agreement,
+        purpose="early_support",
+        amount_pence=750_000,
+        description="Coaching for new managers",
+        supplier="Acme Training Ltd",
+    )
+    html = _home(client_for, region_pm)
+    region = Region.objects.get(gss_code=YORKSHIRE)
+    href = f"/funds/requests/?status=draft&amp;region={region.pk}"
+    assert f'href="{href}">1 draft spend request to submit</a>' in html
+    assert f'href="/funds/requests/{draft.pk}/">£7,500.00 for early support' in html
+    assert f'href="/funds/agreements/{agreement.pk}/">The budget {agreement.label}</a>' in html
+    assert 'href="/funds/requests/new/">Raise a spend request</a>' in html
+    client = client_for(region_pm)
+    listing = client.get(href.replace("&amp;", "&")).content.decode()
+    assert f"/funds/requests/{draft.pk}/" in listing
+    assert client.get(f"/funds/agreements/{agreement.pk}/").status_code == 200
+    assert client.get("/funds/requests/new/").status_code in (200, 302)
+    # A lead decides; drafts are not theirs to see on their home.
+    html = _home(client_for, regional_lead)
+    assert "draft spend request" not in html and "Raise a spend request" not in html
+
+
 def test_a_lead_sees_returns_due_or_overdue_with_links(agreement, regional_lead, client_for):
     from funds.selectors import returns_due_or_overdue
 
