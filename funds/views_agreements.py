@@ -461,8 +461,10 @@ def _days(n: int) -> str:
 
 
 def _due_text(due: selectors.ReturnDue) -> str:
+    # Beside the return's status tag, on a line of its own: "Overdue: 126 days" once, not a
+    # second tag that runs into the status ("Draft Overdue 126 days overdue").
     if due.overdue:
-        return f"{_days(due.days)} overdue"
+        return f"Overdue: {_days(due.days)}"
     return "Due today" if due.days == 0 else f"Due in {_days(due.days)}"
 
 
