@@ -439,14 +439,17 @@ def test_adviser_sees_bookings_waiting_for_a_decision_in_their_regions(
     _booking(BRADFORD, status="scoping")  # decided: not waiting
     html = _home(client_for, adviser)
     href = f"/reviews/bookings/?status=requested&amp;region={YORKSHIRE}"
-    assert f'href="{href}">1 requested booking to take into scoping or decline</a>' in html
+    assert f'href="{href}">1 requested booking to mark as scoping or cancel</a>' in html
     assert f'href="/reviews/bookings/{leeds.pk}/">Leeds: LSCB diagnostic (pilot)</a>' in html
     assert f"/reviews/bookings/{manchester.pk}/" not in html
     listing = client_for(adviser).get(href.replace("&amp;", "&")).content.decode()
     assert f"/reviews/bookings/{leeds.pk}/" in listing
+    # The home's words are the booking page's buttons.
+    page = client_for(adviser).get(f"/reviews/bookings/{leeds.pk}/").content.decode()
+    assert "Mark as scoping" in page and "Cancel the booking" in page
     assert f"/reviews/bookings/{manchester.pk}/" not in listing
     html = _home(client_for, national_adviser)
-    assert "2 requested bookings to take into scoping or decline" in html
+    assert "2 requested bookings to mark as scoping or cancel" in html
     assert f"/reviews/bookings/{manchester.pk}/" in html
 
 
@@ -616,7 +619,7 @@ def test_the_demo_data_gives_every_home_something_to_show(
     assert "1 submitted spend request waiting for a regional lead" in home("region-pm")
     html = home("adviser")
     assert "council at red" in html or "councils at red" in html
-    assert "2 requested bookings to take into scoping or decline" in html
+    assert "2 requested bookings to mark as scoping or cancel" in html
     html = home("programme-manager")
     assert "2 requested bookings" in html and "requested or scoping" in html
     assert "due or overdue</a>" in home("cib-admin")
