@@ -220,6 +220,12 @@ def _plural(label: str) -> str:
     return f"{head}s{sep}{tail}"
 
 
+def type_count_in_words(reviewer_type: str, n: int) -> str:
+    """E.g. "1 lead reviewer", "2 officer peers", "2 reviewers from another sector"."""
+    label = type_label(reviewer_type)
+    return f"{n} {label.lower() if n == 1 else _plural(label)}"
+
+
 def shortfall_in_words(shortfall: dict[str, int]) -> str:
     """E.g. "1 more lead reviewer and 2 more officer peers"."""
     parts = [

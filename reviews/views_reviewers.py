@@ -50,7 +50,10 @@ class TeamAddForm(forms.Form):
 
 def _type_rows(counts: dict[str, int]) -> list[dict]:
     labels = dict(ReviewerType.choices)  # a type edited into a product may be unknown
-    return [{"label": labels.get(t, t), "count": n} for t, n in counts.items()]
+    return [
+        {"label": labels.get(t, t), "count": n, "words": team.type_count_in_words(t, n)}
+        for t, n in counts.items()
+    ]
 
 
 def _managed_booking(request: HttpRequest, pk: int) -> Booking:

@@ -205,6 +205,11 @@ def test_programme_manager_sees_the_team_page_and_adds_a_reviewer(diagnostic, pm
     assert not diagnostic.team.filter(is_active=True).exists()
 
 
+def test_team_page_says_the_shortfall_in_plural_words(diagnostic, pm, client_for):
+    page = client_for(pm).get(f"/reviewers/bookings/{diagnostic.pk}/team/").content.decode()
+    assert "2 officer peers short." in page and "2 officer peer short" not in page
+
+
 def test_team_page_confirms_the_proposed_team(diagnostic, pm, client_for):
     reviewer("Bob", ["officer_peer"])
     reviewer("Cara", ["officer_peer"])
