@@ -102,9 +102,12 @@ class Facts:
 
     @cached_property
     def councils(self) -> dict[int, str]:
-        from regions.models import Council
+        """Each council's name as it reads in a flag's summary (a sentence)."""
+        from regions.models import Council, council_display_name
 
-        return dict(Council.objects.values_list("id", "name"))
+        return {
+            pk: council_display_name(name) for pk, name in Council.objects.values_list("id", "name")
+        }
 
     @cached_property
     def area_to_council(self) -> dict[int, int]:

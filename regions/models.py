@@ -73,6 +73,24 @@ class Council(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name as it reads in a sentence ("City of Bristol's", not "Bristol, City of's")."""
+        return council_display_name(self.name)
+
+
+# ONS lists a few councils by a sortable name with the kind of place last.
+_SORTABLE_SUFFIXES = ("City of", "County of")
+
+
+def council_display_name(name: str) -> str:
+    """ONS's sortable council name ("Kingston upon Hull, City of") as it reads in running text
+    ("City of Kingston upon Hull"); any other name as it is."""
+    base, comma, suffix = name.rpartition(", ")
+    if comma and suffix in _SORTABLE_SUFFIXES:
+        return f"{suffix} {base}"
+    return name
+
 
 class ProximityBand(models.TextChoices):
     EXTREMELY_CLOSE = "extremely_close", "Extremely close"

@@ -278,6 +278,26 @@ def test_ofsted_latest_published_judgement(reference_data):
     assert found(r, dt.date(2091, 2, 1)) == []  # a later, better judgement replaces it
 
 
+def test_a_summary_names_the_council_as_it_reads_in_a_sentence(reference_data):
+    from regions.models import Council
+
+    hull = Council.objects.get(name="Kingston upon Hull, City of")
+    _inspection(hull, "2090-01-10", "2090-03-01", "inadequate")
+    r = rule("es-of", "ofsted", params={"judgements": ["inadequate"]}, severity="red")
+    (f,) = found(r, dt.date(2090, 3, 1), gss=hull.gss_code)
+    assert f.summary.startswith("Ofsted judged City of Kingston upon Hull's children's services")
+    assert ", City of" not in f.summary
+
+
+def test_council_display_name_turns_only_onss_sortable_names_round():
+    from regions.models import council_display_name
+
+    assert council_display_name("Kingston upon Hull, City of") == "City of Kingston upon Hull"
+    assert council_display_name("Herefordshire, County of") == "County of Herefordshire"
+    assert council_display_name("Leeds") == "Leeds"
+    assert council_display_name("Bath and North East Somerset") == "Bath and North East Somerset"
+
+
 # --- intervention ---------------------------------------------------------------------------
 
 
