@@ -163,10 +163,10 @@ def demo_data(reference_data):
     from django.core.management import call_command
 
     from datasets.models import Observation
-    from datasets.services import datasets_load
+    from tests.database import restore_data_set
 
     if not Observation.objects.exists():
-        datasets_load()
+        restore_data_set()  # a copy kept in the template: seconds, not a load
     call_command("load_demo_data", stdout=io.StringIO())
 
 

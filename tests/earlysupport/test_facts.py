@@ -389,3 +389,21 @@ def test_the_database_refuses_overlapping_dcs_tenures_whatever_the_code(referenc
     DcsTenure.objects.create(council=leeds, name="Handover", starts_on=datetime.date(2022, 12, 31))
     with pytest.raises(IntegrityError, match="dcs_tenure_no_overlap"), transaction.atomic():
         DcsTenure.objects.create(council=leeds, name="Clash", starts_on=datetime.date(2020, 6, 1))
+
+
+@pytest.mark.parametrize(
+    ("who", "first_crumb"),
+    [("national_adviser", "/early-support/"), ("cib_admin", "/home/")],
+)
+def test_the_facts_pages_lead_back_only_where_the_person_can_go(
+    client_for, request, who, first_crumb
+):
+    # The CIB administrator loads facts but has no risk dashboard: no breadcrumb to a 404.
+    client = client_for(request.getfixturevalue(who))
+    for url in ("/early-support/interventions/", "/early-support/dcs/"):
+        page = client.get(url).content.decode()
+        crumbs = page[page.index('class="govuk-breadcrumbs"') :]
+        assert f'class="govuk-breadcrumbs__link" href="{first_crumb}"' in crumbs, url
+        if first_crumb == "/home/":
+            assert client.get("/early-support/").status_code == 404
+            assert 'href="/early-support/"' not in page
