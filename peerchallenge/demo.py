@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from cib_portal.years import year_of
-from regions.demo import DEMO_DOMAIN, DEMO_REGION
+from regions.demo import DEMO_DOMAIN, DEMO_REGION, demo_working_week
 from regions.models import Region
 
 from .models import Programme
@@ -68,13 +68,17 @@ def load_demo_challenge_dates() -> int:
         ).select_related("host", "programme")
         for challenge in challenges:
             if key == "challenger":
-                start = monday + timedelta(weeks=6, days=1)
+                start = demo_working_week(monday + timedelta(weeks=6)) + timedelta(days=1)
                 onsite_dates_set(
                     user=lead, challenge=challenge, starts_on=start, ends_on=start + timedelta(1)
                 )
             elif not DateOption.objects.filter(challenge=challenge).exists():
-                for weeks in (7, 9):
-                    start = monday + timedelta(weeks=weeks, days=2)
+                # Two options two working weeks apart (the second counted from the first, so
+                # skipping Christmas cannot make them the same week).
+                week = monday + timedelta(weeks=5)
+                for _ in range(2):
+                    week = demo_working_week(week + timedelta(weeks=2))
+                    start = week + timedelta(days=2)
                     date_option_propose(
                         challenge=challenge,
                         starts_on=start,

@@ -6,6 +6,7 @@ Only for local use: `make run` loads them. The accounts live under the reserved 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import transaction
 
@@ -90,6 +91,20 @@ DEMO_PEOPLE = [
         "cib-admin", "Cara Admin", "national", "cib_admin", "CIB administrator, national (MFA)"
     ),
 ]
+
+
+def demo_working_week(monday: date) -> date:
+    """The Monday of the first week from `monday` on that is a working week: not the weeks
+    around Christmas and New Year (24 December to 1 January), when no one is on site. Demo
+    dates start on it, so a five-day visit runs Monday to Friday."""
+    monday -= timedelta(days=monday.weekday())
+    while True:
+        friday = monday + timedelta(days=4)
+        holiday = date(monday.year, 12, 24)
+        new_year = date(friday.year, 1, 1)
+        if not (monday <= new_year <= friday or holiday <= friday <= date(monday.year, 12, 31)):
+            return monday
+        monday += timedelta(weeks=1)
 
 
 def demo_email(person: DemoPerson) -> str:

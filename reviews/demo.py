@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from regions.demo import DEMO_DOMAIN
+from regions.demo import DEMO_DOMAIN, demo_working_week
 from regions.models import Council
 
 from .catalogue import products_sync
@@ -66,7 +66,9 @@ def load_demo_bookings() -> int:
         booking = booking_request(
             council=Council.objects.get(gss_code=code),
             product=Product.objects.get(code=product_code),
-            first_on_site_day=monday + timedelta(weeks=weeks, days=1),
+            # A Monday of a working week: the visit runs Monday to Friday, never over a
+            # weekend or Christmas.
+            first_on_site_day=demo_working_week(monday + timedelta(weeks=weeks)),
             requested_by=officer if code == "E08000035" else manager,
             charging_basis=basis,
             contact_name="Demo contact",

@@ -630,6 +630,30 @@ def test_the_demo_data_gives_every_home_something_to_show(
     officer = User.objects.get(email=f"officer@{DEMO_DOMAIN}")
     page = client_for(officer).get(f"/reviews/bookings/{leeds.pk}/").content.decode()
     assert "Subsidised (£6,000)" in page
+    # Every demo visit is in a working week: Monday to Friday, never over Christmas.
+    for booking in Booking.objects.all():
+        first, after = booking.on_site.lower, booking.on_site.upper
+        assert first.weekday() == 0 and (after - first).days <= 5, booking
+        assert not any(
+            (first + timedelta(days=i)).strftime("%m-%d") in ("12-25", "12-26", "01-01")
+            for i in range((after - first).days)
+        ), booking
+
+
+@pytest.mark.parametrize(
+    ("monday", "expected"),
+    [
+        (date(2026, 12, 14), date(2026, 12, 14)),
+        (date(2026, 12, 21), date(2027, 1, 4)),  # Christmas week, then New Year's
+        (date(2026, 12, 28), date(2027, 1, 4)),
+        (date(2026, 12, 16), date(2026, 12, 14)),  # a Wednesday: its week's Monday
+        (date(2027, 12, 20), date(2028, 1, 3)),  # Friday 24 December
+    ],
+)
+def test_demo_visits_start_on_the_monday_of_a_working_week(monday, expected):
+    from regions.demo import demo_working_week
+
+    assert demo_working_week(monday) == expected
 
 
 def test_a_regional_lead_sees_the_red_and_amber_councils_of_their_region(
