@@ -21,6 +21,7 @@ so a cached comparison is never older than the data it was made from.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -28,6 +29,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -376,9 +378,21 @@ def _version_key() -> str:
     return f"datasets:data-version:{connection.settings_dict['NAME']}"
 
 
-# Bump when what is cached changes shape (a field added to Comparison, a new cell string), so
-# a deployment never reads entries written by the code before it.
-_CACHE_FORMAT = 1
+# The modules whose code decides what is cached and in what shape: a deployment that changes
+# any of them (a field added to Comparison, a new key in a page's result) never reads entries
+# written by the code before it.
+_CACHED_BY = ("comparison", "selectors", "charts", "templatetags.data_figures")
+
+
+@functools.cache
+def _code_digest() -> str:
+    base = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _CACHED_BY:
+        digest.update((base / f"{name.replace('.', '/')}.py").read_bytes())
+    return digest.hexdigest()[:12]
+
+
 # Entries are made stale by a new data version, not by time: the time bounds what a crawl of
 # every council, group, theme, indicator and period can leave in Redis.
 CACHE_SECONDS = 60 * 60
@@ -421,7 +435,7 @@ def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     if version is None:
         return compute()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"datasets:{name}:{_CACHE_FORMAT}:{version}:{digest}"
+    key = f"datasets:{name}:{_code_digest()}:{version}:{digest}"
     try:
         found = cache.get(key)
     except Exception:  # an entry that does not unpickle: computed again and replaced
