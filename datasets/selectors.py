@@ -499,7 +499,11 @@ def _data_profile(council: Council, group_ids: list[int], template: Template) ->
         "themes": by_theme(rows),
         "group_size": len(group_ids),
         "periods": periods,
-        "sources": sorted({c.indicator.get_source_display() for c in items}),
+        # Indicators the portal derives are not a source DfE publishes: the page says so apart.
+        "sources": sorted(
+            {c.indicator.get_source_display() for c in items if c.indicator.source != "derived"}
+        ),
+        "derived": any(c.indicator.source == "derived" for c in items),
     }
 
 

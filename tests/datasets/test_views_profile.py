@@ -58,6 +58,20 @@ def test_profile_has_every_key_indicator_by_theme_in_few_queries(
     assert "Download as PDF" in page
 
 
+def test_the_sources_line_does_not_count_derived_indicators_as_dfe_sources(
+    data_set, officer, client_for
+):
+    response = client_for(officer).get(PROFILE)
+    assert "Derived in the portal" not in response.context["sources"]
+    assert response.context["sources"]  # the census and returns DfE publishes
+    assert response.context["derived"]  # the key rates are worked out in the portal
+    page = response.content.decode()
+    sources = page[page.index('id="sources"') :]
+    sources = sources[: sources.index("</p>")]
+    assert "Derived in the portal" not in sources
+    assert "Some figures are worked out in the portal" in sources
+
+
 def test_profile_shows_local_indicators_to_the_councils_staff_only(
     leeds_local, officer, other_officer, no_role_user, client_for
 ):
