@@ -207,6 +207,18 @@ def _dps(text: str) -> int:
     return int(text) if (text or "").strip().isdigit() else 1
 
 
+def theme_from(topic: str) -> str:
+    """A LAIT topic as a theme the catalogue's own themes sit beside: sentence case (so "Child
+    Protection" is the catalogue's "Child protection", not a second theme), words for "&" and
+    "\\" ("Contextual\\Other" is "Contextual and other"), acronyms kept ("Children with SEN")."""
+    text = topic.replace("\\", " and ").replace("&", " and ")
+    words = text.split()
+    if not words:
+        return "LAIT"
+    words[1:] = [w if len(w) > 1 and w.isupper() else w.lower() for w in words[1:]]
+    return " ".join(words)[:100]
+
+
 def _indicators(measures: list[str], dictionary: dict[str, dict[str, str]]) -> dict[str, int]:
     """Measure_short → indicator id, creating missing indicators (existing ones are left as
     national staff may have edited them)."""
@@ -222,7 +234,7 @@ def _indicators(measures: list[str], dictionary: dict[str, dict[str, str]]) -> d
             Indicator(
                 code=code,
                 name=((row.get("Measure") or "").strip() or measure)[:300],
-                theme=((row.get("Topic") or "").strip() or "LAIT")[:100],
+                theme=theme_from(row.get("Topic") or ""),
                 unit=unit_from(row.get("y_axis_name", "")),
                 polarity=polarity_from(row.get("Polarity", "")),
                 source=Source.LAIT,

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from datasets import services
 from datasets.ees import ImportRejected
-from datasets.lait import UNPARSED, import_lait_file, parse_year_label
+from datasets.lait import UNPARSED, import_lait_file, parse_year_label, theme_from
 from datasets.models import ImportRun, ImportStatus, Indicator, Observation, Period
 
 DICTIONARY = services.DATASETS_DIR / services.LAIT_DICTIONARY
@@ -145,6 +145,28 @@ def test_indicators_come_from_the_dictionary(areas, parquet):
     assert indicator.theme and indicator.name
     assert indicator.polarity in {"higher", "lower", "neither"}
     assert indicator.definition
+
+
+@pytest.mark.parametrize(
+    ("topic", "theme"),
+    [
+        ("Child Protection", "Child protection"),
+        ("Children in Need", "Children in need"),
+        ("Children Looked After", "Children looked after"),
+        ("Contextual\\Other", "Contextual and other"),
+        ("Further & Higher Education", "Further and higher education"),
+        ("Children with SEN", "Children with SEN"),
+        ("  ", "LAIT"),
+    ],
+)
+def test_lait_topics_become_themes_in_the_catalogues_case(topic, theme):
+    assert theme_from(topic) == theme
+
+
+def test_an_imported_indicator_sits_in_the_catalogues_theme(areas, parquet):
+    # The dictionary's topic for LAC is "Children Looked After".
+    run_import(parquet([("LAC", "2019", 383, "60")]))
+    assert Indicator.objects.get(code="lait_lac").theme == "Children looked after"
 
 
 def test_reimport_is_all_unchanged_and_a_revision_is_kept(areas, parquet):
