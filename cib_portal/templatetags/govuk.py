@@ -57,3 +57,13 @@ def error_title(title, errors) -> str:
     if errors and not title.startswith("Error:"):
         return f"Error: {title}"
     return title
+
+
+@register.filter
+def in_sentence(label: str) -> str:
+    """A sentence-case label as it reads mid-sentence: "Regional lead member" is "regional lead
+    member" (an acronym first, "DCS", stays as it is)."""
+    first, _, rest = str(label).partition(" ")
+    if len(first) > 1 and first.isupper():
+        return str(label)
+    return first[:1].lower() + first[1:] + (f" {rest}" if rest else "")

@@ -252,3 +252,22 @@ def test_appoint_form_reports_a_start_before_the_current_term(
     )
     assert response.status_code == 200
     assert "start date must be after" in " ".join(response.context["form"].errors["starts_on"])
+
+
+def test_a_national_home_names_missing_leads_in_lower_case_mid_sentence(
+    national_adviser, client_for
+):
+    html = client_for(national_adviser).get("/home/").content.decode()
+    assert (
+        ": no regional lead member, no regional lead chief executive, no regional lead DCS</li>"
+        in html
+    )
+    assert "no Regional" not in html
+
+
+def test_in_sentence_lowers_only_a_first_word_that_is_not_an_acronym():
+    from cib_portal.templatetags.govuk import in_sentence
+
+    assert in_sentence("Regional lead member") == "regional lead member"
+    assert in_sentence("DCS") == "DCS"
+    assert in_sentence("LGA adviser") == "LGA adviser"
