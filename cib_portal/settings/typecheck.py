@@ -10,5 +10,3 @@ os.environ.setdefault("DATABASE_URL", "postgres://typecheck@127.0.0.1:1/typechec
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:1/0")
 
 from .base import *  # noqa: E402, F403
-
-SECRET_KEY = "typecheck-only-not-secret"
