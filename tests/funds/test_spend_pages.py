@@ -413,6 +413,19 @@ def test_a_single_approval_below_the_threshold_says_so(client_for, submitted, re
     assert "second regional lead" not in page
 
 
+def test_an_approved_request_does_not_still_say_it_needs_a_lead(
+    client_for, submitted, regional_lead, adviser
+):
+    spend = submitted(100_000)
+    spend_request_approve(user=regional_lead, request=spend)
+    body = client_for(adviser).get(url("request_detail", spend)).content.decode()
+    approvals = body[
+        body.index('id="approvals"') : body.index("</dd>", body.index('id="approvals"'))
+    ]
+    assert "Needs one regional lead" not in approvals
+    assert "Approved: it needed one regional lead." in approvals
+
+
 def test_the_detail_page_shows_the_remaining_allocation_and_history(
     client_for, submitted, regional_lead, adviser
 ):
