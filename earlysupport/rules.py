@@ -412,11 +412,18 @@ def workforce(rule, facts: Facts) -> list:
             ]
             tripped[council_id].append((fig, sentence))
     out = []
-    comparison = "National quartile by polarity (suppressed figures left out)" + (
-        f"; more than {threshold} points worse than the statistical-neighbour mean"
-        if threshold is not None
-        else ""
-    )
+    # Plain words for what the figures were held against (shown as "Compared with: ...").
+    against = []
+    if worst_quartile:
+        against.append(
+            f"England's councils: {QUARTILE_WORDS['D']} for this indicator "
+            "(councils with a suppressed figure left out)"
+        )
+    if threshold is not None:
+        against.append(
+            f"the statistical neighbours' average: more than {threshold} points worse than it"
+        )
+    comparison = "; ".join(against)
     for council_id, items in tripped.items():
         words = [s for _, s in items]
         evidence = _evidence(facts, [f for f, _ in items], comparison, words)
@@ -462,8 +469,8 @@ def deterioration(rule, facts: Facts) -> list:
             )
             tripped[council_id].append((fig, sentence))
     comparison = (
-        f"Worse than the statistical-neighbour mean and moving the wrong way for {steps} "
-        "periods in a row"
+        f"the statistical neighbours' average: worse than it and moving the wrong way for "
+        f"{steps} periods in a row"
     )
     out = []
     for council_id, items in tripped.items():

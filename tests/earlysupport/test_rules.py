@@ -129,6 +129,10 @@ def test_workforce_above_neighbours_threshold(leeds_and_neighbours, leeds_value,
         assert "5.1 points above its statistical neighbours' average (11.0%, 2 of 10" in f.summary
         assert f.summary.startswith("Test es_turnover was 16.1% in 2090")
         assert f.evidence["periods"] == ["2090"] and f.evidence["as_of"] == "2091-03-01"
+        # Only what this rule compares with, in plain words.
+        assert f.evidence["comparison"] == (
+            "the statistical neighbours' average: more than 5 points worse than it"
+        )
 
 
 def test_workforce_respects_higher_is_better(leeds_and_neighbours):
@@ -164,6 +168,9 @@ def test_workforce_worst_quartile(leeds_and_neighbours, leeds_value, flagged):
         assert f"in the worst quarter of councils in England (rank {leeds_value} of 8)" in (
             result[0].summary
         )
+        comparison = result[0].evidence["comparison"]
+        assert comparison.startswith("England's councils: the worst quarter for this indicator")
+        assert "polarity" not in comparison and "neighbours" not in comparison
 
 
 def test_workforce_lists_every_indicator_that_tripped_in_one_finding(leeds_and_neighbours):
