@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -344,6 +345,19 @@ def test_a_published_programme_is_seen_by_its_councils_staff(
     assert "Make the pairings" not in page.content.decode()
     for user in (other_officer, other_regional_lead):
         assert client_for(user).get(_url("programme_detail", programme.pk)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("days", "words"), [("2.0", "2 days for each challenge"), ("2.5", "2.5 days"), ("1", "1 day ")]
+)
+def test_the_days_each_challenger_gives_read_as_days(
+    client_for, programme, regional_lead, days, words
+):
+    programme.days_per_challenge = Decimal(days)
+    programme.save()
+    page = client_for(regional_lead).get(_url("programme_detail", programme.pk)).content.decode()
+    assert words in page
+    assert " a challenge</dd>" not in page
 
 
 def test_the_page_shows_pairings_explanations_and_workspace_links(
