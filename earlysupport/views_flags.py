@@ -413,10 +413,15 @@ def _evidence(evidence: dict, formats: dict[str, tuple[int, str]] | None = None)
     for f in evidence.get("figures") or []:
         if not isinstance(f, dict):
             continue
+        code = f.get("indicator", "")
         figures.append(
             {
-                "indicator": f.get("indicator_name") or f.get("name") or f.get("indicator", ""),
-                "code": f.get("indicator", ""),
+                "indicator": f.get("indicator_name") or f.get("name") or code,
+                "code": code,
+                # Only an indicator that is still in the catalogue has a page to link to.
+                "href": reverse("datasets:indicator_detail", args=[code])
+                if code in formats
+                else "",
                 "period": f.get("period", ""),
                 "value": _figure_text(f.get("value", ""), formats.get(f.get("indicator"))),
                 "sn_mean": _figure_text(

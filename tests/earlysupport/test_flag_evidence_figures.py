@@ -80,3 +80,21 @@ def test_an_unknown_indicator_is_shown_as_stored(risk_rules, client_for, adviser
 def test_an_outsider_gets_404(risk_rules, client_for, other_officer):
     flag = make_flag(risk_rules["deterioration"], evidence=_evidence("sw_turnover_pct", 1, 2))
     assert client_for(other_officer).get(f"/early-support/flags/{flag.pk}/").status_code == 404
+
+
+def test_the_council_and_each_indicator_link_to_their_pages(risk_rules, client_for, adviser):
+    indicator = _indicator("test_turnover_pct", "percentage", 1)
+    evidence = _evidence(indicator.code, 22.1, 15.2)
+    evidence["figures"].append({**evidence["figures"][0], "indicator": "gone_from_catalogue"})
+    flag = make_flag(risk_rules["workforce-pressure"], evidence=evidence)
+    text = client_for(adviser).get(f"/early-support/flags/{flag.pk}/").content.decode()
+    code = flag.council.gss_code
+    assert f"({code})" not in text  # no raw GSS code beside the name
+    assert f'href="/councils/{code}/">{flag.council.name}</a>' in text
+    profile = f"{flag.council.display_name}'s data profile"
+    assert f'href="/data/councils/{code}/">{profile}</a>' in text
+    assert (
+        f'href="/data/indicators/{indicator.code}/">Social worker turnover rate (FTE)</a>' in text
+    )
+    # An indicator no longer in the catalogue has no page: its name is not a link.
+    assert text.count("Social worker turnover rate (FTE)</a>") == 1
