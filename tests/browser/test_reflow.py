@@ -71,3 +71,14 @@ def test_every_page_each_person_reaches_fits_320_px_and_the_nav_one_line_at_1280
             failures.append(f"{person.local_part}: the navigation wraps at 1280 px: {items}")
         context.close()
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)
+
+
+def test_the_api_documentation_fits_320_px(signed_in_page, officer):
+    # Not in the crawl (it skips /api/), but a page people read: its paths, in headings,
+    # captions and the list of endpoints, have no spaces to break at.
+    page = signed_in_page(officer)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto("/api/v1/docs/")
+    assert page.get_by_role("heading", level=1).is_visible()
+    width, client = page.evaluate(WIDTH_JS)
+    assert width <= client, f"/api/v1/docs/ is {width} px wide at 320 px"
