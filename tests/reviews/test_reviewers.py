@@ -96,7 +96,9 @@ def test_programme_manager_adds_and_changes_a_reviewer(pm, client_for, reference
     )
     ann = Reviewer.objects.get(email="ann@example.org")
     assert response.status_code == 302 and ann.types == ["member_peer"]
-    assert "Ann Other" in client.get(f"/reviewers/{ann.pk}/").text
+    page = client.get(f"/reviewers/{ann.pk}/").text
+    assert "Ann Other" in page
+    assert "No home council recorded" in page and ">None<" not in page  # never a bare None
     client.post(
         f"/reviewers/{ann.pk}/edit/",
         {"name": "Ann Other", "email": "ann@example.org", "types": ["member_peer", "other_sector"]},
