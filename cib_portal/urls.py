@@ -18,6 +18,7 @@ urlpatterns = [
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("cookies/", TemplateView.as_view(template_name="pages/cookies.html"), name="cookies"),
     path("healthz/", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # allauth's email page, with an error when nothing is selected (before allauth's own).
     path("accounts/email/", accounts_views.email, name="account_email"),
     path("accounts/", include("allauth.urls")),

@@ -1,8 +1,9 @@
 """Project-wide views: health check and error pages."""
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from .middleware import is_api_request
 
@@ -21,6 +22,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:  # noqa: BLE001 - any failure means unhealthy
         return HttpResponse("unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and tools that ask for /favicon.ico get the portal's icon, not a 404."""
+    return HttpResponsePermanentRedirect(static("images/favicon.svg"))
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
