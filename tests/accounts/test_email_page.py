@@ -61,3 +61,13 @@ def test_the_page_without_a_submit_has_no_error(client_for, two_addresses):
     text = client_for(two_addresses).get(PAGE).content.decode()
     assert "<title>Email addresses – CIB portal</title>" in text
     assert "govuk-error-summary" not in text
+
+
+def test_an_invalid_address_to_add_is_summarised_at_the_top_of_the_page(client_for, two_addresses):
+    response = client_for(two_addresses).post(PAGE, {"action_add": "", "email": "not-an-email"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert text.count('class="govuk-error-summary"') == 1
+    # GOV.UK: the summary comes first in the main content, before the heading.
+    assert text.index('class="govuk-error-summary"') < text.index("<h1")
+    assert "<title>Error: Email addresses" in text
