@@ -1,8 +1,8 @@
 """Checking a file of evidence for a spend request (a quote, an invoice, a receipt).
 
-The peer challenge checker (`peerchallenge.documents`) covers PDF, Word, Excel, OpenDocument,
-CSV and text, by name AND content; evidence may also be a photo or a scan, so PNG and JPEG are
-added here, checked by their magic bytes in the same way.
+The shared checker (`cib_portal.documents`) covers PDF, Word, Excel, OpenDocument, CSV and
+text, by name AND content; evidence may also be a photo or a scan, so PNG and JPEG are added
+here (checked by their magic bytes), and plain text is not evidence.
 """
 
 from __future__ import annotations
@@ -10,54 +10,27 @@ from __future__ import annotations
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from peerchallenge import documents
+from cib_portal import documents
 
 MAX_BYTES = documents.MAX_BYTES
 MAX_LABEL = documents.MAX_LABEL
 
-IMAGES: dict[str, tuple[str, str, bytes]] = {
-    ".png": ("PNG image", "image/png", b"\x89PNG\r\n\x1a\n"),
-    ".jpg": ("JPEG image", "image/jpeg", b"\xff\xd8\xff"),
-    ".jpeg": ("JPEG image", "image/jpeg", b"\xff\xd8\xff"),
+KINDS: dict[str, documents.Kind] = {
+    **{ext: kind for ext, kind in documents.KINDS.items() if ext != ".txt"},
+    **documents.IMAGE_KINDS,
 }
-DOCUMENT_EXTENSIONS = [x for x in documents.KINDS if x != ".txt"]
 ALLOWED_WORDS = (
     "a PDF, Word (.docx), Excel (.xlsx), OpenDocument (.odt or .ods), CSV, PNG or JPEG file"
 )
-ACCEPT = ",".join([*DOCUMENT_EXTENSIONS, *IMAGES])
+ACCEPT = ",".join(KINDS)
 download_name = documents.download_name
 
 
 def check_evidence(upload: UploadedFile | None) -> str:
     """Check an evidence file's size, name and content; return its content type.
 
-    Raises forms.ValidationError naming the problem."""
-    if upload is None:
-        raise forms.ValidationError("Select a file")
-    if not upload.size:
-        raise forms.ValidationError("The selected file is empty")
-    if upload.size > MAX_BYTES:
-        raise forms.ValidationError(f"The selected file must be smaller than {MAX_LABEL}")
-    ext = documents.extension(upload.name)
-    if ext in IMAGES:
-        label, content_type, magic = IMAGES[ext]
-        upload.seek(0)
-        head = upload.read(len(magic))
-        upload.seek(0)
-        if head != magic:
-            raise forms.ValidationError(
-                f"The selected file is not a real {label}: its content does not match its "
-                f"name ({ext})"
-            )
-        return content_type
-    if ext not in DOCUMENT_EXTENSIONS:
-        raise forms.ValidationError(f"The selected file must be {ALLOWED_WORDS}")
-    try:
-        return documents.check_upload(upload)
-    except forms.ValidationError as error:
-        if "must be" in error.messages[0] and "smaller" not in error.messages[0]:
-            raise forms.ValidationError(f"The selected file must be {ALLOWED_WORDS}") from error
-        raise
+    Raises forms.ValidationError naming the problem, with a `documents.UploadProblem` code."""
+    return documents.check_upload(upload, kinds=KINDS, allowed_words=ALLOWED_WORDS)
 
 
 class EvidenceFileField(forms.FileField):

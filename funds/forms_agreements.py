@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from cib_portal.documents import MAX_LABEL, check_upload, extension
 from cib_portal.forms import GovUKDateInput
-from peerchallenge.documents import MAX_LABEL, check_upload, extension
 from regions.models import Region
 
 from .models import FundingAgreement, Purpose, financial_year_label

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from cib_portal.documents import UploadedDocument
 from cib_portal.years import year_label
 
 
@@ -215,25 +216,15 @@ class EvidenceKind(models.TextChoices):
     PAYMENT = "payment", "Evidence of payment"
 
 
-class SpendEvidence(models.Model):
+class SpendEvidence(UploadedDocument):
     """A file supporting a request (a quote, an invoice) or proving its payment."""
 
     request = models.ForeignKey(SpendRequest, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=10, choices=EvidenceKind.choices)
-    title = models.CharField(max_length=200)
     file = models.FileField(upload_to="funds/evidence/%Y/")
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["request", "uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class ReturnStatus(models.TextChoices):

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from cib_portal.documents import UploadedDocument
+
 EXPECTED_DAYS_PER_YEAR = 5
 
 
@@ -299,24 +301,14 @@ class SelfAssessment(models.Model):
         return f"Self-assessment of {self.challenge.host}"
 
 
-class ChallengeDocument(models.Model):
+class ChallengeDocument(UploadedDocument):
     """A document uploaded to a challenge (checked for type and size on upload)."""
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(max_length=200)
     file = models.FileField(upload_to="challenges/%Y/")
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["challenge", "-uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class LineOfEnquiry(models.Model):
