@@ -1,10 +1,11 @@
 """What every background job in the portal shares: how it survives failures.
 
 A job is acknowledged only when it has finished, is re-queued if its worker dies, and is
-retried with backoff when the database or the file store was briefly unreachable. Anything
-else is recorded on the row that tracks the job (by the task), never lost. Nobody reads
-Celery's own result (the row says how the job went), so tasks store none: a web process that
-asked for results would also hold a result-store connection that fails once Redis has gone.
+retried with backoff when the database or the file store was briefly unreachable. A job that
+fails for good (its last retry, or any other error) is recorded on the row that tracks it, by
+the task's `record_failure`, never lost. Nobody reads Celery's own result (the row says how
+the job went), so tasks store none: a web process that asked for results would also hold a
+result-store connection that fails once Redis has gone.
 
 Queueing happens when the row that tracks the job is committed (`queue_on_commit`); when the
 broker cannot take the task, the row is told so (failed, with a retry) instead of the request
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -37,18 +38,51 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
 BROKER_ERRORS = (BrokerOperationalError, RedisError, ConnectionError, TimeoutError)
 
 
-def reliable_task(func):
-    """`shared_task` with the portal's delivery and retry policy (the task is bound)."""
-    return shared_task(
-        bind=True,
-        acks_late=True,
-        reject_on_worker_lost=True,
-        ignore_result=True,
-        autoretry_for=TRANSIENT_ERRORS,
-        retry_backoff=True,
-        retry_backoff_max=60,
-        max_retries=5,
-    )(func)
+class ReliableTask(Task):
+    """The base of every portal task: a failure for good is handed to `record_failure`.
+
+    Celery calls `on_failure` once, when the task has failed for good: after the last retry of
+    a transient error (with that error), or at once on any other exception (which Celery also
+    logs with its traceback). Not on a retry, and not when the task's function is called
+    directly (`task.run(...)`): that is the bare function."""
+
+    record_failure: Callable[..., object] | None = None
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        if self.record_failure is None:
+            return
+        try:
+            self.record_failure(exc, *args, **kwargs)
+        except Exception:  # the row could not be told; Celery still logs the first error
+            logger.exception("Could not record the failure of %s[%s]", self.name, task_id)
+
+
+def reliable_task(
+    func: Callable | None = None, *, record_failure: Callable[..., object] | None = None
+):
+    """`shared_task` with the portal's delivery and retry policy (the task is bound).
+
+    `record_failure(exc, *args, **kwargs)`, called with the task's own arguments, records on
+    the job's row that the task failed for good with `exc` (a TRANSIENT_ERRORS one once the
+    retries are spent). An error the task's service has already recorded is for the task to
+    catch, so it is not recorded again. Use as `@reliable_task` or
+    `@reliable_task(record_failure=...)`."""
+
+    def decorate(func: Callable):
+        return shared_task(
+            base=ReliableTask,
+            bind=True,
+            acks_late=True,
+            reject_on_worker_lost=True,
+            ignore_result=True,
+            autoretry_for=TRANSIENT_ERRORS,
+            retry_backoff=True,
+            retry_backoff_max=60,
+            max_retries=5,
+            record_failure=staticmethod(record_failure) if record_failure else None,
+        )(func)
+
+    return decorate(func) if func is not None else decorate
 
 
 def queue_on_commit(

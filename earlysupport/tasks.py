@@ -20,32 +20,34 @@ def evaluate_risk_flags_nightly(self) -> dict:
     }
 
 
-@reliable_task
-def fact_import_run_task(self, run_id: int) -> int:
-    """Import an uploaded interventions or DCS history file; every outcome is on the run."""
+def _record_fact_import_failure(exc: BaseException, run_id: int) -> None:
+    """Record on the run why its task failed for good."""
     import logging
 
     from cib_portal.tasks import TRANSIENT_ERRORS
 
-    from .facts import fact_import_run_execute, fact_import_run_fail
+    from .facts import fact_import_run_fail
 
-    try:
-        fact_import_run_execute(run_id=run_id)
-    except TRANSIENT_ERRORS:
-        if self.request.retries >= self.max_retries:
-            fact_import_run_fail(
-                run_id=run_id,
-                error="The file could not be imported because a service was unavailable. "
-                "Nothing was saved. Upload it again.",
-            )
-        raise
-    except Exception as exc:
-        logging.getLogger(__name__).exception("Fact import run %s failed", run_id)
-        fact_import_run_fail(
-            run_id=run_id,
-            error=f"The file could not be imported ({exc.__class__.__name__}). Nothing was "
-            "saved. Tell the portal team if it fails again.",
+    if isinstance(exc, TRANSIENT_ERRORS):
+        error = (
+            "The file could not be imported because a service was unavailable. "
+            "Nothing was saved. Upload it again."
         )
+    else:
+        logging.getLogger(__name__).error("Fact import run %s failed", run_id, exc_info=exc)
+        error = (
+            f"The file could not be imported ({exc.__class__.__name__}). Nothing was "
+            "saved. Tell the portal team if it fails again."
+        )
+    fact_import_run_fail(run_id=run_id, error=error)
+
+
+@reliable_task(record_failure=_record_fact_import_failure)
+def fact_import_run_task(self, run_id: int) -> int:
+    """Import an uploaded interventions or DCS history file; every outcome is on the run."""
+    from .facts import fact_import_run_execute
+
+    fact_import_run_execute(run_id=run_id)
     return run_id
 
 

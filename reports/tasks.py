@@ -11,26 +11,26 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
-@reliable_task
-def generate_report(self, job_id: str) -> str:
-    """Make one report; transient failures are retried, others are recorded on the job."""
-    try:
-        services.report_render(job_id=job_id)
-    except TRANSIENT_ERRORS as exc:
-        if self.request.retries >= self.max_retries:
-            services.report_fail(
-                job_id=job_id,
-                error="The report could not be made because a "
-                f"service was unavailable ({exc.__class__.__name__}). Try again.",
-            )
-        raise
-    except Exception as exc:
-        logger.exception("Report %s failed", job_id)
-        services.report_fail(
-            job_id=job_id,
-            error=f"The report could not be made: {exc}. Try again, or tell the portal team "
-            "if it fails again.",
+def _record_report_failure(exc: BaseException, job_id: str) -> None:
+    """Record on the job why its task failed for good."""
+    if isinstance(exc, TRANSIENT_ERRORS):
+        error = (
+            "The report could not be made because a "
+            f"service was unavailable ({exc.__class__.__name__}). Try again."
         )
+    else:
+        logger.error("Report %s failed", job_id, exc_info=exc)
+        error = (
+            f"The report could not be made: {exc}. Try again, or tell the portal team "
+            "if it fails again."
+        )
+    services.report_fail(job_id=job_id, error=error)
+
+
+@reliable_task(record_failure=_record_report_failure)
+def generate_report(self, job_id: str) -> str:
+    """Make one report; transient failures are retried, then any failure is recorded on the job."""
+    services.report_render(job_id=job_id)
     return job_id
 
 
