@@ -219,6 +219,33 @@ def test_a_council_pdf_arrives_through_a_real_worker(
     assert client.get(f"/reports/{job.pk}/status/").json()["status"] == "done"
 
 
+def test_a_report_that_fails_in_the_worker_is_recorded_once_with_its_traceback_logged(
+    reference_data, officer, queue, media
+):
+    from reports.tasks import generate_report
+
+    job = ReportJob.objects.create(
+        kind="no_such_kind",
+        requested_by=officer,
+        subject_council=Council.objects.get(gss_code="E08000035"),
+    )
+    worker = Worker(queue, media, "worker")
+    try:
+        generate_report.delay(str(job.pk))
+        job = wait_for(job, ReportStatus.FAILED, timeout=60)
+        worker.wait_for_log("Traceback", timeout=10)
+    finally:
+        worker.stop()
+    # Recorded by the policy's on_failure in the worker, at once: not retried.
+    assert job.attempts == 1
+    assert job.error == (
+        "The report could not be made: No app registered the report kind 'no_such_kind'.. "
+        "Try again, or tell the portal team if it fails again."
+    )
+    log = worker.log.read_text(errors="replace")
+    assert f"Report {job.pk} failed" in log and "LookupError" in log
+
+
 def test_a_worker_killed_mid_job_does_not_lose_it(reference_data, officer, queue, media):
     from regions.reports import report_request_council_profile
 
