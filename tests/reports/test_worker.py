@@ -170,9 +170,14 @@ class RedisServer:
 
 
 def _use_broker(app, url: str) -> None:
-    """Point this process's Celery app at another broker (its connection pools are per URL)."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Point this process's Celery app at another broker (its connection pools are per URL).
+
+    Celery's pools are kombu's process-wide ones, kept per URL: closing them without emptying
+    kombu's registry left a closed pool there, and the next test to queue a task on that URL
+    failed with "Acquire on closed pool". kombu.pools.reset closes them and forgets them."""
+    from kombu import pools
+
+    pools.reset()
     app.conf.broker_url = url
     app._pool = None
     app.amqp._producer_pool = None
