@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
 from django.urls import reverse
 
 from cib_portal import access
 
 from .governance import GOVERNANCE_ROLES
-from .models import Council, Judgement, Role, StatisticalNeighbour
-from .selectors import region_people, user_regions
+from .models import Council, Judgement, Role
+from .selectors import region_people, user_councils, user_regions
 
 # How many councils at risk the adviser's home lists before "see them all".
 AT_RISK_SHOWN = 10
@@ -112,19 +111,7 @@ def council_home(*, user: Any) -> dict:
     )
 
     ids = list(access.grants_for(user).council_roles)
-    councils = list(
-        Council.objects.filter(pk__in=ids)
-        .select_related("region", "latest_inspection")
-        .prefetch_related(
-            Prefetch(
-                "neighbour_links",
-                queryset=StatisticalNeighbour.objects.select_related(
-                    "neighbour__latest_inspection"
-                ).order_by("rank"),
-            )
-        )
-        .order_by("name")
-    )
+    councils = user_councils(user=user)
     bookings = list(council_bookings(user=user, council_ids=ids))
     hosted = challenges_hosted(user=user, council_ids=ids)
     flag_councils = frozenset(c.pk for c in councils if access.can_view_flags(user, c))

@@ -158,7 +158,8 @@ def neighbour_codes() -> dict[int, list[tuple[int, str, str]]]:
 
 
 def user_councils(*, user: User) -> list[Council]:
-    """Councils where the user holds a council role."""
+    """Councils where the user holds a council role, by name, with their region, latest
+    inspection and statistical neighbours (in rank order) read alongside."""
     ids = access.grants_for(user).council_roles.keys()
     return list(
         Council.objects.filter(pk__in=ids)
@@ -171,6 +172,7 @@ def user_councils(*, user: User) -> list[Council]:
                 ).order_by("rank"),
             )
         )
+        .order_by("name")
     )
 
 
