@@ -6,34 +6,18 @@ from datetime import date
 
 import pytest
 
-from regions.models import Council
-from reviews.catalogue import products_sync
 from reviews.entitlement import entitlement_today
 from reviews.models import Product
-from reviews.services import booking_cancel, booking_override_free, booking_request
+from reviews.services import booking_cancel, booking_override_free
 from tests.factories import make_member
+from tests.reviews.test_entitlement import book
+from tests.reviews.test_entitlement import leeds as leeds  # noqa: F401 - a fixture
+from tests.reviews.test_entitlement import review as review  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2030, 6, 10)
 TOMORROW = date(2030, 6, 11)
-
-
-@pytest.fixture
-def review(reference_data):
-    products_sync()
-    return Product.objects.get(code="safeguarding_peer_review")
-
-
-@pytest.fixture
-def leeds(reference_data):
-    return Council.objects.get(gss_code="E08000035")
-
-
-def book(council, product, day, user, **kw):
-    return booking_request(
-        council=council, product=product, first_on_site_day=day, requested_by=user, **kw
-    )
 
 
 def test_a_council_with_no_free_review_is_entitled_from_tomorrow(review, leeds):
