@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -143,6 +143,14 @@ def heartbeat(beat: Callable[[], None], *, every: float) -> Iterator[None]:
     finally:
         stop.set()
         thread.join(timeout=max(every, 1) + 5)
+
+
+def row_heartbeat(row: QuerySet, *, running: str, every: float) -> AbstractContextManager[None]:
+    """`heartbeat` for the row that tracks a job (a queryset of that one row): the time is
+    written on it every `every` seconds while it says it is `running` (see fail_stale)."""
+    return heartbeat(
+        lambda: row.filter(status=running).update(heartbeat_at=timezone.now()), every=every
+    )
 
 
 def fail_stale(

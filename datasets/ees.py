@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from cib_portal.tasks import heartbeat
+from cib_portal.tasks import row_heartbeat
 
 from .comparison import data_changed
 from .models import (
@@ -292,7 +292,11 @@ def import_ees_file(
     run = run_begin(path=path, started_by=started_by, run=run)
     digest = ""
     try:
-        with heartbeat(_beat(run), every=settings.IMPORTS_HEARTBEAT_SECONDS):
+        with row_heartbeat(
+            ImportRun.objects.filter(pk=run.pk),
+            running=ImportStatus.RUNNING,
+            every=settings.IMPORTS_HEARTBEAT_SECONDS,
+        ):
             digest = file_sha256(path)
             header = _read_header(path)
             spec = spec or detect_spec(header)
@@ -323,17 +327,6 @@ STOPPED_ERROR = (
     "The import stopped before it finished (its worker or command was stopped). "
     "Nothing was saved. Import the file again."
 )
-
-
-def _beat(run: ImportRun) -> Callable[[], None]:
-    """Write the time on a running import, from the heartbeat thread's own connection."""
-
-    def beat() -> None:
-        ImportRun.objects.filter(pk=run.pk, status=ImportStatus.RUNNING).update(
-            heartbeat_at=timezone.now()
-        )
-
-    return beat
 
 
 def run_begin(*, path: Path, started_by=None, run: ImportRun | None = None) -> ImportRun:

@@ -42,7 +42,7 @@ from cib_portal.csv_import import (
     problems_sorted,
     quoted,
 )
-from cib_portal.tasks import fail_stale, heartbeat, queue_on_commit
+from cib_portal.tasks import fail_stale, queue_on_commit, row_heartbeat
 from regions.models import Council
 
 from .models import (
@@ -852,13 +852,12 @@ def fact_import_run_execute(*, run_id: int) -> FactImportRun:
         return FactImportRun.objects.get(pk=run_id)
     fact_import_progress_set(run_id=run_id, percent=5)
 
-    def beat() -> None:
-        FactImportRun.objects.filter(pk=run_id, status=FactImportStatus.RUNNING).update(
-            heartbeat_at=timezone.now()
-        )
-
     try:
-        with heartbeat(beat, every=settings.IMPORTS_HEARTBEAT_SECONDS):
+        with row_heartbeat(
+            FactImportRun.objects.filter(pk=run_id),
+            running=FactImportStatus.RUNNING,
+            every=settings.IMPORTS_HEARTBEAT_SECONDS,
+        ):
             result = fact_import(
                 spec,
                 user=run.started_by,

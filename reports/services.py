@@ -184,7 +184,7 @@ def _render_pdf(spec: registry.ReportKindSpec, job: ReportJob) -> bytes:
 
 def report_render(*, job_id: str) -> ReportJob:
     """Make the job's PDF and store it on the job. Safe to run again for the same job."""
-    from cib_portal.tasks import heartbeat
+    from cib_portal.tasks import row_heartbeat
 
     job = ReportJob.objects.select_related("subject_council__region").get(pk=job_id)
     if job.status == ReportStatus.DONE and job.file:
@@ -201,12 +201,11 @@ def report_render(*, job_id: str) -> ReportJob:
     )
     spec = registry.get(job.kind)
 
-    def beat() -> None:
-        ReportJob.objects.filter(pk=job.pk, status=ReportStatus.RUNNING).update(
-            heartbeat_at=timezone.now()
-        )
-
-    with heartbeat(beat, every=settings.REPORTS_HEARTBEAT_SECONDS):
+    with row_heartbeat(
+        ReportJob.objects.filter(pk=job.pk),
+        running=ReportStatus.RUNNING,
+        every=settings.REPORTS_HEARTBEAT_SECONDS,
+    ):
         if settings.REPORTS_RENDER_DELAY_SECONDS:
             time.sleep(settings.REPORTS_RENDER_DELAY_SECONDS)
         pdf = _render_pdf(spec, job)
