@@ -202,21 +202,6 @@ def can_view_council_confidential(user: UserOrAnonymous, council: Council) -> bo
     return bool(held & (REGIONAL_LEAD_ROLES | ADVISER_ROLES | {Role.REGIONAL_PROGRAMME_MANAGER}))
 
 
-def is_council_senior_leader(user: UserOrAnonymous, council: Council) -> bool:
-    return council.pk in grants_for(user).councils_with(COUNCIL_SENIOR_ROLES)
-
-
-def councils_with_confidential_access(user: UserOrAnonymous) -> QuerySet[Council]:
-    """Councils whose confidential material the user may see."""
-    grants = grants_for(user)
-    if grants.is_national_staff:
-        return Council.objects.all()
-    region_ids = grants.regions_with(
-        REGIONAL_LEAD_ROLES | ADVISER_ROLES | {Role.REGIONAL_PROGRAMME_MANAGER}
-    )
-    return Council.objects.filter(Q(pk__in=grants.council_roles) | Q(region_id__in=region_ids))
-
-
 # --- Local indicators ------------------------------------------------------------------------
 #
 # DOMAIN.md makes a council's local indicators "confidential to the council unless it chooses to
