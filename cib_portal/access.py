@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -316,10 +317,42 @@ def can_view_report(user: User, job: Any) -> bool:
 # --- Helpers for views ----------------------------------------------------------------------
 
 
-def require(allowed: bool) -> None:
+@dataclass(frozen=True)
+class Decision:
+    """An answer to "may this person do this?" with the reason a person can read when it is no
+    (shown on the 403 page and in the API's `detail`). Truthy when allowed, so a rule that
+    returns a Decision reads like one that returns a bool."""
+
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Decision(True)
+
+
+def deny(reason: str) -> Decision:
+    return Decision(False, reason)
+
+
+def allow_if(condition: bool, reason: str) -> Decision:
+    """ALLOWED when the condition holds, else a refusal with the reason."""
+    return ALLOWED if condition else Decision(False, reason)
+
+
+def require(allowed: bool | Decision) -> None:
     """Raise Http404 unless allowed: objects a user may not see do not exist for them."""
     if not allowed:
         raise Http404
+
+
+def require_permission(decision: bool | Decision, reason: str = "") -> None:
+    """Raise PermissionDenied (403) with the decision's reason unless allowed: for what the
+    person may see but may not do. The page and the API both show the reason."""
+    if not decision:
+        raise PermissionDenied(getattr(decision, "reason", "") or reason)
 
 
 # --- Reviews and diagnostics: bookings ------------------------------------------------------

@@ -45,7 +45,9 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    # The reason a permission rule gave (cib_portal.access.Decision), when it gave one.
+    reason = str(exception) if exception is not None and exception.args else ""
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -265,6 +265,8 @@ REST_FRAMEWORK = {
     ],
     # Denied by default: every endpoint needs a membership in force unless it says otherwise.
     "DEFAULT_PERMISSION_CLASSES": ["cib_portal.api.MemberPermission"],
+    # A 403's `detail` carries the reason the app's permission rule gave.
+    "EXCEPTION_HANDLER": "cib_portal.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 200,
