@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -12,6 +17,62 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
+
+
+# One style for every action name: "<thing>.<what happened>", two snake_case words joined by
+# one dot ("spend.approve", "challenge.action_status"). Each app declares its names once, as
+# an enum.StrEnum in its `audit_actions.py`; services pass those constants, never a string.
+ACTION_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*\.[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (datetime.date, datetime.datetime, Decimal)):
+        return str(value)
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
+    return value
+
+
+def fields_of(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
+    """The named fields of `obj` as JSON-safe values (foreign keys by id), for before/after."""
+    values = {}
+    for name in names:
+        field = obj._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        values[name] = _json_safe(getattr(obj, attname))
+    return values
+
+
+@contextmanager
+def audited_change(
+    *,
+    actor: User | AnonymousUser | None,
+    action: str,
+    obj: models.Model,
+    fields: Iterable[str],
+    summary: str = "",
+) -> Iterator[None]:
+    """Record the change the block makes to `obj`'s fields, before and after, with one event:
+
+        with audited_change(actor=user, action=Action.SPEND_UPDATE, obj=spend,
+                            fields=("amount_pence", "purpose"), summary=f"Changed {spend}"):
+            spend.amount_pence = new_amount
+            spend.save()
+
+    Nothing is recorded if the block raises (the caller's transaction rolls back the change)."""
+    names = tuple(fields)
+    before = fields_of(obj, names)
+    yield
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        summary=summary or f"Changed {obj}",
+        before=before,
+        after=fields_of(obj, names),
+    )
 
 
 def audit_record(
