@@ -230,3 +230,23 @@ def returns_due_or_overdue(
         )
         for ret in returns.order_by("due_on", "agreement__region__name", "pk")
     ]
+
+
+def allocation_totals_by_region(
+    *, financial_year: int, region_ids: frozenset[int] | None
+) -> dict[int, dict[str, int]]:
+    """For early support's dashboard: each region's allocated, approved and paid pence in the
+    financial year's agreements (region_ids None: every region). One query."""
+    from .models import Allocation
+
+    allocations = Allocation.objects.filter(agreement__financial_year=financial_year)
+    if region_ids is not None:
+        allocations = allocations.filter(agreement__region_id__in=region_ids)
+    return {
+        f["agreement__region_id"]: f
+        for f in allocations.values("agreement__region_id")
+        .annotate(
+            allocated=Sum("amount_pence"), approved=Sum("approved_pence"), paid=Sum("paid_pence")
+        )
+        .order_by()
+    }

@@ -17,6 +17,7 @@ from .models import Challenge, Challenger, ChallengeStatus, DateOption, DateVote
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from regions.models import Council
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,31 @@ def challenges_hosted(*, user: User, council_ids: list[int]) -> list[Challenge]:
     if not own:
         return []
     return _with_next_dates(_open_challenges().filter(host_id__in=own), user)
+
+
+def councils_in_published_programme(*, year: int, council_ids: list[int] | None) -> set[int]:
+    """For early support's dashboard: the councils (of those given; None: every council) that
+    take part in a published programme of the year. One query."""
+    from .models import Participant
+
+    participants = Participant.objects.filter(
+        programme__year=year, programme__status=ProgrammeStatus.PUBLISHED
+    )
+    if council_ids is not None:
+        participants = participants.filter(council_id__in=council_ids)
+    return set(participants.values_list("council_id", flat=True))
+
+
+def challenges_hosted_visible(*, user: User, council: Council) -> QuerySet[Challenge]:
+    """The challenges the council hosts that the user may see, the latest programme first: the
+    support a flag can record."""
+    return (
+        Challenge.objects.filter(access.challenges_visible_filter(user), host=council)
+        .distinct()
+        .select_related("programme")
+        .order_by("-programme__year")
+    )
+
+
+def challenge_by_pk(pk: int) -> Challenge | None:
+    return Challenge.objects.filter(pk=pk).first()

@@ -45,3 +45,35 @@ def bookings_near(*, user: User, council: Council, day: date) -> QuerySet[Bookin
         .select_related("product")
         .order_by("first_on_site_day", "pk")
     )
+
+
+def pipeline_stage_counts(*, council_ids: list[int] | None) -> dict[int, dict[str, int]]:
+    """For early support's dashboard: each council's bookings under each pipeline heading
+    (reviews.pipeline.STAGES), for the councils given (None: every council). One query."""
+    from django.db.models import Count
+
+    from .pipeline import STAGES
+
+    stage_of = {str(s): stage for stage, statuses in STAGES.items() for s in statuses}
+    bookings = Booking.objects.filter(status__in=list(stage_of))
+    if council_ids is not None:
+        bookings = bookings.filter(council_id__in=council_ids)
+    out: dict[int, dict[str, int]] = {}
+    for b in bookings.values("council_id", "status").annotate(n=Count("id")).order_by():
+        stages = out.setdefault(b["council_id"], {})
+        stage = stage_of[b["status"]]
+        stages[stage] = stages.get(stage, 0) + b["n"]
+    return out
+
+
+def council_bookings_latest_first(*, council: Council) -> QuerySet[Booking]:
+    """A council's bookings, the latest first on site first: the support a flag can record."""
+    return (
+        Booking.objects.filter(council=council)
+        .select_related("product")
+        .order_by("-first_on_site_day")
+    )
+
+
+def booking_by_pk(pk: int) -> Booking | None:
+    return Booking.objects.filter(pk=pk).first()
