@@ -11,6 +11,7 @@ from django.db import transaction
 from audit.services import audit_record
 from regions.models import Council
 
+from .audit_actions import Action
 from .models import ComparisonGroup, Indicator
 
 EDITABLE_FIELDS = ("name", "theme", "definition", "polarity", "is_key")
@@ -39,7 +40,7 @@ def indicator_update(*, actor: Any, indicator: Indicator, changes: dict[str, Any
     changed = [f for f in EDITABLE_FIELDS if before[f] != after[f]]
     audit_record(
         actor=actor,
-        action="indicator.update",
+        action=Action.INDICATOR_UPDATE,
         obj=indicator,
         summary=f"Changed {', '.join(changed)} of indicator {indicator.code}",
         before={f: before[f] for f in changed},

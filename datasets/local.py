@@ -21,6 +21,7 @@ from cib_portal import access
 from cib_portal.csv_import import CsvRejected, Problem, csv_read, decimal_check, problems_sorted
 from regions.models import Council
 
+from .audit_actions import Action
 from .ees import parse_value
 from .models import (
     Area,
@@ -208,7 +209,7 @@ def local_indicator_create(
     )
     audit_record(
         actor=actor,
-        action="local_indicator.create",
+        action=Action.LOCAL_INDICATOR_CREATE,
         obj=indicator,
         summary=f"Added local indicator {name!r} for {council.name}",
     )
@@ -228,7 +229,7 @@ def local_indicator_update(*, actor: Any, indicator: Indicator, changes: dict) -
         indicator.save(update_fields=[*LOCAL_FIELDS, "updated_at"])
         audit_record(
             actor=actor,
-            action="local_indicator.update",
+            action=Action.LOCAL_INDICATOR_UPDATE,
             obj=indicator,
             summary=f"Changed {', '.join(changed)} of local indicator {indicator.name!r}",
             before={f: before[f] for f in changed},
@@ -246,7 +247,7 @@ def local_indicator_share(*, actor: Any, indicator: Indicator, shared: bool) -> 
     indicator.save(update_fields=["is_shared", "updated_at"])
     audit_record(
         actor=actor,
-        action="local_indicator.share" if shared else "local_indicator.unshare",
+        action=Action.LOCAL_INDICATOR_SHARE if shared else Action.LOCAL_INDICATOR_UNSHARE,
         obj=indicator,
         summary=(
             f"Shared local indicator {indicator.name!r} with every member"
@@ -264,7 +265,7 @@ def local_indicator_delete(*, actor: Any, indicator: Indicator) -> None:
     """Delete a local indicator and its values (audited)."""
     audit_record(
         actor=actor,
-        action="local_indicator.delete",
+        action=Action.LOCAL_INDICATOR_DELETE,
         obj=indicator,
         summary=f"Deleted local indicator {indicator.name!r} of {indicator.council.name} "
         f"with {indicator.observations.count()} values",
@@ -308,7 +309,7 @@ def local_value_set(*, actor: Any, indicator: Indicator, period: str, value: str
     counts = _store(indicator, [row])
     audit_record(
         actor=actor,
-        action="local_indicator.values",
+        action=Action.LOCAL_INDICATOR_VALUES,
         obj=indicator,
         summary=f"Recorded {row[0]} value of local indicator {indicator.name!r}",
     )
@@ -354,7 +355,7 @@ def local_values_upload(*, actor: Any, indicator: Indicator, data: bytes) -> dic
         counts = _store(indicator, rows)
         audit_record(
             actor=actor,
-            action="local_indicator.values",
+            action=Action.LOCAL_INDICATOR_VALUES,
             obj=indicator,
             summary=f"Uploaded {len(rows)} values of local indicator {indicator.name!r}",
         )
