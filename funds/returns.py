@@ -29,6 +29,7 @@ from audit.services import audit_record
 from cib_portal import access
 from regions.models import REGIONAL_LEAD_ROLES, Membership, Role
 
+from .audit_actions import Action
 from .models import (
     Allocation,
     FundingAgreement,
@@ -203,7 +204,7 @@ def return_save_draft(
     ret.save(update_fields=["narrative", "outcomes", "drafted_by", "updated_at"])
     audit_record(
         actor=user,
-        action="funds.return_save",
+        action=Action.RETURN_SAVE,
         obj=ret,
         summary=f"Saved the draft of {ret}",
         before=before,
@@ -234,7 +235,7 @@ def return_sign_off(*, user: Any, ret: QuarterlyReturn) -> QuarterlyReturn:
     ret.save(update_fields=["status", "signed_off_by", "signed_off_at", "figures", "updated_at"])
     audit_record(
         actor=user,
-        action="funds.return_sign_off",
+        action=Action.RETURN_SIGN_OFF,
         obj=ret,
         summary=f"Signed off {ret}",
         before=before,
@@ -279,7 +280,7 @@ def return_submit(*, user: Any, ret: QuarterlyReturn) -> QuarterlyReturn:
     ret.save(update_fields=["status", "submitted_by", "submitted_at", "figures", "updated_at"])
     audit_record(
         actor=user,
-        action="funds.return_submit",
+        action=Action.RETURN_SUBMIT,
         obj=ret,
         summary=f"Submitted {ret} to CIB",
         before=before,
@@ -308,7 +309,7 @@ def return_accept(*, user: Any, ret: QuarterlyReturn) -> QuarterlyReturn:
     ret.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
     audit_record(
         actor=user,
-        action="funds.return_accept",
+        action=Action.RETURN_ACCEPT,
         obj=ret,
         summary=f"Accepted {ret}",
         before=before,
@@ -333,7 +334,7 @@ def return_send_back(*, user: Any, ret: QuarterlyReturn, comments: str) -> Quart
     )
     audit_record(
         actor=user,
-        action="funds.return_send_back",
+        action=Action.RETURN_SEND_BACK,
         obj=ret,
         summary=f"Returned {ret} with comments",
         before=before,
@@ -395,7 +396,7 @@ def returns_remind(today: date | None = None) -> int:
         region = ret.agreement.region
         QuarterlyReturn.objects.filter(pk=ret.pk).update(reminder_sent_on=today)
         audit_record(
-            actor=None, action="funds.return_reminder", obj=ret, summary=f"Reminded about {ret}"
+            actor=None, action=Action.RETURN_REMINDER, obj=ret, summary=f"Reminded about {ret}"
         )
         to = sorted(pms.get(region.pk, set()) | leads.get(region.pk, set()))
         if to:
@@ -415,7 +416,7 @@ def returns_remind(today: date | None = None) -> int:
         QuarterlyReturn.objects.filter(pk=ret.pk).update(escalated_on=today)
         audit_record(
             actor=None,
-            action="funds.return_escalation",
+            action=Action.RETURN_ESCALATION,
             obj=ret,
             summary=f"Escalated {ret}: overdue",
         )

@@ -21,6 +21,7 @@ from audit.services import audit_record
 from cib_portal import access
 from regions.models import Region
 
+from .audit_actions import Action
 from .models import (
     Allocation,
     FundingAgreement,
@@ -103,7 +104,7 @@ def agreement_create(
     )
     audit_record(
         actor=user,
-        action="funds.agreement_create",
+        action=Action.AGREEMENT_CREATE,
         obj=agreement,
         summary=f"Created {agreement}",
         after={
@@ -130,7 +131,7 @@ def allocation_set(*, user: User, allocation: Allocation, amount_pence: int) -> 
     allocation.save(update_fields=["amount_pence"])
     audit_record(
         actor=user,
-        action="funds.allocation_set",
+        action=Action.ALLOCATION_SET,
         obj=allocation,
         summary=f"{allocation.get_purpose_display()} allocation of {allocation.agreement}",
         before={"amount_pence": before},
@@ -175,7 +176,7 @@ def agreement_update(
     }
     audit_record(
         actor=user,
-        action="funds.agreement_update",
+        action=Action.AGREEMENT_UPDATE,
         obj=agreement,
         summary=f"Changed {agreement}",
         before=before,
@@ -219,7 +220,7 @@ def spend_request_create(
     )
     audit_record(
         actor=user,
-        action="funds.spend_create",
+        action=Action.SPEND_CREATE,
         obj=request,
         summary=f"Raised {pounds(amount_pence)} for {allocation.get_purpose_display()}",
         after=_snapshot(request),
@@ -254,7 +255,7 @@ def spend_request_update(
     request.save(update_fields=["amount_pence", "description", "supplier"])
     audit_record(
         actor=user,
-        action="funds.spend_update",
+        action=Action.SPEND_UPDATE,
         obj=request,
         summary="Changed a draft spend request",
         before=before,
@@ -304,7 +305,7 @@ def spend_request_submit(*, user: User, request: SpendRequest) -> SpendRequest:
         user=user,
         request=request,
         status=SpendStatus.SUBMITTED,
-        action="funds.spend_submit",
+        action=Action.SPEND_SUBMIT,
         summary=f"Submitted {pounds(request.amount_pence)} for approval",
         fields={"submitted_at": timezone.now()},
     )
@@ -323,7 +324,7 @@ def spend_request_withdraw(*, user: User, request: SpendRequest) -> SpendRequest
         user=user,
         request=request,
         status=SpendStatus.WITHDRAWN,
-        action="funds.spend_withdraw",
+        action=Action.SPEND_WITHDRAW,
         summary="Withdrew a spend request",
         fields={"withdrawn_at": timezone.now()},
     )
@@ -360,7 +361,7 @@ def spend_request_approve(*, user: User, request: SpendRequest) -> SpendRequest:
     if count < needed:
         audit_record(
             actor=user,
-            action="funds.spend_first_approval",
+            action=Action.SPEND_FIRST_APPROVAL,
             obj=request,
             summary=f"First of two approvals for {pounds(request.amount_pence)}",
             before={**_snapshot(request), "approvals": count - 1},
@@ -382,7 +383,7 @@ def spend_request_approve(*, user: User, request: SpendRequest) -> SpendRequest:
         user=user,
         request=request,
         status=SpendStatus.APPROVED,
-        action="funds.spend_approve",
+        action=Action.SPEND_APPROVE,
         summary=f"Approved {pounds(request.amount_pence)} for {allocation.get_purpose_display()}",
         fields={"approved_at": timezone.now()},
         after={"approvals": count},
@@ -400,7 +401,7 @@ def spend_request_reject(*, user: User, request: SpendRequest, reason: str) -> S
         user=user,
         request=request,
         status=SpendStatus.REJECTED,
-        action="funds.spend_reject",
+        action=Action.SPEND_REJECT,
         summary=f"Rejected {pounds(request.amount_pence)}",
         fields={
             "rejected_at": timezone.now(),
@@ -430,7 +431,7 @@ def spend_request_mark_paid(
         user=user,
         request=request,
         status=SpendStatus.PAID,
-        action="funds.spend_paid",
+        action=Action.SPEND_PAID,
         summary=f"Paid {pounds(request.amount_pence)}",
         fields={
             "paid_at": paid_on or timezone.now(),
@@ -470,7 +471,7 @@ def spend_evidence_add(
     evidence.save()
     audit_record(
         actor=user,
-        action="funds.spend_evidence_add",
+        action=Action.SPEND_EVIDENCE_ADD,
         obj=request,
         summary=f"Added {evidence.get_kind_display().lower()}: {evidence.title}",
         after={"evidence": evidence.pk, "kind": kind, "size": evidence.size},
