@@ -3,6 +3,7 @@ page's query count does not grow with its rows."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -189,3 +190,9 @@ def user_memberships(*, user: User) -> list[Membership]:
         .select_related("organisation")
         .order_by("organisation__name")
     )
+
+
+def missing_governance_leads(*, today: date | None = None) -> dict[int, list[str]]:
+    """{region id: labels of the governance lead roles nobody holds today}, for the regions
+    missing any (for other apps' national views); one query."""
+    return regions_missing_leads(today=today)
