@@ -226,7 +226,7 @@ def test_a_regional_user_gets_their_region_by_default(regional_lead, client_for)
 def test_the_year_select_lists_programme_years_and_the_current_one(
     programme, regional_lead, client_for
 ):
-    from peerchallenge.views_ledger import current_programme_year
+    from peerchallenge.views.ledger import current_programme_year
 
     years = [y for y, _label in client_for(regional_lead).get(LEDGER).context["years"]]
     assert YEAR in years and current_programme_year() in years

@@ -8,9 +8,10 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from .. import forms_challenges as f
-from .. import workspace
-from ..models import Challenge, LineOfEnquiry
+from peerchallenge import workspace
+from peerchallenge.forms import challenges as f
+from peerchallenge.models import Challenge, LineOfEnquiry
+
 from ._common import (
     bound,
     challenge_for,

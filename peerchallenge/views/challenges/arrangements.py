@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from .. import forms_challenges as f
-from .. import workspace
-from ..models import Attendee
+from peerchallenge import workspace
+from peerchallenge.forms import challenges as f
+from peerchallenge.models import Attendee
+
 from ._common import (
     bound,
     challenge_for,

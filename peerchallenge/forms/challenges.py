@@ -7,10 +7,9 @@ from datetime import date
 from django import forms
 
 from cib_portal.forms import GovUKDateInput
+from peerchallenge.documents import ChallengeFileField
+from peerchallenge.models import ActionStatus, Challenge, ChallengeStatus
 from regions.models import Region
-
-from .documents import ChallengeFileField
-from .models import ActionStatus, Challenge, ChallengeStatus
 
 
 def _text(label: str, *, rows: int = 6, help_text: str = "", required: bool = False):

@@ -6,8 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from cib_portal.forms import GovUKDateInput
-
-from .models import Answer, Challenge, DateOption
+from peerchallenge.models import Answer, Challenge, DateOption
 
 
 class DateOptionForm(forms.Form):

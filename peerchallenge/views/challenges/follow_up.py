@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from .. import forms_challenges as f
-from .. import workspace
+from peerchallenge import workspace
+from peerchallenge.forms import challenges as f
+
 from ._common import bound, challenge_for, forbid_unless, may_challenge, render_part
 
 URL = "peerchallenge:challenge_follow_up"

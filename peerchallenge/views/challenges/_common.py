@@ -13,9 +13,8 @@ from django.urls import NoReverseMatch, reverse
 
 from cib_portal import access
 from cib_portal.downloads import content_disposition
-
-from ..models import ActionStatus, Challenge
-from ..workspace import WorkspaceError
+from peerchallenge.models import ActionStatus, Challenge
+from peerchallenge.workspace import WorkspaceError
 
 PAGE_SIZE = 25
 OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)

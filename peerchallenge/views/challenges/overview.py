@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cib_portal import access
+from peerchallenge.forms import challenges as f
+from peerchallenge.models import Challenge, Challenger, FeedbackLetter, SelfAssessment
 
-from .. import forms_challenges as f
-from ..models import Challenge, Challenger, FeedbackLetter, SelfAssessment
 from ._common import (
     OPEN_ACTION_STATUSES,
     PAGE_SIZE,

@@ -9,9 +9,8 @@ from decimal import Decimal
 from django import forms
 
 from cib_portal.forms import GovUKDateInput
+from peerchallenge.models import Preference, Programme, ProgrammeModel, ProgrammeStatus
 from regions.models import Council, Region
-
-from .models import Preference, Programme, ProgrammeModel, ProgrammeStatus
 
 SIZE_LIMITS = {ProgrammeModel.CLUSTERS: (4, 8), ProgrammeModel.PANEL: (2, 5)}
 

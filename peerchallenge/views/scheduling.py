@@ -19,12 +19,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from cib_portal import access
 from cib_portal.downloads import content_disposition
-from regions.models import COUNCIL_ROLES, Membership
-
-from .forms_scheduling import AnswersForm, DateOptionForm
-from .ics import challenge_calendar as calendar_text
-from .models import Answer, Challenge, DateOption, DateVote
-from .scheduling import (
+from peerchallenge.forms.scheduling import AnswersForm, DateOptionForm
+from peerchallenge.ics import challenge_calendar as calendar_text
+from peerchallenge.models import Answer, Challenge, DateOption, DateVote
+from peerchallenge.scheduling import (
     AGREEABLE,
     SchedulingError,
     date_option_agree,
@@ -32,6 +30,7 @@ from .scheduling import (
     date_votes_record,
     participant_emails,
 )
+from regions.models import COUNCIL_ROLES, Membership
 
 # --- Reads ----------------------------------------------------------------------------------
 

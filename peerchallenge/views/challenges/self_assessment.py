@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from .. import forms_challenges as f
-from .. import workspace
-from ..models import SelfAssessment
+from peerchallenge import workspace
+from peerchallenge.forms import challenges as f
+from peerchallenge.models import SelfAssessment
+
 from ._common import (
     bound,
     challenge_for,

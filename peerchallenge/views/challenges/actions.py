@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from cib_portal import access
+from peerchallenge import workspace
+from peerchallenge.documents import KINDS, download_name, extension
+from peerchallenge.forms import challenges as f
+from peerchallenge.models import Action, ActionStatus
 
-from .. import forms_challenges as f
-from .. import workspace
-from ..documents import KINDS, download_name, extension
-from ..models import Action, ActionStatus
 from ._common import (
     OPEN_ACTION_STATUSES,
     attachment,

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
+from peerchallenge import workspace
+from peerchallenge.forms import challenges as f
+from peerchallenge.models import FeedbackLetter
 
-from .. import forms_challenges as f
-from .. import workspace
-from ..models import FeedbackLetter
 from ._common import (
     bound,
     challenge_for,
@@ -81,7 +81,7 @@ def challenge_feedback_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def challenge_feedback_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from ..reports import report_request_feedback_letter
+    from peerchallenge.reports import report_request_feedback_letter
 
     challenge = challenge_for(request, pk)
     letter = FeedbackLetter.objects.filter(challenge=challenge).first()

@@ -18,10 +18,9 @@ from django.shortcuts import render
 from cib_portal import access
 from cib_portal.csv_export import csv_response, safe_cell
 from cib_portal.years import year_label, year_of
+from peerchallenge.ledger import OVER_DAYS, UNDER_DAYS, LedgerRow, ledger_rows, ledger_summary
+from peerchallenge.models import Programme
 from regions.models import Region
-
-from .ledger import OVER_DAYS, UNDER_DAYS, LedgerRow, ledger_rows, ledger_summary
-from .models import Programme
 
 PAGE_SIZE = 50
 

@@ -1,0 +1,2 @@
+"""Peer challenge forms, one module per part: programmes, a challenge's workspace and
+scheduling."""
