@@ -77,3 +77,23 @@ def council_bookings_latest_first(*, council: Council) -> QuerySet[Booking]:
 
 def booking_by_pk(pk: int) -> Booking | None:
     return Booking.objects.filter(pk=pk).first()
+
+
+def team_days_between(*, first: date, last: date) -> list[tuple[int | None, int, int, int]]:
+    """(reviewer's home council id, reviewer's user id, council reviewed id, on-site days) of
+    every active team place on a booking, not cancelled, whose first on-site day falls from
+    `first` to `last`: the review days of peer challenge's reciprocity ledger. One query."""
+    return list(
+        TeamAssignment.objects.filter(
+            is_active=True,
+            booking__first_on_site_day__gte=first,
+            booking__first_on_site_day__lte=last,
+        )
+        .exclude(booking__status=BookingStatus.CANCELLED)
+        .values_list(
+            "reviewer__home_council_id",
+            "reviewer__user_id",
+            "booking__council_id",
+            "booking__product__on_site_days",
+        )
+    )
