@@ -711,3 +711,25 @@ def latest_import_run_id() -> int | None:
 
     run_id: int | None = ImportRun.objects.aggregate(m=Max("id"))["m"]
     return run_id
+
+
+# --- For peer challenge: the councils' standing and a host's key indicators ---------------
+
+
+def rankable_key_indicators() -> list[Indicator]:
+    """The key indicators with a better direction (so councils rank on them)."""
+    from .models import Polarity
+
+    return list(Indicator.objects.filter(is_key=True).exclude(polarity=Polarity.NEITHER))
+
+
+def key_indicator_comparisons(*, council: Council) -> list[Comparison]:
+    """The council's key indicators against its statistical neighbours (a fixed query count)."""
+    from .comparison import comparisons, statistical_neighbour_ids
+
+    return comparisons(
+        council=council,
+        indicators=key_indicators(),
+        group_ids=statistical_neighbour_ids(council),
+        group_label="Statistical neighbours",
+    )
