@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from cib_portal import access
 
-from . import lifecycle, report
-from .models import Booking, BookingStatus, ReviewReport
-from .services import BookingError
+from .. import lifecycle, report
+from ..models import Booking, BookingStatus, ReviewReport
+from ..services import BookingError
 
 
 class ReportForm(forms.Form):
@@ -89,7 +89,7 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from .reports import report_request_review_report
+    from ..reports import report_request_review_report
 
     booking = _booking(request, pk)
     access.require(report.may_download(request.user, booking))

@@ -1,7 +1,5 @@
-"""Pages for the reviewer register, review teams, calendars and the pipeline.
-
-Teams are the programme manager's; anyone else gets 404 (the booking does not exist for them).
-"""
+"""The reviewer register: the programme manager's; a reviewer sees and keeps their own entry's
+availability and calendar feed."""
 
 from __future__ import annotations
 
@@ -10,127 +8,19 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
-from cib_portal.downloads import content_disposition
 from cib_portal.forms import CsvFileField, GovUKDateInput
-from regions.models import Council, Region
+from regions.models import Council
 
-from . import calendars, pipeline, team
-from . import reviewers as register
-from .models import Booking, Product, Reviewer, ReviewerType, TeamAssignment, Unavailability
+from .. import reviewers as register
+from ..models import Reviewer, ReviewerType, Unavailability
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
-EXCLUDED_SHOWN = 100
-
-
-class TeamAddForm(forms.Form):
-    candidate = forms.ChoiceField(
-        label="Reviewer",
-        help_text="Eligible reviewers, with their on-site days this year.",
-        error_messages={"required": "Select a reviewer to add"},
-    )
-
-    def __init__(self, *args, candidates=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["candidate"].choices = [("", "Choose a reviewer")] + [
-            (
-                f"{c.reviewer.pk}:{c.reviewer_type}",
-                f"{c.reviewer.name} – {c.type_label} ({c.days_this_year} days this year)",
-            )
-            for c in candidates
-        ]
-
-
-def _type_rows(counts: dict[str, int]) -> list[dict]:
-    labels = dict(ReviewerType.choices)  # a type edited into a product may be unknown
-    return [
-        {"label": labels.get(t, t), "count": n, "words": team.type_count_in_words(t, n)}
-        for t, n in counts.items()
-    ]
-
-
-def _managed_booking(request: HttpRequest, pk: int) -> Booking:
-    access.require(access.can_manage_reviewers(request.user))
-    return get_object_or_404(Booking.objects.select_related("council", "product"), pk=pk)
-
-
-@login_required
-def team_page(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = _managed_booking(request, pk)
-    proposal = team.team_proposal(booking)
-    form = TeamAddForm(request.POST or None, candidates=proposal.candidates + proposal.proposed)
-    if request.method == "POST" and form.is_valid():
-        reviewer_id, reviewer_type = form.cleaned_data["candidate"].split(":", 1)
-        chosen = next(
-            c
-            for c in proposal.candidates + proposal.proposed
-            if str(c.reviewer.pk) == reviewer_id and c.reviewer_type == reviewer_type
-        )
-        try:
-            team.team_assign(
-                booking=booking,
-                reviewer=chosen.reviewer,
-                reviewer_type=reviewer_type,
-                assigned_by=request.user,
-            )
-        except team.TeamError as exc:
-            form.add_error("candidate", str(exc))
-        else:
-            messages.success(request, f"{chosen.reviewer.name} added to the team.")
-            return redirect("reviewers:team", pk=booking.pk)
-    return render(
-        request,
-        "reviews/team/team.html",
-        {
-            "booking": booking,
-            "proposal": proposal,
-            "form": form,
-            "make_up_rows": _type_rows(proposal.make_up),
-            "shortfall_rows": _type_rows(proposal.shortfall),
-            "capacity_warnings": pipeline.capacity_warnings(booking),
-            # The whole register can be excluded; the first ones are enough to see why.
-            "excluded_shown": proposal.excluded[:EXCLUDED_SHOWN],
-        },
-    )
-
-
-@login_required
-@require_POST
-def team_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = _managed_booking(request, pk)
-    proposal = team.team_proposal(booking)
-    try:
-        added = team.team_confirm(booking=booking, proposal=proposal, assigned_by=request.user)
-    except team.TeamError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{added} reviewer{'s' if added != 1 else ''} added to the team.")
-    return redirect("reviewers:team", pk=booking.pk)
-
-
-@login_required
-@require_POST
-def team_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
-    booking = _managed_booking(request, pk)
-    assignment = get_object_or_404(
-        TeamAssignment.objects.select_related("reviewer", "booking"),
-        pk=assignment_pk,
-        booking=booking,
-        is_active=True,
-    )
-    team.team_remove(assignment=assignment, removed_by=request.user)
-    messages.success(request, f"{assignment.reviewer.name} taken off the team.")
-    return redirect("reviewers:team", pk=booking.pk)
-
-
-# --- The reviewer register ------------------------------------------------------------------
 
 
 class ReviewerFilterForm(forms.Form):
@@ -312,7 +202,7 @@ def reviewer_list(request: HttpRequest) -> HttpResponse:
 def reviewer_me(request: HttpRequest) -> HttpResponse:
     reviewer = access.reviewer_for(request.user)
     access.require(reviewer is not None)
-    return redirect("reviewers:detail", pk=reviewer.pk)
+    return redirect("reviews:reviewer_detail", pk=reviewer.pk)
 
 
 @login_required
@@ -368,7 +258,7 @@ def reviewer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             form.add_error("email", exc.errors[0])
         else:
             messages.success(request, f"{saved.name} saved.")
-            return redirect("reviewers:detail", pk=saved.pk)
+            return redirect("reviews:reviewer_detail", pk=saved.pk)
     return render(request, "reviews/reviewers/form.html", {"form": form, "reviewer": reviewer})
 
 
@@ -391,7 +281,7 @@ def reviewer_record_add(request: HttpRequest, pk: int, kind: str) -> HttpRespons
             form.add_error(None, exc.errors[0])
         else:
             messages.success(request, done)
-            return redirect("reviewers:detail", pk=reviewer.pk)
+            return redirect("reviews:reviewer_detail", pk=reviewer.pk)
     return render(
         request,
         "reviews/reviewers/record_form.html",
@@ -411,7 +301,7 @@ def unavailability_add(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
         messages.success(request, "Unavailable days added.")
-        return redirect("reviewers:detail", pk=reviewer.pk)
+        return redirect("reviews:reviewer_detail", pk=reviewer.pk)
     return render(
         request, "reviews/reviewers/unavailability_form.html", {"form": form, "reviewer": reviewer}
     )
@@ -424,7 +314,7 @@ def unavailability_remove(request: HttpRequest, pk: int, unavailability_pk: int)
     unavailability = get_object_or_404(Unavailability, pk=unavailability_pk, reviewer=reviewer)
     register.unavailability_remove(unavailability=unavailability)
     messages.success(request, "Unavailable days removed.")
-    return redirect("reviewers:detail", pk=reviewer.pk)
+    return redirect("reviews:reviewer_detail", pk=reviewer.pk)
 
 
 @login_required
@@ -437,7 +327,7 @@ def feed_change(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         register.feed_token_rotate(reviewer=reviewer, actor=request.user)
         messages.success(request, "A new calendar feed address is ready; any old one stopped.")
-    return redirect("reviewers:detail", pk=reviewer.pk)
+    return redirect("reviews:reviewer_detail", pk=reviewer.pk)
 
 
 @login_required
@@ -464,126 +354,11 @@ def reviewers_upload(request: HttpRequest) -> HttpResponse:
                 f"Reviewers saved: {counts['created']} added, {counts['updated']} changed, "
                 f"{counts['accreditations']} accreditations added.",
             )
-            return redirect("reviewers:list")
+            return redirect("reviews:reviewer_list")
     return render(
         request,
         "reviews/reviewers/upload.html",
         {"form": form, "problems": problems, "columns": ",".join(register.IMPORT_COLUMNS)},
-    )
-
-
-# --- Calendars ------------------------------------------------------------------------------
-
-ICS_TYPE = "text/calendar; charset=utf-8"
-
-
-@login_required
-def booking_calendar(request: HttpRequest, pk: int) -> HttpResponse:
-    """The booking's on-site days as an .ics file: for whoever may see the booking."""
-    booking = get_object_or_404(Booking.objects.select_related("council", "product"), pk=pk)
-    access.require(access.can_view_booking(request.user, booking))
-    response = HttpResponse(calendars.booking_calendar(booking), content_type=ICS_TYPE)
-    response["Content-Disposition"] = content_disposition(f"review-{booking.pk}.ics")
-    return response
-
-
-def reviewer_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The private feed: the secret in the address is the only key (calendar apps cannot
-    sign in), so a wrong, old or revoked one is a 404."""
-    reviewer = calendars.reviewer_by_feed_token(token)
-    if reviewer is None:
-        raise Http404
-    response = HttpResponse(calendars.reviewer_feed(reviewer), content_type=ICS_TYPE)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-# --- Capacity and the pipeline --------------------------------------------------------------
-
-
-class PipelineFilterForm(forms.Form):
-    by = forms.ChoiceField(
-        label="Count by",
-        required=False,
-        choices=[("month", "Month"), ("week", "Week")],
-        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
-    )
-    year = forms.IntegerField(
-        label="Year",
-        required=False,
-        min_value=2000,
-        max_value=2100,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
-    )
-    product = forms.ModelChoiceField(
-        label="Product", required=False, queryset=Product.objects.all(), empty_label="All"
-    )
-    region = forms.ModelChoiceField(
-        label="Region", required=False, queryset=Region.objects.all(), empty_label="All"
-    )
-    # From a home's "next weeks", which may run into the next year: every week from this day
-    # on. A year typed in the form wins over it.
-    start = forms.DateField(required=False, widget=forms.HiddenInput)
-
-
-class CapacityForm(forms.Form):
-    weekly_cap = forms.IntegerField(
-        label="Most reviews on site in the same week",
-        min_value=1,
-        max_value=100,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
-        error_messages={
-            "required": "Enter the most reviews on site in a week",
-            "invalid": "The cap must be a whole number, like 3",
-            "min_value": "The cap must be at least 1",
-            "max_value": "The cap must be 100 or fewer",
-        },
-    )
-
-
-@login_required
-def pipeline_page(request: HttpRequest) -> HttpResponse:
-    access.require(access.can_view_review_pipeline(request.user))
-    can_manage = access.can_manage_reviewers(request.user)
-    cap_form = CapacityForm(
-        request.POST if request.method == "POST" else None,
-        initial={"weekly_cap": pipeline.weekly_cap()},
-    )
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
-        if cap_form.is_valid():
-            pipeline.weekly_cap_set(cap=cap_form.cleaned_data["weekly_cap"], actor=request.user)
-            messages.success(request, "Weekly cap saved.")
-            return redirect("reviewers:pipeline")
-    form = PipelineFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    by = filters.get("by") or "month"
-    start = None if filters.get("year") else filters.get("start")
-    year = None if start else filters.get("year") or timezone.localdate().year
-    rows = pipeline.pipeline_rows(
-        user=request.user,
-        by=by,
-        year=year,
-        start=start,
-        product_id=filters["product"].pk if filters.get("product") else None,
-        region_id=filters["region"].pk if filters.get("region") else None,
-    )
-    return render(
-        request,
-        "reviews/pipeline.html",
-        {
-            "form": form,
-            "cap_form": cap_form,
-            "can_manage": can_manage,
-            "rows": rows,
-            "by": by,
-            "year": year,
-            "start": start,
-            "labels": pipeline.STAGE_LABELS,
-            "cap": pipeline.weekly_cap(),
-        },
     )
 
 
@@ -604,7 +379,7 @@ def reviewer_record_remove(request: HttpRequest, pk: int, kind: str, record_pk: 
             messages.error(request, exc.errors[0])
         else:
             messages.success(request, f"Removed: {described}.")
-        return redirect("reviewers:detail", pk=reviewer.pk)
+        return redirect("reviews:reviewer_detail", pk=reviewer.pk)
     return render(
         request,
         "reviews/reviewers/record_remove.html",
