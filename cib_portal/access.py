@@ -203,53 +203,6 @@ def can_view_council_confidential(user: UserOrAnonymous, council: Council) -> bo
     return bool(held & (REGIONAL_LEAD_ROLES | ADVISER_ROLES | {Role.REGIONAL_PROGRAMME_MANAGER}))
 
 
-# --- Local indicators ------------------------------------------------------------------------
-#
-# DOMAIN.md makes a council's local indicators "confidential to the council unless it chooses to
-# share them" and does not list who else reads unshared ones, so the rule is: the council's own
-# people, and those whose row in DOMAIN.md names the council's material.
-# - Its staff (any council role): "see and edit their own council's confidential material
-#   (... local indicators ...)".
-# - Its region's leads: "everything about councils in their region".
-# - The LGA advisers covering its region (on the region, or on `national` for every region):
-#   their row gives them the dashboards of their regions and the raising and triage of risk
-#   flags with their evidence, DOMAIN.md makes a council's flags and its self-evaluation (and
-#   the annual conversation about it) their business, and they are "the first point of
-#   contact" for the support that local measures are evidence for.
-# - Nobody else. The region's programme manager prepares the programme, spend and returns; the
-#   national programme manager has the catalogue of products, bookings and the reviewer
-#   register; the CIB administrator has funding agreements and returns: none of those rows
-#   names a council's own measures. Assigned challengers see a challenge's material, which does
-#   not include the host's local indicators. A shared indicator is published data (any member).
-
-LOCAL_INDICATOR_REGION_ROLES = frozenset(REGIONAL_LEAD_ROLES | ADVISER_ROLES)
-
-
-def can_view_local_indicators(user: UserOrAnonymous, council: Council) -> bool:
-    """The council's unshared local indicators: its staff, its region's leads and the advisers
-    covering its region (see the note above); every page, CSV, API response and PDF asks here."""
-    grants = grants_for(user)
-    if grants.is_superuser or grants.national_roles & ADVISER_ROLES:
-        return True
-    if council.pk in grants.council_roles:
-        return True
-    held = grants.region_roles.get(council.region_id, frozenset())
-    return bool(held & LOCAL_INDICATOR_REGION_ROLES)
-
-
-def councils_with_local_indicator_access(user: UserOrAnonymous) -> QuerySet[Council]:
-    """Councils whose unshared local indicators the user may see (can_view_local_indicators)."""
-    grants = grants_for(user)
-    if not grants.any:
-        return Council.objects.none()
-    if grants.is_superuser or grants.national_roles & ADVISER_ROLES:
-        return Council.objects.all()
-    region_ids = grants.regions_with(LOCAL_INDICATOR_REGION_ROLES)
-    return Council.objects.filter(
-        Q(pk__in=list(grants.council_roles)) | Q(region_id__in=list(region_ids))
-    )
-
-
 # --- Invitations and memberships ------------------------------------------------------------
 
 

@@ -5,9 +5,9 @@ owner's alone."""
 from django.contrib import admin
 from django.db.models import Q
 
-from cib_portal import access
 from cib_portal.admin import NATIONAL_STAFF, PortalModelAdmin
 
+from . import permissions
 from .models import Area, ComparisonGroup, ImportRun, ImportSpec, Indicator, Period
 
 
@@ -22,7 +22,7 @@ class IndicatorAdmin(PortalModelAdmin):
     readonly_fields = ("created_at", "updated_at")
 
     def visible_rows(self, request) -> Q | None:
-        councils = access.councils_with_local_indicator_access(request.user)
+        councils = permissions.councils_with_local_indicator_access(request.user)
         return Q(council__isnull=True) | Q(is_shared=True) | Q(council__in=councils)
 
     def may_change(self, request, obj) -> bool:

@@ -2,7 +2,7 @@
 /api/v1/councils/<gss_code>/comparison/.
 
 Members only (MemberPermission). Local indicators are seen only by those who may see their
-council's local indicators (access.can_view_local_indicators), unless the council shares them;
+council's local indicators (permissions.can_view_local_indicators), unless the council shares them;
 to anyone else they do not exist (a filter naming one is answered like a filter naming no
 indicator at all).
 
@@ -35,6 +35,7 @@ from cib_portal import access
 from cib_portal.api import MemberPermission
 from regions.models import Council
 
+from . import permissions
 from .comparison import comparisons, statistical_neighbour_ids
 from .models import (
     AreaLevel,
@@ -78,7 +79,7 @@ def indicators_visible(*, user: Any) -> QuerySet[Indicator]:
     if not access.can_view_published(user):
         return Indicator.objects.none()
     qs = Indicator.objects.select_related("council", "numerator", "denominator")
-    councils = access.councils_with_local_indicator_access(user).values("pk")
+    councils = permissions.councils_with_local_indicator_access(user).values("pk")
     return qs.filter(Q(council__isnull=True) | Q(is_shared=True) | Q(council__in=councils))
 
 

@@ -2,7 +2,7 @@
 
 Values are Observations against the council's Area, with periods whose time identifier is
 "Local". Who may see them: the council's staff, its region's leads and the advisers covering
-its region (`access.can_view_local_indicators`, where the reasons are written down), and nobody
+its region (`permissions.can_view_local_indicators`, where the reasons are written down), and nobody
 else; a shared indicator is visible to any member.
 """
 
@@ -21,6 +21,7 @@ from cib_portal import access
 from cib_portal.csv_import import CsvRejected, Problem, csv_read, decimal_check, problems_sorted
 from regions.models import Council
 
+from . import permissions
 from .audit_actions import Action
 from .ees import parse_value
 from .models import (
@@ -41,24 +42,11 @@ LOCAL_TIME_IDENTIFIER = "Local"
 def visible_local_indicators(*, user: Any, council: Council) -> QuerySet[Indicator]:
     """The council's local indicators this user may see (none for non-members)."""
     qs = Indicator.objects.filter(council=council, source=Source.LOCAL)
-    if access.can_view_local_indicators(user, council):
+    if permissions.can_view_local_indicators(user, council):
         return qs
     if access.is_member(user):
         return qs.filter(is_shared=True)
     return qs.none()
-
-
-def can_view_local_indicator(user: Any, indicator: Indicator) -> bool:
-    if indicator.council_id is None:
-        return False
-    if access.can_view_local_indicators(user, indicator.council):
-        return True
-    return indicator.is_shared and access.is_member(user)
-
-
-def can_edit_local_indicator(user: Any, council: Council) -> bool:
-    """Any council role for that council (its own staff) may add and change local measures."""
-    return council.pk in access.grants_for(user).council_roles
 
 
 def local_profile_rows(*, user: Any, council: Council) -> list[dict]:

@@ -11,6 +11,8 @@ from reports import registry
 from reports.models import ReportJob, ReportKind
 from reports.services import report_request
 
+from . import permissions
+
 if TYPE_CHECKING:
     from accounts.models import User
 
@@ -20,7 +22,7 @@ def report_request_data_profile(
 ) -> ReportJob:
     """Ask for a council's data profile as a PDF. It is published data unless the council's
     local indicators are included, and then access to it follows access to the council's
-    local indicators (access.can_view_local_indicators)."""
+    local indicators (permissions.can_view_local_indicators)."""
     return report_request(
         user=user,
         kind=ReportKind.DATA_PROFILE,
@@ -39,7 +41,7 @@ def _render_data_profile(job: ReportJob) -> dict[str, Any]:
         raise ValueError("a data profile is of one council, and this job names none")
     context = selectors.data_profile(council=council)
     local_rows: list[dict] = []
-    if job.params.get("include_local") and access.can_view_local_indicators(
+    if job.params.get("include_local") and permissions.can_view_local_indicators(
         job.requested_by, council
     ):
         local_rows = local_profile_rows(user=job.requested_by, council=council)
@@ -54,7 +56,7 @@ def _render_data_profile(job: ReportJob) -> dict[str, Any]:
 def _may_view_data_profile(user: User, job: ReportJob) -> bool:
     # A data profile is confidential only for the local indicators it carries.
     if job.subject_council is not None and job.is_confidential:
-        return access.can_view_local_indicators(user, job.subject_council)
+        return bool(permissions.can_view_local_indicators(user, job.subject_council))
     return access.can_view_published(user)
 
 

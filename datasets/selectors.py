@@ -25,7 +25,7 @@ from django.urls import reverse
 from cib_portal import access
 from regions.models import Council, Region
 
-from . import charts
+from . import charts, permissions
 from .comparison import (
     Comparison,
     cached,
@@ -65,10 +65,10 @@ def symbol_meaning(symbol: str) -> str:
 def indicators_visible(*, user: User) -> QuerySet[Indicator]:
     """Indicators the user may see: every national one for a member, shared local ones, and
     the unshared local ones of councils whose local indicators they may see
-    (access.can_view_local_indicators)."""
+    (permissions.can_view_local_indicators)."""
     if not access.can_view_published(user):
         return Indicator.objects.none()
-    confidential = access.councils_with_local_indicator_access(user).values("pk")
+    confidential = permissions.councils_with_local_indicator_access(user).values("pk")
     return Indicator.objects.filter(
         Q(council__isnull=True) | Q(is_shared=True) | Q(council_id__in=confidential)
     )

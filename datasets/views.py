@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from cib_portal import access
 from cib_portal.csv_export import csv_response
 
-from . import editing, neighbours, selectors
+from . import editing, neighbours, permissions, selectors
 from .filters import IndicatorFilter
 from .forms import CompareForm, ComparisonGroupForm, IndicatorEditForm
 from .local import local_profile_rows
@@ -210,8 +210,8 @@ def profile_pdf(request: HttpRequest, gss_code: str) -> HttpResponse:
     from .reports import report_request_data_profile
 
     council = selectors.council_get(user=request.user, gss_code=gss_code)
-    include_local = bool(local_profile_rows(user=request.user, council=council)) and (
-        access.can_view_local_indicators(request.user, council)
+    include_local = bool(local_profile_rows(user=request.user, council=council)) and bool(
+        permissions.can_view_local_indicators(request.user, council)
     )
     job = report_request_data_profile(
         user=request.user, council=council, include_local=include_local

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from cib_portal import access
 from cib_portal.forms import CsvFileField
 from regions.models import Council
 
-from . import local
+from . import local, permissions
 from .models import Indicator, Polarity, Source, Unit
 
 MAX_VALUES_FILE_BYTES = 1024 * 1024
@@ -98,14 +97,13 @@ def _viewable(request: HttpRequest, pk: int) -> Indicator:
     indicator = get_object_or_404(
         Indicator.objects.select_related("council"), pk=pk, source=Source.LOCAL
     )
-    access.require(local.can_view_local_indicator(request.user, indicator))
+    access.require(permissions.can_view_local_indicator(request.user, indicator))
     return indicator
 
 
 def _editable(request: HttpRequest, pk: int) -> Indicator:
     indicator = _viewable(request, pk)
-    if not local.can_edit_local_indicator(request.user, indicator.council):
-        raise PermissionDenied
+    access.require_permission(permissions.can_edit_local_indicator(request.user, indicator.council))
     return indicator
 
 
@@ -127,7 +125,7 @@ def local_list(request: HttpRequest) -> HttpResponse:
         .order_by("council__name", "name")
     )
     visible = set(
-        access.councils_with_local_indicator_access(request.user).values_list("pk", flat=True)
+        permissions.councils_with_local_indicator_access(request.user).values_list("pk", flat=True)
     )
     others = [i for i in others if i.is_shared or i.council_id in visible]
     return render(
@@ -166,7 +164,7 @@ def local_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "indicator": indicator,
             "values": local.local_indicator_values(indicator),
-            "can_edit": local.can_edit_local_indicator(request.user, indicator.council),
+            "can_edit": bool(permissions.can_edit_local_indicator(request.user, indicator.council)),
         },
     )
 
