@@ -31,8 +31,10 @@ from .models import (
     ImportSpec,
     ImportStatus,
     Indicator,
+    Observation,
     Source,
 )
+from .signals import data_set_changed
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -237,28 +239,16 @@ def import_file(
 
 
 def risk_flags_evaluate_later() -> None:
-    """New figures can raise or clear risk flags: evaluate them once the import commits (in
-    the background). Off in the test settings so imports in tests queue nothing."""
+    """New figures can raise or clear risk flags: once the import commits, send
+    data_set_changed (early support queues its evaluation in the background). Off in the test
+    settings so imports in tests queue nothing."""
     if not settings.RISK_FLAGS_EVALUATE_AFTER_IMPORT:
         return
-    transaction.on_commit(_queue_risk_flag_evaluation)
+    transaction.on_commit(_data_set_changed_send)
 
 
-def _queue_risk_flag_evaluation() -> None:
-    """Queue the evaluation; if the broker cannot be reached the import still stands and the
-    nightly run catches up, so say so in the log rather than fail the import."""
-    import logging
-
-    from kombu.exceptions import OperationalError
-
-    from earlysupport.tasks import evaluate_risk_flags_nightly
-
-    try:
-        evaluate_risk_flags_nightly.delay()
-    except OperationalError:
-        logging.getLogger(__name__).warning(
-            "Could not queue the risk flag evaluation after an import; the nightly run will do it."
-        )
+def _data_set_changed_send() -> None:
+    data_set_changed.send(sender=Observation)
 
 
 def import_run_start(*, user: User, upload: UploadedFile, spec_name: str | None) -> ImportRun:
