@@ -29,8 +29,6 @@ urlpatterns = [
     path("", include("peerchallenge.urls")),
     path("funds/", include("funds.urls")),
     path("early-support/", include("earlysupport.urls")),
-    path("data/imports/", include("datasets.import_urls")),
-    path("data/local/", include("datasets.local_urls")),
     path("data/", include("datasets.urls")),
     path("api/v1/", include("cib_portal.api_urls")),
     path("admin/", admin.site.urls),

@@ -72,13 +72,13 @@ def test_the_page_and_the_indicator_page(client_for, indicator, leeds, person):
     who, user = person
     client = client_for(user)
     expected = 200 if who in ALLOWED else 404
-    assert client.get(reverse("local:detail", args=[indicator.pk])).status_code == expected
+    assert client.get(reverse("datasets:local:detail", args=[indicator.pk])).status_code == expected
     detail = client.get(reverse("datasets:indicator_detail", args=[indicator.code]))
     assert detail.status_code == expected
     profile = client.get(reverse("datasets:profile", args=[LEEDS]))
     assert profile.status_code == 200
     assert (NAME in profile.content.decode()) == (who in ALLOWED)
-    listing = client.get(reverse("local:list"))
+    listing = client.get(reverse("datasets:local:list"))
     assert listing.status_code == 200
     assert (NAME in listing.content.decode()) == (who in ALLOWED)
 

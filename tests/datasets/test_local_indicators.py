@@ -80,9 +80,9 @@ def test_include_renders_rows_tagged_local_and_an_empty_state(indicator, officer
 
 def test_council_staff_add_an_indicator(client_for, officer, leeds):
     client = client_for(officer)
-    assert client.get(reverse("local:create")).status_code == 200
+    assert client.get(reverse("datasets:local:create")).status_code == 200
     response = client.post(
-        reverse("local:create"),
+        reverse("datasets:local:create"),
         {
             "council": leeds.pk,
             "name": "Audits rated good",
@@ -98,7 +98,7 @@ def test_council_staff_add_an_indicator(client_for, officer, leeds):
 
 
 def test_create_form_shows_errors(client_for, officer, leeds):
-    response = client_for(officer).post(reverse("local:create"), {"council": leeds.pk})
+    response = client_for(officer).post(reverse("datasets:local:create"), {"council": leeds.pk})
     text = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in text and "Enter the indicator&#x27;s name" in text
@@ -106,22 +106,25 @@ def test_create_form_shows_errors(client_for, officer, leeds):
 
 def test_regional_lead_cannot_add_but_may_view(client_for, regional_lead, indicator):
     client = client_for(regional_lead)
-    assert client.get(reverse("local:create")).status_code == 404
-    assert client.get(reverse("local:detail", args=[indicator.pk])).status_code == 200
-    assert client.get(reverse("local:edit", args=[indicator.pk])).status_code == 403
+    assert client.get(reverse("datasets:local:create")).status_code == 404
+    assert client.get(reverse("datasets:local:detail", args=[indicator.pk])).status_code == 200
+    assert client.get(reverse("datasets:local:edit", args=[indicator.pk])).status_code == 403
 
 
 def test_no_role_user_gets_404_everywhere(client_for, no_role_user, indicator):
     client = client_for(no_role_user)
-    assert client.get(reverse("local:list")).status_code == 404
-    assert client.get(reverse("local:create")).status_code == 404
+    assert client.get(reverse("datasets:local:list")).status_code == 404
+    assert client.get(reverse("datasets:local:create")).status_code == 404
     for name in ("detail", "edit", "value_add", "values_upload", "delete"):
-        assert client.get(reverse(f"local:{name}", args=[indicator.pk])).status_code == 404
+        assert client.get(reverse(f"datasets:local:{name}", args=[indicator.pk])).status_code == 404
 
 
 def test_list_shows_own_councils_indicators(client_for, officer, other_officer, indicator):
-    assert "Visits within 5 days" in client_for(officer).get(reverse("local:list")).content.decode()
-    other = client_for(other_officer).get(reverse("local:list"))
+    assert (
+        "Visits within 5 days"
+        in client_for(officer).get(reverse("datasets:local:list")).content.decode()
+    )
+    other = client_for(other_officer).get(reverse("datasets:local:list"))
     assert other.status_code == 200
     assert "Visits within 5 days" not in other.content.decode()
 
@@ -129,7 +132,7 @@ def test_list_shows_own_councils_indicators(client_for, officer, other_officer, 
 def test_detail_for_staff_lead_and_outsider(
     client_for, officer, regional_lead, other_officer, indicator
 ):
-    url = reverse("local:detail", args=[indicator.pk])
+    url = reverse("datasets:local:detail", args=[indicator.pk])
     page = client_for(officer).get(url)
     assert page.status_code == 200 and "81.5" in page.content.decode()
     assert "Add a value" in page.content.decode()
@@ -140,17 +143,20 @@ def test_detail_for_staff_lead_and_outsider(
 def test_shared_indicator_is_visible_to_other_councils_but_not_editable(
     client_for, officer, other_officer, no_role_user, indicator
 ):
-    client_for(officer).post(reverse("local:share", args=[indicator.pk]), {"shared": "1"})
+    client_for(officer).post(reverse("datasets:local:share", args=[indicator.pk]), {"shared": "1"})
     indicator.refresh_from_db()
     assert indicator.is_shared
     assert AuditEvent.objects.filter(action="local_indicator.share").exists()
-    url = reverse("local:detail", args=[indicator.pk])
+    url = reverse("datasets:local:detail", args=[indicator.pk])
     assert client_for(other_officer).get(url).status_code == 200
     assert (
-        client_for(other_officer).get(reverse("local:edit", args=[indicator.pk])).status_code == 403
+        client_for(other_officer)
+        .get(reverse("datasets:local:edit", args=[indicator.pk]))
+        .status_code
+        == 403
     )
     assert client_for(no_role_user).get(url).status_code == 404
-    client_for(officer).post(reverse("local:share", args=[indicator.pk]), {"shared": "0"})
+    client_for(officer).post(reverse("datasets:local:share", args=[indicator.pk]), {"shared": "0"})
     indicator.refresh_from_db()
     assert not indicator.is_shared
     assert AuditEvent.objects.filter(action="local_indicator.unshare").exists()
@@ -158,7 +164,7 @@ def test_shared_indicator_is_visible_to_other_councils_but_not_editable(
 
 
 def test_outsider_cannot_share(client_for, other_officer, regional_lead, indicator):
-    url = reverse("local:share", args=[indicator.pk])
+    url = reverse("datasets:local:share", args=[indicator.pk])
     assert client_for(other_officer).post(url, {"shared": "1"}).status_code == 404
     assert client_for(regional_lead).post(url, {"shared": "1"}).status_code == 403
     indicator.refresh_from_db()
@@ -167,7 +173,7 @@ def test_outsider_cannot_share(client_for, other_officer, regional_lead, indicat
 
 def test_edit(client_for, officer, indicator):
     response = client_for(officer).post(
-        reverse("local:edit", args=[indicator.pk]),
+        reverse("datasets:local:edit", args=[indicator.pk]),
         {
             "name": "Visits within 7 days",
             "unit": "percentage",
@@ -186,7 +192,7 @@ def test_edit(client_for, officer, indicator):
 
 def test_add_value_by_form_and_a_change_keeps_a_revision(client_for, officer, indicator):
     client = client_for(officer)
-    url = reverse("local:value_add", args=[indicator.pk])
+    url = reverse("datasets:local:value_add", args=[indicator.pk])
     assert client.post(url, {"period": "2024-25", "value": "83"}).status_code == 302
     obs = Observation.objects.get(indicator=indicator, period__label="2024-25")
     assert obs.value == Decimal("83") and obs.period.time_identifier == "Local"
@@ -196,7 +202,7 @@ def test_add_value_by_form_and_a_change_keeps_a_revision(client_for, officer, in
 
 
 def test_add_value_form_errors(client_for, officer, indicator):
-    url = reverse("local:value_add", args=[indicator.pk])
+    url = reverse("datasets:local:value_add", args=[indicator.pk])
     response = client_for(officer).post(url, {"period": "last year", "value": "lots"})
     text = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in text
@@ -206,7 +212,7 @@ def test_add_value_form_errors(client_for, officer, indicator):
 def test_csv_upload_saves_all_values(client_for, officer, indicator):
     data = b"period,value\n2022-23,60\n2023-24,c\n2024-25,81.5\n"
     response = client_for(officer).post(
-        reverse("local:values_upload", args=[indicator.pk]),
+        reverse("datasets:local:values_upload", args=[indicator.pk]),
         {"file": SimpleUploadedFile("v.csv", data, content_type="text/csv")},
     )
     assert response.status_code == 302
@@ -224,7 +230,7 @@ def test_csv_upload_saves_all_values(client_for, officer, indicator):
 def test_csv_upload_with_problems_saves_nothing_and_lists_each_line(client_for, officer, indicator):
     data = b"value,period\n60,2022-23\nlots,2023-24\n70,sometime\n71,2022-23\n"
     response = client_for(officer).post(
-        reverse("local:values_upload", args=[indicator.pk]),
+        reverse("datasets:local:values_upload", args=[indicator.pk]),
         {"file": SimpleUploadedFile("v.csv", data, content_type="text/csv")},
     )
     text = response.content.decode()
@@ -246,7 +252,7 @@ def test_csv_upload_needs_the_columns(officer, indicator):
 
 def test_delete_asks_first_then_deletes(client_for, officer, indicator):
     client = client_for(officer)
-    url = reverse("local:delete", args=[indicator.pk])
+    url = reverse("datasets:local:delete", args=[indicator.pk])
     page = client.get(url)
     assert "Are you sure" in page.content.decode()
     assert Indicator.objects.filter(pk=indicator.pk).exists()
@@ -256,7 +262,7 @@ def test_delete_asks_first_then_deletes(client_for, officer, indicator):
 
 
 def test_outsiders_cannot_delete(client_for, other_officer, regional_lead, indicator):
-    url = reverse("local:delete", args=[indicator.pk])
+    url = reverse("datasets:local:delete", args=[indicator.pk])
     assert client_for(other_officer).post(url).status_code == 404
     assert client_for(regional_lead).post(url).status_code == 403
     assert Indicator.objects.filter(pk=indicator.pk).exists()

@@ -56,7 +56,7 @@ def queued(db):
 
 def upload(client, content=GOOD, name="b1.csv", spec="detect"):
     return client.post(
-        reverse("imports:upload"),
+        reverse("datasets:imports:upload"),
         {"file": SimpleUploadedFile(name, content, content_type="text/csv"), "spec": spec},
     )
 
@@ -64,25 +64,25 @@ def upload(client, content=GOOD, name="b1.csv", spec="detect"):
 # --- Who may see the pages (in threes) -------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["imports:run_list", "imports:upload"])
+@pytest.mark.parametrize("name", ["datasets:imports:run_list", "datasets:imports:upload"])
 def test_national_staff_see_the_import_pages(client_for, cib_admin, catalogue, name):
     response = client_for(cib_admin).get(reverse(name))
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("name", ["imports:run_list", "imports:upload"])
+@pytest.mark.parametrize("name", ["datasets:imports:run_list", "datasets:imports:upload"])
 def test_council_officer_gets_404(client_for, officer, name):
     assert client_for(officer).get(reverse(name)).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["imports:run_list", "imports:upload"])
+@pytest.mark.parametrize("name", ["datasets:imports:run_list", "datasets:imports:upload"])
 def test_no_role_user_gets_404(client_for, no_role_user, name):
     assert client_for(no_role_user).get(reverse(name)).status_code == 404
 
 
 def test_run_detail_and_status_for_staff_only(client_for, cib_admin, officer, no_role_user):
     run = ImportRun.objects.create(filename="x.csv")
-    for name in ("imports:run_detail", "imports:run_status"):
+    for name in ("datasets:imports:run_detail", "datasets:imports:run_status"):
         url = reverse(name, args=[run.pk])
         assert client_for(cib_admin).get(url).status_code == 200
         assert client_for(officer).get(url).status_code == 404
@@ -103,12 +103,12 @@ def test_upload_saves_the_file_queues_the_task_after_commit_and_redirects(
     response = upload(client_for(cib_admin))
     run = ImportRun.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("imports:run_detail", args=[run.pk])
+    assert response.url == reverse("datasets:imports:run_detail", args=[run.pk])
     assert len(queued) == 1
     assert run.status == ImportStatus.PENDING and run.upload and run.started_by == cib_admin
     page = client_for(cib_admin).get(response.url)
     assert "waiting to be imported" in page.content.decode()
-    status = client_for(cib_admin).get(reverse("imports:run_status", args=[run.pk])).json()
+    status = client_for(cib_admin).get(reverse("datasets:imports:run_status", args=[run.pk])).json()
     assert status == {
         "status": "pending",
         "status_label": "Waiting",
@@ -126,7 +126,7 @@ def test_only_csv_files_are_accepted(client_for, cib_admin, catalogue, queued):
 
 
 def test_oversized_file_is_refused(client_for, cib_admin, catalogue, queued, monkeypatch):
-    from datasets.forms_imports import ImportUploadForm
+    from datasets.forms.imports import ImportUploadForm
 
     monkeypatch.setattr(ImportUploadForm.base_fields["file"], "max_bytes", 10)
     response = upload(client_for(cib_admin))
@@ -145,9 +145,9 @@ def test_task_imports_the_uploaded_file_and_the_page_shows_the_counts(
     assert (run.created, run.updated, run.unchanged) == (3, 0, 0)
     assert run.spec.name == "cin-b1"
     assert Observation.objects.filter(period__label="2099", area__code="E92000001").count() == 3
-    page = client_for(cib_admin).get(reverse("imports:run_detail", args=[run.pk]))
+    page = client_for(cib_admin).get(reverse("datasets:imports:run_detail", args=[run.pk]))
     assert "Figures created" in page.content.decode()
-    listing = client_for(cib_admin).get(reverse("imports:run_list")).content.decode()
+    listing = client_for(cib_admin).get(reverse("datasets:imports:run_list")).content.decode()
     assert "b1.csv" in listing
 
 
@@ -160,7 +160,7 @@ def test_task_records_every_problem_of_a_rejected_file(client_for, cib_admin, ca
     assert any("Line 2, column At31_episodes" in e for e in run.errors)
     assert any("Line 2, column awaiting_assessment" in e for e in run.errors)
     assert not Observation.objects.filter(period__label="2099").exists()
-    page = client_for(cib_admin).get(reverse("imports:run_detail", args=[run.pk]))
+    page = client_for(cib_admin).get(reverse("datasets:imports:run_detail", args=[run.pk]))
     text = page.content.decode()
     assert "The file was rejected: 2 problems" in text
     assert "Line 2, column awaiting_assessment" in text
@@ -188,7 +188,11 @@ def test_page_names_the_line_and_column_of_a_figure_too_large_never_a_database_m
     import_run_task.run(run.pk)
     run.refresh_from_db()
     assert run.status == ImportStatus.FAILED
-    text = client_for(cib_admin).get(reverse("imports:run_detail", args=[run.pk])).content.decode()
+    text = (
+        client_for(cib_admin)
+        .get(reverse("datasets:imports:run_detail", args=[run.pk]))
+        .content.decode()
+    )
     assert "Line 3, column At31_episodes: &#x27;1e20&#x27; is too large" in text
     assert "numeric" not in text and "COPY" not in text
 
@@ -208,7 +212,11 @@ def test_page_shows_a_readable_message_when_the_import_fails_unexpectedly(
     import_run_task.run(run.pk)
     run.refresh_from_db()
     assert run.status == ImportStatus.FAILED
-    text = client_for(cib_admin).get(reverse("imports:run_detail", args=[run.pk])).content.decode()
+    text = (
+        client_for(cib_admin)
+        .get(reverse("datasets:imports:run_detail", args=[run.pk]))
+        .content.decode()
+    )
     assert "unexpected error" in text and "Nothing was saved" in text
     assert "test_below_1000" not in text and "violates" not in text
 
@@ -219,5 +227,7 @@ def test_page_says_an_identical_file_changed_nothing(client_for, cib_admin, cata
         import_run_task.run(ImportRun.objects.latest("created_at").pk)
     first, second = ImportRun.objects.order_by("created_at")
     assert second.status == ImportStatus.SUCCEEDED and second.same_as == first
-    text = client_for(cib_admin).get(reverse("imports:run_detail", args=[second.pk])).content
+    text = (
+        client_for(cib_admin).get(reverse("datasets:imports:run_detail", args=[second.pk])).content
+    )
     assert "identical to the file imported" in text.decode()

@@ -7,7 +7,7 @@ from django.template.defaultfilters import filesizeformat
 
 from cib_portal.forms import CsvFileField
 
-from .models import ImportSpec
+from ..models import ImportSpec
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 DETECT = "detect"

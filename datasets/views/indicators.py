@@ -1,5 +1,5 @@
-"""Pages for the common data set: the indicator catalogue, an indicator's figures, a council's
-data profile, comparisons, "why these neighbours", and saved comparison groups.
+"""Pages of the indicator catalogue: the list, an indicator's figures (and their CSV), and
+national staff's edits.
 
 Published data is open to every member (access.can_view_published); anyone else gets a 404.
 """
@@ -11,22 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from cib_portal import access
 from cib_portal.csv_export import csv_response
 
-from . import editing, neighbours, permissions, selectors
-from .filters import IndicatorFilter
-from .forms import CompareForm, ComparisonGroupForm, IndicatorEditForm
-from .local import local_profile_rows
-from .models import Symbol
+from .. import editing, selectors
+from ..filters import IndicatorFilter
+from ..forms.indicators import IndicatorEditForm
+from ..models import Symbol
+from ._common import require_member
 
 INDICATORS_PER_PAGE = 25
-
-
-def _require_member(request: HttpRequest) -> None:
-    access.require(access.can_view_published(request.user))
 
 
 def _sort_columns(request: HttpRequest, columns: list[tuple[str, str]], sort: str) -> list[dict]:
@@ -55,7 +50,7 @@ def _sort_columns(request: HttpRequest, columns: list[tuple[str, str]], sort: st
 
 @login_required
 def indicator_list(request: HttpRequest) -> HttpResponse:
-    _require_member(request)
+    require_member(request)
     indicator_filter = IndicatorFilter(
         request.GET, queryset=selectors.indicator_list(user=request.user), user=request.user
     )
@@ -189,131 +184,4 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "datasets/indicator_edit.html",
         {"indicator": indicator, "form": form, "nav_section": "data"},
-    )
-
-
-# --- A council's data ----------------------------------------------------------------------------
-
-
-@login_required
-def profile(request: HttpRequest, gss_code: str) -> HttpResponse:
-    council = selectors.council_get(user=request.user, gss_code=gss_code)
-    context = selectors.data_profile(council=council)
-    context["local_rows"] = local_profile_rows(user=request.user, council=council)
-    context["nav_section"] = "data"
-    return render(request, "datasets/profile.html", context)
-
-
-@login_required
-@require_POST
-def profile_pdf(request: HttpRequest, gss_code: str) -> HttpResponse:
-    from .reports import report_request_data_profile
-
-    council = selectors.council_get(user=request.user, gss_code=gss_code)
-    include_local = bool(local_profile_rows(user=request.user, council=council)) and bool(
-        permissions.can_view_local_indicators(request.user, council)
-    )
-    job = report_request_data_profile(
-        user=request.user, council=council, include_local=include_local
-    )
-    return redirect("reports:job_detail", job_id=job.pk)
-
-
-@login_required
-def compare(request: HttpRequest, gss_code: str) -> HttpResponse:
-    council = selectors.council_get(user=request.user, gss_code=gss_code)
-    themes = selectors.national_themes()
-    form = CompareForm(
-        request.GET or None,
-        group_choices=selectors.group_choices(user=request.user, council=council),
-        themes=themes,
-    )
-    kind, theme = "sn", ""
-    if form.is_bound and form.is_valid():
-        kind, theme = form.cleaned_data["group"], form.cleaned_data["theme"]
-    result = selectors.compare(user=request.user, council=council, kind=kind, theme=theme or None)
-    return render(
-        request,
-        "datasets/compare.html",
-        {
-            "council": council,
-            "form": form,
-            "theme": theme,
-            "kind": kind,
-            **result,
-            "nav_section": "data",
-        },
-    )
-
-
-@login_required
-def neighbours_view(request: HttpRequest, gss_code: str) -> HttpResponse:
-    council = selectors.council_get(user=request.user, gss_code=gss_code)
-    return render(
-        request,
-        "datasets/neighbours.html",
-        {"council": council, "x": neighbours.explain(council), "nav_section": "data"},
-    )
-
-
-# --- Saved comparison groups ----------------------------------------------------------------------
-
-
-@login_required
-def group_list(request: HttpRequest) -> HttpResponse:
-    _require_member(request)
-    return render(
-        request,
-        "datasets/group_list.html",
-        {
-            "groups": list(selectors.comparison_groups(user=request.user).order_by("name")),
-            "nav_section": "data",
-        },
-    )
-
-
-@login_required
-def group_create(request: HttpRequest) -> HttpResponse:
-    _require_member(request)
-    form = ComparisonGroupForm(request.POST or None, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        group = editing.comparison_group_create(
-            owner=request.user,
-            name=form.cleaned_data["name"],
-            councils=form.cleaned_data["councils"],
-        )
-        messages.success(request, f"Your group ‘{group.name}’ has been saved.")
-        return redirect("datasets:group_list")
-    return render(
-        request, "datasets/group_form.html", {"form": form, "group": None, "nav_section": "data"}
-    )
-
-
-@login_required
-def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    group = selectors.comparison_group_get(user=request.user, pk=pk)
-    form = ComparisonGroupForm(request.POST or None, instance=group, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        editing.comparison_group_update(
-            group=group, name=form.cleaned_data["name"], councils=form.cleaned_data["councils"]
-        )
-        messages.success(request, f"Your group ‘{group.name}’ has been saved.")
-        return redirect("datasets:group_list")
-    return render(
-        request, "datasets/group_form.html", {"form": form, "group": group, "nav_section": "data"}
-    )
-
-
-@login_required
-def group_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    group = selectors.comparison_group_get(user=request.user, pk=pk)
-    if request.method == "POST":
-        name = group.name
-        editing.comparison_group_delete(group=group)
-        messages.success(request, f"Your group ‘{name}’ has been deleted.")
-        return redirect("datasets:group_list")
-    return render(
-        request,
-        "datasets/group_delete.html",
-        {"group": group, "members": list(group.councils.order_by("name")), "nav_section": "data"},
     )

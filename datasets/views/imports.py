@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from cib_portal import access
 
-from . import services
-from .forms_imports import ImportUploadForm
-from .models import ImportRun, ImportStatus
+from .. import services
+from ..forms.imports import ImportUploadForm
+from ..models import ImportRun, ImportStatus
 
 FINISHED = (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
 
@@ -41,7 +41,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         run = services.import_run_start(
             user=request.user, upload=form.cleaned_data["file"], spec_name=form.spec_name()
         )
-        return redirect("imports:run_detail", pk=run.pk)
+        return redirect("datasets:imports:run_detail", pk=run.pk)
     return render(request, "datasets/imports/upload.html", {"form": form})
 
 
@@ -60,7 +60,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outcomes": outcomes,
             "finished": run.status in FINISHED,
             "progress": services.import_progress_get(run=run),
-            "status_url": reverse("imports:run_status", args=[run.pk]),
+            "status_url": reverse("datasets:imports:run_status", args=[run.pk]),
         },
     )
 

@@ -7,7 +7,6 @@ else gets 404. Someone who may see an indicator but not change it (a regional le
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,78 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
-from cib_portal.forms import CsvFileField
 from regions.models import Council
 
-from . import local, permissions
-from .models import Indicator, Polarity, Source, Unit
-
-MAX_VALUES_FILE_BYTES = 1024 * 1024
-
-
-class LocalIndicatorForm(forms.Form):
-    council = forms.ModelChoiceField(
-        queryset=Council.objects.none(),
-        label="Council",
-        error_messages={"required": "Select the council this indicator belongs to"},
-    )
-    name = forms.CharField(
-        label="Name",
-        max_length=300,
-        error_messages={"required": "Enter the indicator's name"},
-    )
-    unit = forms.ChoiceField(
-        label="Unit",
-        choices=Unit.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the unit"},
-    )
-    polarity = forms.ChoiceField(
-        label="Is a higher value better?",
-        choices=Polarity.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether higher or lower is better"},
-    )
-    definition = forms.CharField(
-        label="Definition (optional)",
-        help_text="What is counted, and how, so others read the figures rightly.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-    def __init__(self, *args, councils=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if councils is None:
-            del self.fields["council"]
-        else:
-            self.fields["council"].queryset = councils
-            if councils.count() == 1:
-                self.fields["council"].initial = councils.first()
-                self.fields["council"].widget = forms.HiddenInput()
-
-
-class LocalValueForm(forms.Form):
-    period = forms.CharField(
-        label="Period",
-        max_length=40,
-        help_text="For example, 2024-25, 2024 or Q1 2025-26.",
-        error_messages={"required": "Enter the period, like 2024-25"},
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-    )
-    value = forms.CharField(
-        label="Value",
-        max_length=30,
-        help_text="A number, or a symbol: c (suppressed), x (not available), z (not applicable).",
-        error_messages={"required": "Enter the value"},
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
-    )
-
-
-class LocalValuesUploadForm(forms.Form):
-    file = CsvFileField(
-        max_bytes=MAX_VALUES_FILE_BYTES,
-        help_text="Two columns with the headings period and value, one row per period. Up to 1 MB.",
-    )
+from .. import local, permissions
+from ..forms.local import LocalIndicatorForm, LocalValueForm, LocalValuesUploadForm
+from ..models import Indicator, Source
 
 
 def _own_councils(user):
@@ -151,7 +83,7 @@ def local_create(request: HttpRequest) -> HttpResponse:
             definition=data["definition"],
         )
         messages.success(request, f"Local indicator ‘{indicator.name}’ added. Add its values.")
-        return redirect("local:detail", pk=indicator.pk)
+        return redirect("datasets:local:detail", pk=indicator.pk)
     return render(request, "datasets/local/form.html", {"form": form, "indicator": None})
 
 
@@ -179,7 +111,7 @@ def local_edit(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, indicator=indicator, changes=form.cleaned_data
         )
         messages.success(request, "Local indicator changed.")
-        return redirect("local:detail", pk=indicator.pk)
+        return redirect("datasets:local:detail", pk=indicator.pk)
     return render(request, "datasets/local/form.html", {"form": form, "indicator": indicator})
 
 
@@ -200,7 +132,7 @@ def local_value_add(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("period" if "period" in message.lower() else "value", message)
         else:
             messages.success(request, "Value saved.")
-            return redirect("local:detail", pk=indicator.pk)
+            return redirect("datasets:local:detail", pk=indicator.pk)
     return render(request, "datasets/local/value_form.html", {"form": form, "indicator": indicator})
 
 
@@ -228,7 +160,7 @@ def local_values_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Values saved: {counts['created']} added, {counts['updated']} changed, "
                 f"{counts['unchanged']} unchanged.",
             )
-            return redirect("local:detail", pk=indicator.pk)
+            return redirect("datasets:local:detail", pk=indicator.pk)
     return render(
         request,
         "datasets/local/values_upload.html",
@@ -248,7 +180,7 @@ def local_share(request: HttpRequest, pk: int) -> HttpResponse:
         if shared
         else f"The indicator is now confidential to {indicator.council.name}.",
     )
-    return redirect("local:detail", pk=indicator.pk)
+    return redirect("datasets:local:detail", pk=indicator.pk)
 
 
 @login_required
@@ -258,7 +190,7 @@ def local_delete(request: HttpRequest, pk: int) -> HttpResponse:
         name = indicator.name
         local.local_indicator_delete(actor=request.user, indicator=indicator)
         messages.success(request, f"Local indicator ‘{name}’ deleted.")
-        return redirect("local:list")
+        return redirect("datasets:local:list")
     return render(
         request,
         "datasets/local/delete.html",

@@ -1,4 +1,4 @@
-"""Forms for the data pages: editing an indicator, saving a comparison group, comparing."""
+"""Forms for comparing a council: saving a comparison group, choosing what to compare."""
 
 from __future__ import annotations
 
@@ -7,32 +7,7 @@ from django import forms
 from cib_portal.forms import OneTemplateSelect
 from regions.models import Council
 
-from .models import ComparisonGroup, Indicator
-
-
-class IndicatorEditForm(forms.ModelForm):
-    """What national staff may change about a national indicator."""
-
-    class Meta:
-        model = Indicator
-        fields = ["name", "theme", "definition", "polarity", "is_key"]
-        labels = {
-            "name": "Name",
-            "theme": "Theme",
-            "definition": "Definition",
-            "polarity": "Which way is better?",
-            "is_key": "Key indicator (shown on every council's data profile)",
-        }
-        help_texts = {
-            "theme": "Indicators with the same theme are shown together.",
-            "definition": "Say what is counted, from which publication and table.",
-        }
-        widgets = {"polarity": forms.RadioSelect, "definition": forms.Textarea(attrs={"rows": 5})}
-        error_messages = {
-            "name": {"required": "Enter the indicator's name"},
-            "theme": {"required": "Enter a theme"},
-            "polarity": {"required": "Select which way is better"},
-        }
+from ..models import ComparisonGroup
 
 
 class CouncilLabelChoiceField(forms.ModelMultipleChoiceField):

@@ -1,0 +1,1 @@
+"""The data set's forms, by feature."""

@@ -1,0 +1,1 @@
+"""The data set's pages, by feature (datasets/urls.py routes them)."""
