@@ -68,7 +68,7 @@ def _clear() -> None:
 
 def timed(spec, data: bytes) -> tuple[float, float, object, object]:
     """(first import s, unchanged re-import s), on an empty table, emptied again after."""
-    from earlysupport.facts import fact_import
+    from earlysupport.services.fact_imports import fact_import
 
     _clear()
     t0 = time.perf_counter()
@@ -84,7 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[49_000, 100_000])
     args = parser.parse_args()
-    from earlysupport.facts import DCS_HISTORY, INTERVENTIONS
+    from earlysupport.services.facts import DCS_HISTORY, INTERVENTIONS
     from regions.models import Council
     from regions.reference import load_reference_data
 

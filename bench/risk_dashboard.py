@@ -83,9 +83,9 @@ def people() -> dict:
 def seed(rng: random.Random, staff) -> None:
     from django.db.backends.postgresql.psycopg_any import DateRange
 
-    from earlysupport.dashboards import current_financial_year
     from earlysupport.defaults import rules_sync
     from earlysupport.models import Flag, Intervention, Rule
+    from earlysupport.selectors.dashboards import current_financial_year
     from funds.models import Allocation, FundingAgreement, Purpose
     from peerchallenge.models import Participant, Programme
     from regions.models import Council, Region

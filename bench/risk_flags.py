@@ -83,7 +83,7 @@ def main() -> None:
 
     from datasets.models import Indicator, Observation, Polarity
     from earlysupport.defaults import rules_sync
-    from earlysupport.evaluation import evaluate_risk_flags, findings
+    from earlysupport.services.evaluation import evaluate_risk_flags, findings
     from earlysupport.models import Flag, Rule
     from regions.models import Council
 

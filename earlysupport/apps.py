@@ -25,9 +25,12 @@ class EarlysupportConfig(AppConfig):
     verbose_name = "Early support and risk flags"
 
     def ready(self) -> None:
-        from . import reports
+        from cib_portal import navigation
+
+        from . import permissions, reports
 
         reports.register()
+        navigation.register("nav_can_see_flags", permissions.may_see_any_flags)
 
         from datasets.services import data_set_changed
 

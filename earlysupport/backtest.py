@@ -145,8 +145,8 @@ def following_judgements(dates: list[dt.date], horizon_months: int) -> dict:
 def backtest(*, dates=None, horizon_months: int = 36, rules=None) -> BacktestResult:
     from regions.models import Council
 
-    from .evaluation import findings
     from .models import Rule
+    from .services.evaluation import findings
 
     dates = sorted(dates or DEFAULT_DATES)
     if rules is None:
@@ -232,12 +232,12 @@ def cache_key() -> str:
     from django.db import connection
     from django.db.models import Count, Max
 
-    from datasets.models import ImportRun
+    from datasets.selectors import latest_import_run_id
     from regions.models import OfstedInspection
 
     from .models import Rule
 
-    run = ImportRun.objects.aggregate(m=Max("id"))["m"]
+    run = latest_import_run_id()
     rules = Rule.objects.aggregate(m=Max("updated_at"), n=Count("id"))
     inspections = OfstedInspection.objects.aggregate(m=Max("id"), n=Count("id"))
     stamp = rules["m"].isoformat() if rules["m"] else "-"

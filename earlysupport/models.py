@@ -121,7 +121,8 @@ class FactImportRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # Written while the import runs (earlysupport.facts.fact_import_run_reclaim_stale).
+    # Written while the import runs
+    # (earlysupport.services.fact_imports.fact_import_run_reclaim_stale).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

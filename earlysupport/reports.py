@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cib_portal import access
 from regions.models import Region
 from reports import registry
-from reports.models import ReportJob, ReportKind
+from reports.registry import ReportJob, ReportKind
 from reports.services import report_request
+
+from . import permissions
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 def report_request_risk_dashboard(*, user: User, region: Region | None = None) -> ReportJob:
     """Ask for the early support dashboard (England, or one region) as a PDF: confidential, so
-    access to it follows access.can_view_risk_dashboard for params["region_id"]."""
+    access to it follows permissions.can_view_risk_dashboard for params["region_id"]."""
     return report_request(
         user=user,
         kind=ReportKind.RISK_DASHBOARD,
@@ -27,7 +28,7 @@ def report_request_risk_dashboard(*, user: User, region: Region | None = None) -
 
 
 def _render_risk_dashboard(job: ReportJob) -> dict[str, Any]:
-    from .dashboards import audience_for_pdf, dashboard_picture
+    from .selectors.dashboards import audience_for_pdf, dashboard_picture
 
     region_id = job.params.get("region_id")
     picture = dashboard_picture(audience_for_pdf(region_id))
@@ -39,7 +40,7 @@ def _render_risk_dashboard(job: ReportJob) -> dict[str, Any]:
 
 
 def _may_view_risk_dashboard(user: User, job: ReportJob) -> bool:
-    return access.can_view_risk_dashboard(user, job.params.get("region_id"))
+    return bool(permissions.can_view_risk_dashboard(user, job.params.get("region_id")))
 
 
 RISK_DASHBOARD = registry.ReportKindSpec(

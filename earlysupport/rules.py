@@ -30,12 +30,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from cib_portal.numbers import format_decimal
-from datasets.comparison import competition_ranks, latest_periods, mean, quartile_band
-from datasets.models import Indicator, Observation, Period, Polarity, Unit
+from datasets import selectors as data
+from datasets.selectors import worse_by
 
 from .publication import published_on
+
+if TYPE_CHECKING:
+    from datasets.selectors import Indicator, Period
+
+    from .models import Rule
 
 QUARTILE_WORDS = {
     "A": "the best quarter",
@@ -49,7 +55,7 @@ TREND = 5
 @dataclass
 class Finding:
     council_id: int
-    rule: object  # earlysupport.models.Rule
+    rule: Rule
     severity: str
     summary: str
     evidence: dict = field(default_factory=dict)
@@ -73,21 +79,12 @@ def fmt(value: Decimal | float | None, indicator: Indicator) -> str:
     if value is None:
         return "no figure"
     text = format_decimal(value, indicator.decimals)
-    return f"{text}%" if indicator.unit == Unit.PERCENTAGE else text
+    return f"{text}%" if data.is_percentage(indicator.unit) else text
 
 
 def gap_words(gap: Decimal, indicator: Indicator) -> str:
-    unit = " points" if indicator.unit == Unit.PERCENTAGE else ""
+    unit = " points" if data.is_percentage(indicator.unit) else ""
     return f"{format_decimal(abs(gap), indicator.decimals)}{unit}"
-
-
-def worse_by(value: Decimal, reference: Decimal, polarity: str) -> Decimal | None:
-    """How much worse `value` is than `reference` (positive = worse); None with no polarity."""
-    if polarity == Polarity.LOWER:
-        return value - reference
-    if polarity == Polarity.HIGHER:
-        return reference - value
-    return None
 
 
 class Facts:
@@ -111,9 +108,7 @@ class Facts:
 
     @cached_property
     def area_to_council(self) -> dict[int, int]:
-        from datasets.models import Area
-
-        return dict(Area.objects.filter(council__isnull=False).values_list("id", "council_id"))
+        return data.council_areas()
 
     @cached_property
     def neighbours(self) -> dict[int, list[int]]:
@@ -133,8 +128,8 @@ class Facts:
         depth = max(depth, TREND)
         missing = [c for c in codes if c not in self._indicators]
         if missing:
-            indicators = list(Indicator.objects.filter(code__in=missing))
-            windows = latest_periods([i.pk for i in indicators], count=1000)
+            indicators = data.indicators_with_codes(missing)
+            windows = data.published_periods([i.pk for i in indicators], count=1000)
             for indicator in indicators:
                 self._indicators[indicator.code] = indicator
                 self._windows[indicator.pk] = [
@@ -153,11 +148,11 @@ class Facts:
         if not wanted:
             return
         self._loaded |= wanted
-        rows = Observation.objects.filter(
-            indicator_id__in={i for i, _ in wanted},
-            period_id__in={p for _, p in wanted},
-            area_id__in=list(self.area_to_council),
-        ).values_list("indicator_id", "period_id", "area_id", "value", "symbol")
+        rows = data.council_figures(
+            indicator_ids={i for i, _ in wanted},
+            period_ids={p for _, p in wanted},
+            area_ids=list(self.area_to_council),
+        )
         for indicator_id, period_id, area_id, value, symbol in rows:
             if (indicator_id, period_id) not in wanted:
                 continue
@@ -179,7 +174,7 @@ class Facts:
 
     def sn_mean(self, council_id: int, values: dict[int, Decimal]) -> tuple[Decimal | None, int]:
         members = [values[n] for n in self.neighbours.get(council_id, []) if n in values]
-        return mean(members), len(members)
+        return data.mean_of(members), len(members)
 
     @cached_property
     def latest_inspections(self) -> dict[int, object]:
@@ -204,10 +199,10 @@ def figure_evidence(
         return None
     sn_mean, sn_count = facts.sn_mean(council_id, values)
     rank = count = band = None
-    if indicator.polarity != Polarity.NEITHER:
-        ranks = competition_ranks(values, indicator.polarity)
+    if data.has_polarity(indicator):
+        ranks = data.ranks(values, indicator.polarity)
         rank, count = ranks[council_id], len(values)
-        band = quartile_band(rank, count)
+        band = data.quartile(rank, count)
     trend = []
     for p in facts.window(indicator):
         v, symbol = facts.figures(indicator, p).get(council_id, (None, ""))
@@ -371,16 +366,16 @@ def workforce(rule, facts: Facts) -> list:
     tripped: dict[int, list[tuple[dict, str]]] = defaultdict(list)
     for code in rule.indicators:
         indicator = facts.indicator(code)
-        if indicator is None or indicator.polarity == Polarity.NEITHER:
+        if indicator is None or not data.has_polarity(indicator):
             continue
         window = facts.window(indicator)
         if not window:
             continue
         period = window[-1]
         values = facts.values(indicator, period)
-        ranks = competition_ranks(values, indicator.polarity)
+        ranks = data.ranks(values, indicator.polarity)
         for council_id, value in values.items():
-            band = quartile_band(ranks[council_id], len(values))
+            band = data.quartile(ranks[council_id], len(values))
             sn_mean, _ = facts.sn_mean(council_id, values)
             gap = worse_by(value, sn_mean, indicator.polarity) if sn_mean is not None else None
             in_d = worst_quartile and band == "D"
@@ -437,7 +432,7 @@ def deterioration(rule, facts: Facts) -> list:
     tripped: dict[int, list[tuple[dict, str]]] = defaultdict(list)
     for code in rule.indicators:
         indicator = facts.indicator(code)
-        if indicator is None or indicator.polarity == Polarity.NEITHER:
+        if indicator is None or not data.has_polarity(indicator):
             continue
         window = facts.window(indicator, depth=steps + 1)
         if len(window) < steps + 1 or steps < 1:

@@ -9,7 +9,7 @@ from cib_portal.tasks import reliable_task
 @reliable_task
 def evaluate_risk_flags_nightly(self) -> dict:
     """Evaluate every active rule as of today: raise, update or propose flags for closing."""
-    from .evaluation import evaluate_risk_flags
+    from .services.evaluation import evaluate_risk_flags
 
     result = evaluate_risk_flags()
     return {
@@ -26,7 +26,7 @@ def _record_fact_import_failure(exc: BaseException, run_id: int) -> None:
 
     from cib_portal.tasks import TRANSIENT_ERRORS
 
-    from .facts import fact_import_run_fail
+    from .services.fact_imports import fact_import_run_fail
 
     if isinstance(exc, TRANSIENT_ERRORS):
         error = (
@@ -45,7 +45,7 @@ def _record_fact_import_failure(exc: BaseException, run_id: int) -> None:
 @reliable_task(record_failure=_record_fact_import_failure)
 def fact_import_run_task(self, run_id: int) -> int:
     """Import an uploaded interventions or DCS history file; every outcome is on the run."""
-    from .facts import fact_import_run_execute
+    from .services.fact_imports import fact_import_run_execute
 
     fact_import_run_execute(run_id=run_id)
     return run_id
@@ -54,6 +54,6 @@ def fact_import_run_task(self, run_id: int) -> int:
 @reliable_task
 def reclaim_stale_fact_imports(self) -> int:
     """Fail interventions or DCS history imports whose worker died (by beat, every minute)."""
-    from .facts import fact_import_run_reclaim_stale
+    from .services.fact_imports import fact_import_run_reclaim_stale
 
     return fact_import_run_reclaim_stale()

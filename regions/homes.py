@@ -31,7 +31,8 @@ def _challenger_context(user: Any) -> dict:
 def at_risk(*, user: Any, kinds: tuple[str, ...]) -> dict:
     """The risk dashboard's red and amber councils the user sees, most serious first, when
     the dashboard they get is one of `kinds` ("adviser", "regional")."""
-    from earlysupport.dashboards import dashboard_audience, dashboard_picture
+    from earlysupport.permissions import dashboard_audience
+    from earlysupport.selectors.dashboards import dashboard_picture
 
     audience = dashboard_audience(user)
     if audience is None or audience.kind not in kinds:
@@ -101,7 +102,7 @@ def council_home(*, user: Any) -> dict:
     """A council's people's home: for each of their councils its Ofsted judgement, data
     profile, bookings and when its next free review could start, its challenges, and what
     waits for them (reports to publish, dates to answer, open risk flags)."""
-    from earlysupport.dashboards import council_flags
+    from earlysupport.selectors.dashboards import council_flags_for
     from peerchallenge.selectors import challenges_hosted
     from reviews.homes import (
         council_bookings,
@@ -114,8 +115,7 @@ def council_home(*, user: Any) -> dict:
     councils = user_councils(user=user)
     bookings = list(council_bookings(user=user, council_ids=ids))
     hosted = challenges_hosted(user=user, council_ids=ids)
-    flag_councils = frozenset(c.pk for c in councils if access.can_view_flags(user, c))
-    flags = {e["council"].pk: e for e in council_flags(flag_councils)} if flag_councils else {}
+    flags = {e["council"].pk: e for e in council_flags_for(user=user, councils=councils)}
     product = free_review_product()
     sections = []
     for council in councils:
@@ -139,12 +139,9 @@ def council_home(*, user: Any) -> dict:
 def risk_facts(*, user: Any) -> list[dict]:
     """For those who load them (the fact pages' own rule): each source of facts the risk rules
     read, with whether it was ever loaded. One query; nothing for anyone else."""
-    from earlysupport.sources import DCS_HISTORY, INTERVENTIONS, sources_loaded
+    from earlysupport.selectors.facts import fact_sources_loaded
 
-    if not access.can_edit_risk_facts(user):
-        return []
-    loaded = sources_loaded(INTERVENTIONS, DCS_HISTORY)
-    return [{"source": s, "loaded": loaded[s.key]} for s in (INTERVENTIONS, DCS_HISTORY)]
+    return fact_sources_loaded(user=user)
 
 
 def adviser_home(*, user: Any) -> dict:

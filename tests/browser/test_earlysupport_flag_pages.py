@@ -47,7 +47,7 @@ def test_detail_with_evidence_and_history(
 ):
     from django.utils import timezone
 
-    from earlysupport import triage
+    from earlysupport.services import triage
 
     flag = make_flag(risk_rules["workforce-pressure"], evidence_gone_at=timezone.now())
     triage.flag_note(user=adviser, flag=flag, note="Spoke to the DCS.")

@@ -76,8 +76,8 @@ def test_the_horizon_and_the_date_bound_what_follows(case):
 def test_reproducible_and_consistent_with_findings_and_judgements(data_set, risk_rules):
     """One date on the real data set, recomputed by hand from findings and inspections."""
     from earlysupport.backtest import ANY, ANY_BUT_OFSTED, backtest
-    from earlysupport.evaluation import findings
     from earlysupport.rules import add_months
+    from earlysupport.services.evaluation import findings
     from regions.models import OfstedInspection
 
     day = dt.date(2021, 4, 1)

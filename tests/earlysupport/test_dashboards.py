@@ -16,8 +16,8 @@ from django.db.backends.postgresql.psycopg_any import DateRange
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from earlysupport.dashboards import current_financial_year
 from earlysupport.models import Flag, Intervention
+from earlysupport.selectors.dashboards import current_financial_year
 from regions.models import Council, Region
 from tests.conftest import BRADFORD, LEEDS, MANCHESTER, NORTH_WEST, YORKSHIRE
 from tests.factories import make_member
@@ -571,18 +571,3 @@ def test_a_councils_pipeline_counts_are_labelled(
     text = " ".join("".join(p.extract_text() for p in PdfReader(job.file.open("rb")).pages).split())
     pipeline = text[text.index("Review and diagnostic pipeline") : text.index("Devolved funds")]
     assert "Yorkshire and The Humber 1 booking, 1 council 2 bookings, 1 council" in pipeline
-
-
-@pytest.mark.parametrize(
-    "who",
-    ["officer", "dcs", "lead_member", "regional_lead", "adviser", "national_adviser", "cib_admin"],
-)
-def test_the_navigation_offers_early_support_exactly_to_those_it_opens_for(request, who):
-    # The navigation and the facts pages' breadcrumb link the dashboard by
-    # access.may_see_any_flags (from grants, no query); the dashboard opens by
-    # dashboards.dashboard_audience. The two must agree, or a link answers 404.
-    from cib_portal import access
-    from earlysupport.dashboards import dashboard_audience
-
-    user = request.getfixturevalue(who)
-    assert access.may_see_any_flags(user) == (dashboard_audience(user) is not None)

@@ -32,7 +32,7 @@ def intervention_rule(reference_data):
 
 
 def evaluate(as_of=DAY):
-    from earlysupport.evaluation import evaluate_risk_flags
+    from earlysupport.services.evaluation import evaluate_risk_flags
 
     return evaluate_risk_flags(as_of=as_of)
 
@@ -48,8 +48,8 @@ def kinds(flag) -> list[str]:
 
 
 def test_findings_write_nothing(intervention_rule, django_assert_max_num_queries):
-    from earlysupport.evaluation import findings
     from earlysupport.models import Flag
+    from earlysupport.services.evaluation import findings
 
     (f,) = findings(as_of=DAY)
     assert f.council_id == council(LEEDS).pk and f.rule == intervention_rule

@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from earlysupport import facts
-from earlysupport.facts import FactImportError, dcs_import, interventions_import
+from earlysupport.imports import FactImportError
 from earlysupport.models import DcsTenure, FactImportRun, FactImportStatus, Intervention
+from earlysupport.services import fact_imports as facts
+from earlysupport.services.fact_imports import dcs_import, interventions_import
 from tests.conftest import BRADFORD, LEEDS, MANCHESTER
 
 pytestmark = pytest.mark.django_db

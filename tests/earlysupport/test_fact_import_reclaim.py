@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from earlysupport.facts import FACT_IMPORT_STOPPED_ERROR
 from earlysupport.models import FactImportRun, FactImportStatus
+from earlysupport.services.fact_imports import FACT_IMPORT_STOPPED_ERROR
 from earlysupport.tasks import reclaim_stale_fact_imports
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """CSV imports of interventions and DCS history: the upload pages and the commands share
-`earlysupport.facts`. Every problem is reported by line and column; nothing is saved if any
-line is wrong; importing the same file again changes nothing."""
+`earlysupport.services.fact_imports`. Every problem is reported by line and column; nothing is
+saved if any line is wrong; importing the same file again changes nothing."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
-from earlysupport.facts import FactImportError, dcs_import, interventions_import
+from earlysupport.imports import FactImportError
 from earlysupport.models import DcsTenure, Intervention
+from earlysupport.services.fact_imports import dcs_import, interventions_import
 from regions.models import Council
 from tests.conftest import BRADFORD, LEEDS, MANCHESTER
 

@@ -92,7 +92,7 @@ def neighbours(c) -> list:
 
 
 def found(rule, as_of, gss=LEEDS):
-    from earlysupport.evaluation import findings
+    from earlysupport.services.evaluation import findings
 
     c = council(gss)
     return findings(as_of=as_of, rules=[rule], council_ids=[c.pk])
@@ -376,7 +376,7 @@ def test_leadership_first_known_tenure_is_not_a_change(reference_data):
 
 
 def test_every_kind_runs_in_a_fixed_number_of_queries(risk_rules, django_assert_max_num_queries):
-    from earlysupport.evaluation import findings
+    from earlysupport.services.evaluation import findings
 
     with django_assert_max_num_queries(15):
         findings(as_of=dt.date(2025, 4, 1))

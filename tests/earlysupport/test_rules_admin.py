@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.html import escape
 
 from audit.models import AuditEvent
-from earlysupport.facts import rule_params_words, rule_update
 from earlysupport.models import Rule
+from earlysupport.selectors.rules import rule_params_words
+from earlysupport.services.rules import rule_update
 
 pytestmark = pytest.mark.django_db
 

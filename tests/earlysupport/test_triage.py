@@ -1,6 +1,6 @@
-"""Raising and triaging flags (earlysupport.triage): the path's every allowed and refused step
-with its message, support that must be the council's own, owners who may triage, the history
-kept in order and an audit record for every change.
+"""Raising and triaging flags (earlysupport.services.triage): the path's every allowed and
+refused step with its message, support that must be the council's own, owners who may triage,
+the history kept in order and an audit record for every change.
 
 The helpers here (a Leeds rule flag, bookings and challenges) are used by the page and API
 tests too. Flags are made directly with the models: the evaluator has its own tests.
@@ -15,8 +15,8 @@ from django.db.backends.postgresql.psycopg_any import DateRange
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from earlysupport import triage
 from earlysupport.models import Flag, FlagEvent, FlagStatus
+from earlysupport.services import triage
 from regions.models import Council, Region
 from tests.conftest import BRADFORD, LEEDS, MANCHESTER, YORKSHIRE
 from tests.factories import make_member

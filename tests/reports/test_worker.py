@@ -303,8 +303,9 @@ def test_a_report_asked_for_while_redis_is_down_fails_and_can_be_tried_again(
     run.refresh_from_db()
     assert run.status == ImportStatus.FAILED and "Upload the file again" in run.errors[0]
     # Nor an interventions or DCS history file.
-    from earlysupport.facts import DCS_HISTORY, fact_import_run_start
     from earlysupport.models import FactImportStatus
+    from earlysupport.services.fact_imports import fact_import_run_start
+    from earlysupport.services.facts import DCS_HISTORY
 
     fact_run = fact_import_run_start(
         DCS_HISTORY, user=officer, upload=SimpleUploadedFile("dcs.csv", b"a,b\n1,2\n")

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=parse_date, default=None, help="YYYY-MM-DD")
 
     def handle(self, *args, **options):
-        from earlysupport.evaluation import evaluate_risk_flags
+        from earlysupport.services.evaluation import evaluate_risk_flags
 
         result = evaluate_risk_flags(as_of=options["as_of"])
         self.stdout.write(

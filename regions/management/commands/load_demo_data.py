@@ -28,7 +28,7 @@ class Command(BaseCommand):
         booked = load_demo_bookings()
         if booked:
             self.stdout.write(f"Demo bookings made: {booked}.")
-        from earlysupport.evaluation import evaluate_risk_flags
+        from earlysupport.services.evaluation import evaluate_risk_flags
 
         result = evaluate_risk_flags()
         self.stdout.write(f"Risk flags evaluated: {result}.")

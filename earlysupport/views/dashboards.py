@@ -3,7 +3,7 @@ their reasons, Ofsted outcomes, interventions, the review pipeline, peer challen
 devolved funds use, every figure linking to the councils behind it), a council's own flags for
 its senior leaders, the councils table as CSV, and the picture as a PDF (a report job).
 
-Anyone else gets a 404; access is decided by `dashboards.dashboard_audience` from the grants.
+Anyone else gets a 404; access is decided by `permissions.dashboard_audience` from the grants.
 """
 
 from __future__ import annotations
@@ -18,15 +18,18 @@ from django.views.decorators.http import require_POST
 from cib_portal import access
 from cib_portal.csv_export import csv_response, safe_cell
 
-from . import dashboards, sources
-from .dashboards import Audience, Filters, Picture
+from .. import permissions, sources
+from ..filters import Filters
+from ..permissions import Audience
+from ..selectors import dashboards
+from ..selectors.dashboards import Picture
 
 # Rows of the councils table per page (the CSV has them all).
 PAGE_SIZE = 50
 
 
 def _audience(request: HttpRequest) -> Audience:
-    audience = dashboards.dashboard_audience(request.user)
+    audience = permissions.dashboard_audience(request.user)
     access.require(audience is not None)
     return audience  # type: ignore[return-value]
 
@@ -75,7 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "stages": dashboards.PIPELINE_STAGES,
             "challenge_choices": dashboards.CHALLENGE_CHOICES,
             "interventions_source": sources.INTERVENTIONS,
-            "may_load_interventions": access.can_edit_risk_facts(request.user),
+            "may_load_interventions": permissions.can_edit_risk_facts(request.user),
             "nav_section": "risk",
         },
     )
@@ -134,7 +137,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dashboard_pdf(request: HttpRequest) -> HttpResponse:
     """Make the picture as a PDF: England (national advisers) or one region."""
-    from .reports import report_request_risk_dashboard
+    from ..reports import report_request_risk_dashboard
 
     audience = _audience(request)
     access.require(audience.kind != "council")
@@ -149,6 +152,6 @@ def dashboard_pdf(request: HttpRequest) -> HttpResponse:
         regions = dashboards.dashboard_picture_regions(audience)
         access.require(len(regions) == 1)
         region = regions[0]
-    access.require(access.can_view_risk_dashboard(request.user, region.pk if region else None))
+    access.require(permissions.can_view_risk_dashboard(request.user, region.pk if region else None))
     job = report_request_risk_dashboard(user=request.user, region=region)
     return redirect("reports:job_detail", job_id=job.pk)

@@ -10,25 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cib_portal import access
-from regions.models import ADVISER_ROLES
 
-from . import sources
-from .backtest import backtest_cached
-from .models import Rule, RuleKind
-
-
-def may_see_backtest(user) -> bool:
-    """Advisers only (principal or improvement advisers, national or in a region)."""
-    if not user.is_authenticated:
-        return False
-    regions = access.adviser_region_ids(user)
-    holds = bool(access.grants_for(user).all_roles & ADVISER_ROLES)
-    return holds and (regions is None or bool(regions))
+from .. import permissions, sources
+from ..backtest import backtest_cached
+from ..models import Rule, RuleKind
 
 
 @login_required
 def backtest_page(request: HttpRequest) -> HttpResponse:
-    access.require(may_see_backtest(request.user))
+    access.require(permissions.may_see_backtest(request.user))
     data = backtest_cached()
     parts = []
     for part in [*data["dates"], data["total"]]:

@@ -19,154 +19,28 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cib_portal import access
 from cib_portal.api import MemberPermission
-from peerchallenge.api import NamedChoiceField
-from peerchallenge.models import Challenge
+from peerchallenge.selectors import challenge_by_pk
 from regions.models import Council
-from reviews.models import Booking
+from reviews.selectors import booking_by_pk
 
-from . import triage
-from .models import Flag, FlagStatus, Rule, RuleKind, Severity, SupportKind
-
-NOT_YOURS = "Only advisers covering the council and its region's leads can do this."
-
-
-class FlagEventSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    actor = serializers.CharField(allow_null=True, help_text="Who (null: the rules)")
-    kind = serializers.CharField(
-        help_text="raised, evidence_updated, evidence_gone, status, owner or note"
-    )
-    from_status = serializers.CharField(allow_blank=True)
-    to_status = serializers.CharField(allow_blank=True)
-    note = serializers.CharField(allow_blank=True)
-
-
-class RiskFlagSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    council = serializers.CharField(help_text="The council's GSS code")
-    council_name = serializers.CharField()
-    rule = serializers.CharField(allow_null=True, help_text="The rule's code; null if a person")
-    severity = NamedChoiceField(choices=Severity.choices, enum_name="RiskSeverityEnum")
-    status = NamedChoiceField(choices=FlagStatus.choices, enum_name="RiskFlagStatusEnum")
-    raised_at = serializers.DateTimeField()
-    as_of = serializers.DateField(allow_null=True)
-    evidence = serializers.JSONField(
-        help_text='{"words": [...], "figures": [...], "periods": [...], "comparison": "..."}'
-    )
-    summary = serializers.CharField()
-    rationale = serializers.CharField(allow_blank=True, help_text="A person's reasons")
-    owner = serializers.CharField(allow_null=True, help_text="The owner's name")
-    support_kind = serializers.CharField(allow_blank=True)
-    support_booking = serializers.IntegerField(allow_null=True)
-    support_challenge = serializers.IntegerField(allow_null=True)
-    proposed_for_closing = serializers.BooleanField(
-        help_text="The evidence has gone at the last evaluation"
-    )
-    closed_at = serializers.DateTimeField(allow_null=True)
-
-    def to_representation(self, f: Flag) -> dict:
-        return {
-            "id": f.pk,
-            "council": f.council.gss_code,
-            "council_name": f.council.name,
-            "rule": f.rule.code if f.rule else None,
-            "severity": f.severity,
-            "status": f.status,
-            "raised_at": f.raised_at.isoformat(),
-            "as_of": f.as_of.isoformat() if f.as_of else None,
-            "evidence": f.evidence or {},
-            "summary": f.summary,
-            "rationale": f.rationale,
-            "owner": str(f.owner) if f.owner else None,
-            "support_kind": f.support_kind,
-            "support_booking": f.support_booking_id,
-            "support_challenge": f.support_challenge_id,
-            "proposed_for_closing": f.is_proposed_for_closing,
-            "closed_at": f.closed_at.isoformat() if f.closed_at else None,
-        }
-
-
-class RiskFlagDetailSerializer(RiskFlagSerializer):
-    history = FlagEventSerializer(many=True, help_text="Oldest first")
-
-    def to_representation(self, f: Flag) -> dict:
-        out = super().to_representation(f)
-        out["history"] = [
-            {
-                "at": e.at.isoformat(),
-                "actor": str(e.actor) if e.actor else None,
-                "kind": e.kind,
-                "from_status": e.from_status,
-                "to_status": e.to_status,
-                "note": e.note,
-            }
-            for e in f.events.select_related("actor").order_by("at", "id")
-        ]
-        return out
-
-
-class RiskFlagRaiseSerializer(serializers.Serializer):
-    council = serializers.CharField(help_text="The council's GSS code, e.g. E08000035")
-    severity = NamedChoiceField(choices=Severity.choices, enum_name="RiskSeverityEnum")
-    summary = serializers.CharField(max_length=2000)
-    rationale = serializers.CharField(max_length=20000, help_text="Your reasons: required")
-
-
-class RiskFlagTransitionSerializer(serializers.Serializer):
-    to_status = NamedChoiceField(choices=FlagStatus.choices, enum_name="RiskFlagStatusEnum")
-    note = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Required to close"
-    )
-    support_kind = NamedChoiceField(
-        choices=SupportKind.choices,
-        enum_name="RiskSupportKindEnum",
-        required=False,
-        help_text="Required for support_agreed",
-    )
-    support_booking = serializers.IntegerField(
-        required=False, allow_null=True, help_text="For diagnostic: a booking of the council"
-    )
-    support_challenge = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        help_text="For peer_challenge: a challenge the council hosts",
-    )
-    support_note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class RiskRuleSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    kind = NamedChoiceField(choices=RuleKind.choices, enum_name="RiskRuleKindEnum")
-    severity = NamedChoiceField(choices=Severity.choices, enum_name="RiskSeverityEnum")
-    weight = serializers.IntegerField(help_text="1 to 10")
-    params = serializers.JSONField(help_text="The rule's thresholds")
-    indicators = serializers.ListField(
-        child=serializers.CharField(), help_text="Codes of the data set indicators it watches"
-    )
-    rationale = serializers.CharField()
-    is_active = serializers.BooleanField()
-
-    def to_representation(self, r: Rule) -> dict:
-        return {
-            "code": r.code,
-            "name": r.name,
-            "kind": r.kind,
-            "severity": r.severity,
-            "weight": r.weight,
-            "params": r.params,
-            "indicators": list(r.indicators),
-            "rationale": r.rationale,
-            "is_active": r.is_active,
-        }
+from .. import permissions
+from ..models import Flag, FlagStatus, Rule, Severity
+from ..services import triage
+from .serializers import (
+    RiskFlagDetailSerializer,
+    RiskFlagRaiseSerializer,
+    RiskFlagSerializer,
+    RiskFlagTransitionSerializer,
+    RiskRuleSerializer,
+)
 
 
 def _choice(params: Any, name: str, values: list[str]) -> str:
@@ -211,7 +85,7 @@ class RiskFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_queryset(self) -> QuerySet[Flag]:
         qs = (
-            Flag.objects.filter(access.flags_visible_filter(self.request.user))
+            Flag.objects.filter(permissions.flags_visible_filter(self.request.user))
             .select_related("council", "rule", "owner")
             .order_by("-raised_at", "-pk")
         )
@@ -237,7 +111,7 @@ class RiskFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             .filter(pk=pk if str(pk).isdigit() else None)
             .first()
         )
-        if flag is None or not access.can_view_flags(self.request.user, flag.council):
+        if flag is None or not permissions.can_view_flags(self.request.user, flag.council):
             raise NotFound
         return flag
 
@@ -261,8 +135,7 @@ class RiskFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         council = Council.objects.filter(gss_code=values["council"].strip()).first()
         if council is None:
             raise ValidationError({"council": ["No council has that GSS code."]})
-        if not access.can_triage_flags(request.user, council):
-            raise PermissionDenied(NOT_YOURS)
+        access.require_permission(permissions.can_triage_flags(request.user, council))
         if not values["rationale"].strip():
             raise ValidationError({"rationale": ["Give your reasons for raising the flag."]})
         try:
@@ -297,18 +170,17 @@ class RiskFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def transition(self, request: Request, pk: str | None = None) -> Response:
         """Move the flag one step: open, acknowledged, support_agreed, monitoring, closed."""
         flag = self._flag(pk)
-        if not access.can_triage_flags(request.user, flag.council):
-            raise PermissionDenied(NOT_YOURS)
+        access.require_permission(permissions.can_triage_flags(request.user, flag.council))
         data = RiskFlagTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         booking = challenge = None
         if values.get("support_booking") is not None:
-            booking = Booking.objects.filter(pk=values["support_booking"]).first()
+            booking = booking_by_pk(values["support_booking"])
             if booking is None:
                 raise ValidationError({"support_booking": ["No booking has that id."]})
         if values.get("support_challenge") is not None:
-            challenge = Challenge.objects.filter(pk=values["support_challenge"]).first()
+            challenge = challenge_by_pk(values["support_challenge"])
             if challenge is None or not access.can_view_challenge(request.user, challenge):
                 raise ValidationError({"support_challenge": ["No peer challenge has that id."]})
         try:
@@ -346,6 +218,8 @@ class RiskRuleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = RiskRuleSerializer
 
     def get_queryset(self) -> QuerySet[Rule]:
-        if not access.may_see_any_flags(self.request.user):
-            raise PermissionDenied("Only people who may see risk flags can see the rules.")
+        access.require_permission(
+            bool(permissions.may_see_any_flags(self.request.user)),
+            "Only people who may see risk flags can see the rules.",
+        )
         return Rule.objects.order_by("kind", "code")

@@ -8,7 +8,7 @@ from django import forms
 from cib_portal.forms import OneTemplateSelect
 from regions.models import Council, Region
 
-from .models import FlagStatus, Rule, Severity, SupportKind
+from ..models import FlagStatus, Rule, Severity, SupportKind
 
 STATUS_NOT_CLOSED = "not_closed"
 

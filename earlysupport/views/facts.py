@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +21,8 @@ from django.urls import reverse
 
 from cib_portal import access
 
-from . import facts
-from .forms_facts import (
+from .. import imports, permissions
+from ..forms.facts import (
     DcsFilterForm,
     DcsTenureForm,
     FactImportForm,
@@ -30,7 +30,12 @@ from .forms_facts import (
     InterventionForm,
     RuleForm,
 )
-from .models import FactImportRun, FactImportStatus, Rule
+from ..models import FactImportRun, FactImportStatus, Rule
+from ..selectors import facts as fact_selectors
+from ..selectors import rules as rule_selectors
+from ..services import fact_imports
+from ..services import facts as fact_services
+from ..services import rules as rule_services
 
 PER_PAGE = 50
 NAV = "risk"
@@ -42,12 +47,7 @@ def _require_member(request: HttpRequest) -> None:
 
 def _require_editor(request: HttpRequest) -> None:
     _require_member(request)
-    if not access.can_edit_risk_facts(request.user):
-        raise PermissionDenied
-
-
-def _may_see_rules(user) -> bool:
-    return access.may_see_any_flags(user) or access.can_edit_risk_facts(user)
+    access.require_permission(permissions.can_edit_risk_facts(request.user))
 
 
 def _posted(request: HttpRequest):
@@ -80,7 +80,7 @@ class FactPages:
     pages the object as `object_name`."""
 
     prefix: str
-    spec: facts.FactSpec
+    spec: fact_services.FactSpec
     form: type
     filter_form: type
     filter: Callable[..., Any]
@@ -103,19 +103,19 @@ class FactPages:
 
 INTERVENTIONS = FactPages(
     prefix="intervention",
-    spec=facts.INTERVENTIONS,
+    spec=fact_services.INTERVENTIONS,
     form=InterventionForm,
     filter_form=InterventionFilterForm,
-    filter=facts.interventions_filter,
+    filter=fact_selectors.interventions_filter,
     rows_name="interventions",
     object_name="intervention",
 )
 DCS_HISTORY = FactPages(
     prefix="dcs",
-    spec=facts.DCS_HISTORY,
+    spec=fact_services.DCS_HISTORY,
     form=DcsTenureForm,
     filter_form=DcsFilterForm,
-    filter=facts.dcs_filter,
+    filter=fact_selectors.dcs_filter,
     rows_name="tenures",
     object_name="tenure",
 )
@@ -140,7 +140,7 @@ def _fact_list(request: HttpRequest, pages: FactPages) -> HttpResponse:
             "page_obj": page_obj,
             pages.rows_name: page_obj.object_list,
             "total": page_obj.paginator.count,
-            "may_edit": access.can_edit_risk_facts(request.user),
+            "may_edit": permissions.can_edit_risk_facts(request.user),
             "querystring_without_page": _querystring_without_page(request),
             "urls": pages.url_names(),
             "nav_section": NAV,
@@ -153,7 +153,9 @@ def _fact_form(request: HttpRequest, pages: FactPages, obj) -> HttpResponse:
     form = pages.form(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = facts.fact_save(pages.spec, user=request.user, obj=obj, **form.cleaned_data)
+            saved = fact_services.fact_save(
+                pages.spec, user=request.user, obj=obj, **form.cleaned_data
+            )
         except ValidationError as exc:
             _add_validation_errors(form, exc)
         else:
@@ -178,7 +180,7 @@ def _fact_or_404(request: HttpRequest, pages: FactPages, pk: int):
 def _fact_delete(request: HttpRequest, pages: FactPages, obj) -> HttpResponse:
     if request.method == "POST":
         text = str(obj)
-        facts.fact_delete(pages.spec, user=request.user, obj=obj)
+        fact_services.fact_delete(pages.spec, user=request.user, obj=obj)
         messages.success(request, f"Deleted: {text}.")
         return redirect(pages.url_name("list"))
     return render(request, pages.template("delete"), pages.object_context(obj))
@@ -189,13 +191,13 @@ def _fact_import(request: HttpRequest, pages: FactPages) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        if facts.fact_import_in_background(data):
+        if fact_imports.fact_import_in_background(data):
             upload.seek(0)
-            run = facts.fact_import_run_start(pages.spec, user=request.user, upload=upload)
+            run = fact_imports.fact_import_run_start(pages.spec, user=request.user, upload=upload)
             return redirect("earlysupport:fact_import_run", pk=run.pk)
         try:
-            result = facts.fact_import(pages.spec, user=request.user, data=data)
-        except facts.FactImportError as exc:
+            result = fact_imports.fact_import(pages.spec, user=request.user, data=data)
+        except imports.FactImportError as exc:
             for error in exc.errors:
                 form.add_error("file", error)
         else:
@@ -249,14 +251,14 @@ dcs_list, dcs_create, dcs_edit, dcs_delete, dcs_import = _fact_views(DCS_HISTORY
 
 # --- Imports done by the worker -------------------------------------------------------------
 
-_PAGES_BY_ACTION = {p.spec.action: p for p in (INTERVENTIONS, DCS_HISTORY)}
+_PAGES_BY_ACTION = {p.spec.kind: p for p in (INTERVENTIONS, DCS_HISTORY)}
 
 
 def _import_run(request: HttpRequest, pk: int) -> FactImportRun:
     """A background import: seen by those who may import facts; a 404 for anyone else."""
-    access.require(access.is_member(request.user) and access.can_edit_risk_facts(request.user))
+    access.require(access.is_member(request.user) and permissions.can_edit_risk_facts(request.user))
     run = get_object_or_404(FactImportRun.objects.select_related("started_by"), pk=pk)
-    if run.status == FactImportStatus.RUNNING and facts.fact_import_run_reclaim_stale(
+    if run.status == FactImportStatus.RUNNING and fact_imports.fact_import_run_reclaim_stale(
         run_ids=[run.pk]
     ):
         run.refresh_from_db()  # its worker died: the page says failed, upload again
@@ -272,7 +274,7 @@ def fact_import_run(request: HttpRequest, pk: int) -> HttpResponse:
         "earlysupport/facts/import_run.html",
         {
             "run": run,
-            "progress": facts.fact_import_progress_get(run=run),
+            "progress": fact_imports.fact_import_progress_get(run=run),
             "status_url": reverse("earlysupport:fact_import_run_status", args=[run.pk]),
             "urls": pages.url_names(),
             "what": {"intervention": "interventions", "dcs_tenure": "DCS history"}[run.kind],
@@ -288,7 +290,7 @@ def fact_import_run_status(request: HttpRequest, pk: int) -> JsonResponse:
         {
             "status": run.status,
             "status_label": run.get_status_display(),
-            "progress": facts.fact_import_progress_get(run=run),
+            "progress": fact_imports.fact_import_progress_get(run=run),
             "finished": run.finished,
         }
     )
@@ -298,27 +300,29 @@ def fact_import_run_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def _rule_rows(rules) -> list[dict]:
-    return [{"rule": r, "thresholds": facts.rule_params_words(r.kind, r.params)} for r in rules]
+    return [
+        {"rule": r, "thresholds": rule_selectors.rule_params_words(r.kind, r.params)} for r in rules
+    ]
 
 
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
-    access.require(_may_see_rules(request.user))
+    access.require(permissions.may_see_rules(request.user))
     return render(
         request,
         "earlysupport/facts/rule_list.html",
         {
             "rows": _rule_rows(Rule.objects.all()),
-            "may_edit": access.can_edit_risk_facts(request.user),
+            "may_edit": permissions.can_edit_risk_facts(request.user),
             "nav_section": NAV,
         },
     )
 
 
 def _indicators(rule: Rule) -> list[dict]:
-    from datasets.models import Indicator
+    from datasets.selectors import indicator_names
 
-    names = dict(Indicator.objects.filter(code__in=rule.indicators).values_list("code", "name"))
+    names = indicator_names(list(rule.indicators))
     return [{"code": c, "name": names.get(c), "exists": c in names} for c in rule.indicators]
 
 
@@ -334,7 +338,7 @@ FIELD_LABELS = {
 
 def _setting_words(rule: Rule, name: str, value) -> str:
     if name == "params":
-        return facts.rule_params_words(rule.kind, value or {})
+        return rule_selectors.rule_params_words(rule.kind, value or {})
     if name == "is_active":
         return "Yes" if value else "No"
     if name == "indicators":
@@ -346,7 +350,7 @@ def _setting_words(rule: Rule, name: str, value) -> str:
 
 def _history(rule: Rule) -> list[dict]:
     rows = []
-    for event in facts.rule_history(rule):
+    for event in rule_selectors.rule_history(rule):
         before, after = event.before or {}, event.after or {}
         rows.append(
             {
@@ -367,17 +371,17 @@ def _history(rule: Rule) -> list[dict]:
 
 @login_required
 def rule_detail(request: HttpRequest, code: str) -> HttpResponse:
-    access.require(_may_see_rules(request.user))
+    access.require(permissions.may_see_rules(request.user))
     rule = get_object_or_404(Rule, code=code)
     return render(
         request,
         "earlysupport/facts/rule_detail.html",
         {
             "rule": rule,
-            "thresholds": facts.rule_params_words(rule.kind, rule.params),
+            "thresholds": rule_selectors.rule_params_words(rule.kind, rule.params),
             "indicators": _indicators(rule),
             "history": _history(rule),
-            "may_edit": access.can_edit_risk_facts(request.user),
+            "may_edit": permissions.can_edit_risk_facts(request.user),
             "nav_section": NAV,
         },
     )
@@ -385,14 +389,13 @@ def rule_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
-    access.require(_may_see_rules(request.user))
+    access.require(permissions.may_see_rules(request.user))
     rule = get_object_or_404(Rule, code=code)
-    if not access.can_edit_risk_facts(request.user):
-        raise PermissionDenied
+    access.require_permission(permissions.can_edit_risk_facts(request.user))
     form = RuleForm(_posted(request), rule=rule)
     if request.method == "POST" and form.is_valid():
         try:
-            facts.rule_update(
+            rule_services.rule_update(
                 user=request.user, rule=rule, reason=form.cleaned_data["reason"], **form.changes()
             )
         except ValidationError as exc:

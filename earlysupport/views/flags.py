@@ -1,7 +1,7 @@
 """Risk flag pages: the list (with CSV), a flag with its evidence and history, raising a flag
 and each triage step.
 
-Access: a flag the user may not see is a 404 (cib_portal.access.can_view_flags); a user who may
+Access: a flag the user may not see is a 404 (cib_portal.permissions.can_view_flags); a user who may
 see it but not triage it (the council's senior leaders) gets a 403 on every change.
 """
 
@@ -11,10 +11,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -25,16 +23,11 @@ from django.views.decorators.http import require_http_methods
 
 from cib_portal import access
 from cib_portal.csv_export import csv_response, safe_cell
-from cib_portal.numbers import format_decimal
-from datasets.models import Indicator, Unit
-from peerchallenge.models import Challenge
-from regions.models import Council
-from reviews.models import Booking
+from peerchallenge.selectors import challenges_hosted_visible
+from reviews.selectors import council_bookings_latest_first
 
-from . import triage
-from .dashboards import PERSON_FLAG_WEIGHT
-from .forms_flags import (
-    STATUS_NOT_CLOSED,
+from .. import permissions
+from ..forms.flags import (
     AssignForm,
     CloseForm,
     FlagFilterForm,
@@ -43,24 +36,18 @@ from .forms_flags import (
     StepForm,
     SupportForm,
 )
-from .models import Flag, FlagStatus, Severity
+from ..models import Flag, FlagStatus, Severity
+from ..selectors.flags import (
+    DEFAULT_SORT,
+    SORTS,
+    councils_user_may_triage,
+    flags_filtered,
+    flags_ordered,
+)
+from ..services import triage
+from . import flag_evidence
 
 PAGE_SIZE = 50
-
-SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "raised": ("Raised", ("raised_at", "pk")),
-    # "-severity" (the default) is the most serious first: red, then the rule's weight (the
-    # flag's score; a person's flag counts 1, as on the dashboard), then the newest.
-    "severity": ("Severity", ("severity", "-score", "-raised_at", "pk")),
-    "council": ("Council", ("council__name", "-raised_at", "pk")),
-}
-DEFAULT_SORT = "-severity"
-
-
-def flags_visible(user: Any) -> QuerySet[Flag]:
-    return Flag.objects.filter(access.flags_visible_filter(user)).select_related(
-        "council", "council__region", "rule", "owner"
-    )
 
 
 def _visible_flag(request: HttpRequest, pk: int) -> Flag:
@@ -78,70 +65,19 @@ def _visible_flag(request: HttpRequest, pk: int) -> Flag:
         ),
         pk=pk,
     )
-    access.require(access.can_view_flags(request.user, flag.council))
+    access.require(permissions.can_view_flags(request.user, flag.council))
     return flag
 
 
 def _triage_flag(request: HttpRequest, pk: int) -> Flag:
     flag = _visible_flag(request, pk)
-    if not access.can_triage_flags(request.user, flag.council):
-        raise PermissionDenied("Only advisers covering the council and its region's leads can.")
+    access.require_permission(permissions.can_triage_flags(request.user, flag.council))
     return flag
-
-
-def _filtered(request: HttpRequest, form: FlagFilterForm) -> tuple[QuerySet[Flag], bool]:
-    qs = flags_visible(request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    status = data.get("status") or STATUS_NOT_CLOSED
-    filtered = False
-    if status == STATUS_NOT_CLOSED:
-        qs = qs.exclude(status=FlagStatus.CLOSED)
-    elif status != "all":
-        qs = qs.filter(status=status)
-        filtered = True
-    if data.get("severity"):
-        qs = qs.filter(severity=data["severity"])
-        filtered = True
-    if data.get("rule") == "person":
-        qs = qs.filter(rule__isnull=True)
-        filtered = True
-    elif data.get("rule"):
-        qs = qs.filter(rule__code=data["rule"])
-        filtered = True
-    if data.get("region"):
-        qs = qs.filter(council__region__gss_code=data["region"])
-        filtered = True
-    if data.get("council"):
-        qs = qs.filter(council__gss_code=data["council"].strip())
-        filtered = True
-    if data.get("q"):
-        qs = qs.filter(council__name__icontains=data["q"].strip())
-        filtered = True
-    if data.get("mine"):
-        qs = qs.filter(owner=request.user)
-        filtered = True
-    if data.get("proposed"):
-        qs = qs.filter(evidence_gone_at__isnull=False).exclude(status=FlagStatus.CLOSED)
-        filtered = True
-    return qs, filtered
 
 
 def _sort(request: HttpRequest) -> str:
     sort = request.GET.get("sort", DEFAULT_SORT)
     return sort if sort.lstrip("-") in SORTS else DEFAULT_SORT
-
-
-def _ordered(qs: QuerySet[Flag], sort: str) -> QuerySet[Flag]:
-    fields = SORTS[sort.lstrip("-")][1]
-    if sort.startswith("-"):
-        first = fields[0]
-        fields = (first[1:] if first.startswith("-") else f"-{first}", *fields[1:])
-    score = Coalesce("rule__weight", Value(PERSON_FLAG_WEIGHT))
-    order = [
-        (score.desc() if f == "-score" else score.asc()) if f.lstrip("-") == "score" else f
-        for f in fields
-    ]
-    return qs.order_by(*order)
 
 
 def _csv(qs: QuerySet[Flag]) -> HttpResponse:
@@ -191,11 +127,13 @@ def _query_without(request: HttpRequest, *drop: str) -> str:
 
 @login_required
 def flag_list(request: HttpRequest) -> HttpResponse:
-    access.require(access.may_see_any_flags(request.user))
+    access.require(permissions.may_see_any_flags(request.user))
     form = FlagFilterForm(request.GET or None)
-    qs, filtered = _filtered(request, form)
+    qs, filtered = flags_filtered(
+        user=request.user, data=form.cleaned_data if form.is_valid() else {}
+    )
     sort = _sort(request)
-    qs = _ordered(qs, sort)
+    qs = flags_ordered(qs, sort)
     if request.GET.get("format") == "csv":
         return _csv(qs)
     # The list reads only what its rows show, as values: 50 flags with their council, region,
@@ -228,7 +166,7 @@ def flag_list(request: HttpRequest) -> HttpResponse:
             "filtered": filtered,
             "columns": {c["key"]: c for c in columns},
             "csv_query": "&".join(p for p in (_query_without(request, "page", "format"),) if p),
-            "may_raise": _councils_user_may_triage(request.user).exists(),
+            "may_raise": councils_user_may_triage(user=request.user).exists(),
         },
     )
 
@@ -295,15 +233,6 @@ def _list_rows(flags) -> list[dict]:
     return rows
 
 
-def _councils_user_may_triage(user: Any) -> QuerySet[Council]:
-    grants = access.grants_for(user)
-    councils = Council.objects.select_related("region").order_by("name")
-    if grants.is_superuser or grants.national_roles & access.ADVISER_ROLES:
-        return councils
-    regions = grants.regions_with(access.REGIONAL_LEAD_ROLES | access.ADVISER_ROLES)
-    return councils.filter(region_id__in=regions)
-
-
 def _rule_url(flag: Flag) -> str:
     if flag.rule_id is None:
         return ""
@@ -315,24 +244,24 @@ def _rule_url(flag: Flag) -> str:
     return ""
 
 
-def _booking_url(booking: Booking | None) -> str:
+def _booking_url(booking: Any) -> str:
     return reverse("reviews:booking_detail", args=[booking.pk]) if booking else ""
 
 
-def _challenge_url(challenge: Challenge | None) -> str:
+def _challenge_url(challenge: Any) -> str:
     return reverse("peerchallenge:challenge_detail", args=[challenge.pk]) if challenge else ""
 
 
 @login_required
 def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
     flag = _visible_flag(request, pk)
-    may_triage = access.can_triage_flags(request.user, flag.council)
+    may_triage = permissions.can_triage_flags(request.user, flag.council)
     events = flag.events.select_related("actor").order_by("at", "id")
     status_labels = dict(FlagStatus.choices)
     history = [
         {
             "event": e,
-            "what": _event_words(e, status_labels),
+            "what": flag_evidence.event_words(e, status_labels),
         }
         for e in events
     ]
@@ -342,7 +271,9 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "earlysupport/flags/detail.html",
         {
             "flag": flag,
-            "evidence": _evidence(flag.evidence or {}, _figure_formats(flag.evidence or {})),
+            "evidence": flag_evidence.evidence(
+                flag.evidence or {}, flag_evidence.figure_formats(flag.evidence or {})
+            ),
             "history": history,
             "may_triage": may_triage,
             "steps": steps,
@@ -357,97 +288,10 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _event_words(event: Any, labels: dict[str, str]) -> str:
-    if event.kind == "raised":
-        return "Raised"
-    if event.kind == "status":
-        return f"{labels.get(event.from_status, event.from_status)} to " + labels.get(
-            event.to_status, event.to_status
-        )
-    if event.kind == "owner":
-        return "Owner changed"
-    if event.kind == "note":
-        return "Note"
-    if event.kind == "evidence_updated":
-        return "Evidence updated"
-    if event.kind == "evidence_back":
-        return "Evidence found again: no longer proposed for closing"
-    if event.kind == "evidence_gone":
-        return "Evidence gone: proposed for closing"
-    return event.kind.replace("_", " ").capitalize()
-
-
-def _figure_formats(evidence: dict) -> dict[str, tuple[int, str]]:
-    """{code: (decimals, unit)} of the indicators behind the evidence's figures: one query."""
-    codes = {f.get("indicator") for f in evidence.get("figures") or [] if isinstance(f, dict)}
-    codes.discard(None)
-    if not codes:
-        return {}
-    return {
-        code: (decimals, unit)
-        for code, decimals, unit in Indicator.objects.filter(code__in=codes).values_list(
-            "code", "decimals", "unit"
-        )
-    }
-
-
-def _figure_text(value: Any, shape: tuple[int, str] | None) -> Any:
-    """A figure as the indicator gives it: its decimals, and % for a percentage, so a council's
-    figure and its neighbours' mean share units and precision (the evaluator stores floats)."""
-    if shape is None or value in (None, ""):
-        return value
-    try:
-        text = format_decimal(value, shape[0])
-    except (TypeError, ValueError, ArithmeticError):
-        return value
-    return f"{text}%" if shape[1] == Unit.PERCENTAGE else text
-
-
-def _evidence(evidence: dict, formats: dict[str, tuple[int, str]] | None = None) -> dict[str, Any]:
-    """The evidence in a shape the template can lay out, whatever the evaluator put in."""
-    formats = formats or {}
-    words = evidence.get("words") or []
-    if isinstance(words, str):
-        words = [words]
-    figures = []
-    for f in evidence.get("figures") or []:
-        if not isinstance(f, dict):
-            continue
-        code = f.get("indicator", "")
-        figures.append(
-            {
-                "indicator": f.get("indicator_name") or f.get("name") or code,
-                "code": code,
-                # Only an indicator that is still in the catalogue has a page to link to.
-                "href": reverse("datasets:indicator_detail", args=[code])
-                if code in formats
-                else "",
-                "period": f.get("period", ""),
-                "value": _figure_text(f.get("value", ""), formats.get(f.get("indicator"))),
-                "sn_mean": _figure_text(
-                    f.get("sn_mean", f.get("neighbour_mean", "")), formats.get(f.get("indicator"))
-                ),
-                "sn_count": f.get("sn_count", f.get("neighbour_count", "")),
-                "rank": f.get("national_rank", f.get("rank", "")),
-                "rank_of": f.get("rank_of", f.get("national_count", "")),
-                "quartile": f.get("quartile", ""),
-            }
-        )
-    periods = evidence.get("periods") or []
-    if isinstance(periods, str):
-        periods = [periods]
-    return {
-        "words": [str(w) for w in words],
-        "figures": figures,
-        "periods": [str(p) for p in periods],
-        "comparison": evidence.get("comparison", ""),
-    }
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def flag_raise(request: HttpRequest) -> HttpResponse:
-    councils = _councils_user_may_triage(request.user)
+    councils = councils_user_may_triage(user=request.user)
     access.require(councils.exists())
     initial = {}
     code = request.GET.get("council", "").strip()
@@ -492,15 +336,8 @@ def flag_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if to_status == FlagStatus.SUPPORT_AGREED:
         form: Any = SupportForm(
             data,
-            bookings=Booking.objects.filter(council=flag.council)
-            .select_related("product")
-            .order_by("-first_on_site_day"),
-            challenges=Challenge.objects.filter(
-                access.challenges_visible_filter(request.user), host=flag.council
-            )
-            .distinct()
-            .select_related("programme")
-            .order_by("-programme__year"),
+            bookings=council_bookings_latest_first(council=flag.council),
+            challenges=challenges_hosted_visible(user=request.user, council=flag.council),
             initial={
                 "support_kind": flag.support_kind or None,
                 "support_booking": flag.support_booking_id,

@@ -18,7 +18,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.services import audit_record
-from cib_portal import access
 from regions.models import (
     ADVISER_ROLES,
     REGIONAL_LEAD_ROLES,
@@ -27,7 +26,9 @@ from regions.models import (
     OrganisationKind,
 )
 
-from .models import Flag, FlagEvent, FlagStatus, Severity, SupportKind
+from .. import permissions
+from ..audit_actions import Action
+from ..models import Flag, FlagEvent, FlagStatus, Severity, SupportKind
 
 S = FlagStatus
 
@@ -89,7 +90,7 @@ def _locked(flag: Flag) -> Flag:
 
 
 def _require_triage(user: Any, council: Council) -> None:
-    if not access.can_triage_flags(user, council):
+    if not permissions.can_triage_flags(user, council):
         raise PermissionError("Only advisers covering the council and its region's leads can.")
 
 
@@ -121,7 +122,7 @@ def flag_raise(*, user: Any, council: Council, severity: str, summary: str, rati
     )
     audit_record(
         actor=user,
-        action="flag.raise",
+        action=Action.FLAG_RAISE,
         obj=flag,
         summary=f"Raised a {severity} flag on {council}",
         after=_snapshot(flag),
@@ -214,7 +215,7 @@ def flag_transition(
     )
     audit_record(
         actor=user,
-        action="flag.transition",
+        action=Action.FLAG_TRANSITION,
         obj=flag,
         summary=f"Flag on {flag.council}: {_label(current)} to {_label(to_status)}",
         before=before,
@@ -224,7 +225,7 @@ def flag_transition(
 
 
 def _check_owner(flag: Flag, owner: Any) -> None:
-    if not access.can_triage_flags(owner, flag.council):
+    if not permissions.can_triage_flags(owner, flag.council):
         raise FlagError(
             "The owner must be someone who may triage this council's flags: an adviser "
             "covering it or one of its region's leads."
@@ -251,7 +252,7 @@ def flag_assign(*, user: Any, flag: Flag, owner: Any) -> Flag:
     )
     audit_record(
         actor=user,
-        action="flag.assign",
+        action=Action.FLAG_ASSIGN,
         obj=flag,
         summary=f"Flag on {flag.council} given to {owner.email}",
         before=before,
@@ -270,5 +271,5 @@ def flag_note(*, user: Any, flag: Flag, note: str) -> Flag:
         raise FlagError("Enter the note.")
     FlagEvent.objects.create(flag=flag, actor=user, kind="note", note=note)
     flag.save(update_fields=["updated_at"])
-    audit_record(actor=user, action="flag.note", obj=flag, summary=f"Note on flag {flag.pk}")
+    audit_record(actor=user, action=Action.FLAG_NOTE, obj=flag, summary=f"Note on flag {flag.pk}")
     return flag

@@ -1,6 +1,6 @@
 """Read-side queries of the early support dashboards.
 
-Who sees what (`dashboard_audience`):
+Who sees what (`earlysupport.permissions.dashboard_audience`):
 - advisers: national advisers every region, regional advisers their regions (plus any they
   lead); regional leads their regions (no England-wide cards);
 - a council's senior leaders: their own council's flags and nothing about other councils;
@@ -18,27 +18,29 @@ person, with no rule, counts 1).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from cib_portal.years import year_label, year_of
 from regions.models import (
-    ADVISER_ROLES,
-    COUNCIL_SENIOR_ROLES,
-    REGIONAL_LEAD_ROLES,
     Council,
     Judgement,
     Region,
 )
 
-from .models import Flag, FlagStatus, Intervention, InterventionKind, Severity
-from .sources import ALL as ALL_SOURCES
-from .sources import INTERVENTIONS, Source, not_loaded, sources_loaded
+from ..models import Flag, FlagStatus, Intervention, InterventionKind, Severity
+from ..permissions import Audience
+from ..sources import ALL as ALL_SOURCES
+from ..sources import INTERVENTIONS, Source, not_loaded, sources_loaded
+
+if TYPE_CHECKING:
+    from cib_portal.access import UserOrAnonymous
 
 LEVELS = (("red", "Red"), ("amber", "Amber"), ("none", "No open flags"))
 LEVEL_RANK = {"red": 2, "amber": 1, "none": 0}
@@ -63,42 +65,7 @@ def pounds(pence: int) -> str:
     return f"£{(int(pence) + 50) // 100:,}"
 
 
-# --- Who sees what --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Audience:
-    """kind: "adviser" (national or regional), "regional" (a regional lead) or "council"."""
-
-    kind: str
-    # None = every region (national advisers).
-    region_ids: frozenset[int] | None = None
-    council_ids: frozenset[int] = frozenset()
-
-    @property
-    def is_national(self) -> bool:
-        return self.region_ids is None
-
-
-def dashboard_audience(user: Any) -> Audience | None:
-    """Which dashboard the user gets, or None (404)."""
-    from cib_portal.access import grants_for
-
-    grants = grants_for(user)
-    if not grants.any:
-        return None
-    if grants.is_superuser or grants.national_roles & ADVISER_ROLES:
-        return Audience(kind="adviser")
-    advised = grants.regions_with(ADVISER_ROLES)
-    led = grants.regions_with(REGIONAL_LEAD_ROLES)
-    if advised:
-        return Audience(kind="adviser", region_ids=frozenset(advised | led))
-    if led:
-        return Audience(kind="regional", region_ids=frozenset(led))
-    senior = grants.councils_with(COUNCIL_SENIOR_ROLES)
-    if senior:
-        return Audience(kind="council", council_ids=frozenset(senior))
-    return None
+# --- Who sees what (earlysupport.permissions.dashboard_audience) -------------------------
 
 
 def audience_for_pdf(region_id: int | None) -> Audience:
@@ -242,17 +209,11 @@ class Picture:
         return year_label(self.financial_year)
 
 
-def _stage_of() -> dict[str, str]:
-    from reviews.pipeline import STAGES
-
-    return {str(status): stage for stage, statuses in STAGES.items() for status in statuses}
-
-
 def dashboard_picture(audience: Audience, *, today: date | None = None) -> Picture:
     """Everything the adviser and regional dashboards show, for the audience's regions."""
-    from funds.models import Allocation
-    from peerchallenge.models import Participant, ProgrammeStatus
-    from reviews.models import Booking
+    from funds.selectors import allocation_totals_by_region
+    from peerchallenge.selectors import councils_in_published_programme
+    from reviews.selectors import pipeline_stage_counts
 
     today = today or timezone.localdate()
     year = current_financial_year(today)
@@ -338,42 +299,22 @@ def dashboard_picture(audience: Audience, *, today: date | None = None) -> Pictu
         intervention_list.append({"row": row, "kind": label, "starts_on": i["starts_on"]})
 
     # The review and diagnostic pipeline: bookings under each heading.
-    stage_of = _stage_of()
-    for b in (
-        Booking.objects.filter(in_scope, status__in=list(stage_of))
-        .values("council_id", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        row = rows.get(b["council_id"])
+    scope_ids = list(rows) if audience.region_ids is not None else None
+    for council_id, stages in pipeline_stage_counts(council_ids=scope_ids).items():
+        row = rows.get(council_id)
         if row is None:
             continue
-        stage = stage_of[b["status"]]
-        row.stages[stage] = row.stages.get(stage, 0) + b["n"]
+        for stage, n in stages.items():
+            row.stages[stage] = row.stages.get(stage, 0) + n
 
     # Peer challenge coverage: councils in a published programme of the current year.
-    covered = set(
-        Participant.objects.filter(
-            in_scope, programme__year=year, programme__status=ProgrammeStatus.PUBLISHED
-        ).values_list("council_id", flat=True)
-    )
+    covered = councils_in_published_programme(year=year, council_ids=scope_ids)
     for council_id in covered:
         if council_id in rows:
             rows[council_id].in_challenge = True
 
     # Devolved funds: allocations of the current financial year, per region.
-    funds_filter = Q(agreement__financial_year=year)
-    if audience.region_ids is not None:
-        funds_filter &= Q(agreement__region_id__in=audience.region_ids)
-    funds = {
-        f["agreement__region_id"]: f
-        for f in Allocation.objects.filter(funds_filter)
-        .values("agreement__region_id")
-        .annotate(
-            allocated=Sum("amount_pence"), approved=Sum("approved_pence"), paid=Sum("paid_pence")
-        )
-        .order_by()
-    }
+    funds = allocation_totals_by_region(financial_year=year, region_ids=audience.region_ids)
 
     def blank(region: Region | None) -> RegionSummary:
         return RegionSummary(
@@ -423,104 +364,9 @@ def dashboard_picture(audience: Audience, *, today: date | None = None) -> Pictu
     )
 
 
-# --- Filtering the councils table -----------------------------------------------------------
-
-FILTER_KEYS = ("region", "level", "judgement", "intervention", "flags", "pipeline", "challenge")
-
-
-@dataclass
-class Filters:
-    region: str = ""
-    level: str = ""
-    judgement: str = ""
-    intervention: bool = False
-    flags: bool = False
-    pipeline: str = ""
-    challenge: str = ""
-
-    @classmethod
-    def from_query(cls, params: Any, regions: list[Region]) -> Filters:
-        """Read the GET filters, ignoring values that are not offered."""
-        codes = {r.gss_code for r in regions}
-        region = params.get("region", "")
-        level = params.get("level", "")
-        judgement = params.get("judgement", "")
-        pipeline = params.get("pipeline", "")
-        challenge = params.get("challenge", "")
-        return cls(
-            region=region if region in codes else "",
-            level=level if level in dict(LEVELS) else "",
-            judgement=judgement if judgement in dict(JUDGEMENTS) else "",
-            intervention=params.get("intervention") == "1",
-            flags=params.get("flags") == "1",
-            pipeline=pipeline if pipeline in dict(PIPELINE_STAGES) else "",
-            challenge=challenge if challenge in dict(CHALLENGE_CHOICES) else "",
-        )
-
-    @property
-    def active(self) -> bool:
-        return any(getattr(self, k) for k in FILTER_KEYS)
-
-    def querystring(self) -> str:
-        from urllib.parse import urlencode
-
-        pairs = []
-        for key in FILTER_KEYS:
-            value = getattr(self, key)
-            if value is True:
-                pairs.append((key, "1"))
-            elif value:
-                pairs.append((key, value))
-        return urlencode(pairs)
-
-    def describe(self, regions: list[Region]) -> list[str]:
-        """The filters in words, for the table's caption."""
-        words = []
-        if self.region:
-            words.extend(r.name for r in regions if r.gss_code == self.region)
-        if self.level:
-            words.append(f"risk level {dict(LEVELS)[self.level].lower()}")
-        if self.judgement:
-            words.append(f"Ofsted: {dict(JUDGEMENTS)[self.judgement].lower()}")
-        if self.intervention:
-            words.append("in intervention")
-        if self.flags:
-            words.append("with open flags")
-        if self.pipeline:
-            words.append(f"reviews {dict(PIPELINE_STAGES)[self.pipeline].lower()}")
-        if self.challenge:
-            words.append(dict(CHALLENGE_CHOICES)[self.challenge].lower())
-        return words
-
-    def apply(self, rows: list[CouncilRow]) -> list[CouncilRow]:
-        out = []
-        for r in rows:
-            if self.region and r.region_code != self.region:
-                continue
-            if self.level and r.level != self.level:
-                continue
-            if self.judgement and r.judgement != self.judgement:
-                continue
-            if self.intervention and not r.in_intervention:
-                continue
-            if self.flags and not r.open_flags:
-                continue
-            if self.pipeline and not r.stages.get(self.pipeline):
-                continue
-            if self.challenge == "covered" and not r.in_challenge:
-                continue
-            if self.challenge == "none" and r.in_challenge:
-                continue
-            out.append(r)
-        return out
-
-
-# --- A council's senior leaders -------------------------------------------------------------
-
-
 def council_flags(council_ids: frozenset[int]) -> list[dict[str, Any]]:
     """Each of the councils with its flags (open ones first, then closed), for its leaders."""
-    councils = {
+    councils: dict[int, dict[str, Any]] = {
         c.pk: {"council": c, "open": [], "closed": []}
         for c in Council.objects.filter(pk__in=council_ids).order_by("name")
     }
@@ -530,7 +376,7 @@ def council_flags(council_ids: frozenset[int]) -> list[dict[str, Any]]:
         .select_related("rule")
         .order_by("-severity", "-raised_at")
     ):
-        flag.url = flag_url.replace("{id}", str(flag.pk))
+        flag.url = flag_url.replace("{id}", str(flag.pk))  # type: ignore[attr-defined]
         entry = councils[flag.council_id]
         entry["closed" if flag.status == FlagStatus.CLOSED else "open"].append(flag)
     for entry in councils.values():
@@ -550,3 +396,14 @@ def dashboard_picture_regions(audience: Audience) -> list[Region]:
     if audience.region_ids is not None:
         regions = regions.filter(pk__in=audience.region_ids)
     return list(regions)
+
+
+def council_flags_for(
+    *, user: UserOrAnonymous, councils: Iterable[Council]
+) -> list[dict[str, Any]]:
+    """Of the councils given, those whose flags the user may see, each with its flags (as
+    council_flags)."""
+    from ..permissions import can_view_flags
+
+    visible = frozenset(c.pk for c in councils if can_view_flags(user, c))
+    return council_flags(visible) if visible else []

@@ -17,13 +17,18 @@ findings to the flags, keeping their triage history:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Flag, FlagEvent, FlagStatus, Rule
-from .rules import Facts, Finding, evaluate_rule
+from ..models import Flag, FlagEvent, FlagStatus, Rule
+from ..rules import Facts, Finding, evaluate_rule
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 LOCK_KEY = 7_000_707  # pg advisory lock: one evaluation at a time
 
@@ -43,7 +48,11 @@ class Result:
 
 
 def findings(
-    *, as_of: dt.date, rules=None, council_ids=None, facts: Facts | None = None
+    *,
+    as_of: dt.date,
+    rules: Iterable[Rule] | None = None,
+    council_ids: Iterable[int] | None = None,
+    facts: Facts | None = None,
 ) -> list[Finding]:
     """Every finding of the rules (the active ones by default) on `as_of`, for every council
     (or those in `council_ids`). Reads only what was public on `as_of`; writes nothing."""
@@ -66,7 +75,7 @@ def _comparable(evidence: dict) -> dict:
 
 
 @transaction.atomic
-def evaluate_risk_flags(*, as_of: dt.date | None = None, actor=None) -> Result:
+def evaluate_risk_flags(*, as_of: dt.date | None = None, actor: User | None = None) -> Result:
     """Raise, update or propose for closing the rule flags from the findings on `as_of`
     (today by default). All or nothing; one evaluation at a time."""
     with connection.cursor() as cursor:
@@ -74,7 +83,9 @@ def evaluate_risk_flags(*, as_of: dt.date | None = None, actor=None) -> Result:
     as_of = as_of or timezone.localdate()
     now = timezone.now()
     result = Result()
-    found = {(f.council_id, f.rule.pk): f for f in findings(as_of=as_of)}
+    found: dict[tuple[int, int | None], Finding] = {
+        (f.council_id, f.rule.pk): f for f in findings(as_of=as_of)
+    }
     open_flags = {
         (f.council_id, f.rule_id): f
         for f in Flag.objects.select_for_update()

@@ -9,11 +9,11 @@ from decimal import Decimal
 from django import forms
 
 from cib_portal.forms import CsvFileField, GovUKDateInput
-from datasets.models import Indicator
+from datasets.selectors import indicator_names
 from regions.models import Council, Region
 
-from .facts import JUDGEMENTS
-from .models import InterventionKind, Rule, RuleKind, Severity
+from ..models import InterventionKind, Rule, RuleKind, Severity
+from ..selectors.rules import JUDGEMENTS
 
 # Big enough for 100,000 DCS tenures; files over FACT_IMPORT_WORKER_ROWS lines go to the worker.
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -212,7 +212,7 @@ class RuleForm(forms.Form):
             initial["periods"] = params.get("periods")
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        names = dict(Indicator.objects.values_list("code", "name"))
+        names = indicator_names()
         codes = sorted(set(names) | set(rule.indicators), key=lambda c: (names.get(c, c), c))
         self.fields["indicators"].choices = [
             (c, f"{names[c]} ({c})" if c in names else c) for c in codes
