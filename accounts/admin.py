@@ -9,6 +9,7 @@ from cib_portal.admin import SUPERUSERS_ONLY, PortalModelAdmin, PortalTabularInl
 from regions.admin import AuditedMembershipsMixin
 from regions.models import Membership
 
+from .audit_actions import Action
 from .models import Invitation, User
 
 # Portal roles (memberships), not Django's groups and permissions, decide what people may do.
@@ -57,7 +58,7 @@ class UserAdmin(AuditedMembershipsMixin, PortalModelAdmin, BaseUserAdmin):
             )
             audit_record(
                 actor=request.user,
-                action="user.privileges",
+                action=Action.USER_PRIVILEGES,
                 obj=obj,
                 summary=f"In the admin: {obj.email}'s {changed}",
                 before=stored,

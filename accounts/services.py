@@ -19,6 +19,7 @@ from cib_portal import access
 from regions.models import Membership, Organisation, Role
 from regions.services import membership_add
 
+from .audit_actions import Action
 from .models import ApiToken, Invitation, api_token_digest
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def invitation_create(
         ) from None
     audit_record(
         actor=invited_by,
-        action="invitation.create",
+        action=Action.INVITATION_CREATE,
         obj=invitation,
         summary=f"{invited_by.email} invited {email} to {organisation.name} as {role}",
         after={"email": email, "organisation": organisation.code, "role": role},
@@ -131,7 +132,7 @@ def invitation_accept(
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit_record(
         actor=user,
-        action="invitation.accept",
+        action=Action.INVITATION_ACCEPT,
         obj=invitation,
         summary=f"{user.email} accepted the invitation to {invitation.organisation.name}",
     )
@@ -148,7 +149,7 @@ def invitation_revoke(*, invitation: Invitation, revoked_by: User) -> Invitation
     invitation.save(update_fields=["revoked_at"])
     audit_record(
         actor=revoked_by,
-        action="invitation.revoke",
+        action=Action.INVITATION_REVOKE,
         obj=invitation,
         summary=f"{revoked_by.email} withdrew the invitation of {invitation.email}",
     )
@@ -176,7 +177,7 @@ def api_token_create(*, user: User) -> tuple[ApiToken, str]:
     )
     audit_record(
         actor=user,
-        action="api_token.replace" if replaced else "api_token.create",
+        action=Action.API_TOKEN_REPLACE if replaced else Action.API_TOKEN_CREATE,
         obj=token,
         summary=f"{user.email} made an API token, expiring {token.expires_at:%-d %B %Y}",
         after={"expires_at": token.expires_at.isoformat()},
@@ -192,7 +193,7 @@ def api_token_delete(*, user: User) -> bool:
         return False
     audit_record(
         actor=user,
-        action="api_token.delete",
+        action=Action.API_TOKEN_DELETE,
         obj=token,
         summary=f"{user.email} deleted their API token",
     )

@@ -12,6 +12,7 @@ from cib_portal.admin import (
     PortalTabularInline,
 )
 
+from .audit_actions import Action
 from .models import (
     Council,
     Membership,
@@ -103,11 +104,12 @@ def audit_membership_admin(
     role = Membership(role=facts["role"]).get_role_display()
     where = membership.organisation.name
     if before is None:
-        action, summary = "membership.create", f"{facts['user']} became {role} of {where}"
+        action, summary = Action.MEMBERSHIP_CREATE, f"{facts['user']} became {role} of {where}"
     elif after is None:
-        action, summary = "membership.delete", f"{facts['user']} is no longer {role} of {where}"
+        action = Action.MEMBERSHIP_DELETE
+        summary = f"{facts['user']} is no longer {role} of {where}"
     else:
-        action, summary = "membership.change", f"{facts['user']}'s {role} of {where} changed"
+        action, summary = Action.MEMBERSHIP_CHANGE, f"{facts['user']}'s {role} of {where} changed"
     audit_record(
         actor=request.user,
         action=action,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from cib_portal import access
 
+from .audit_actions import Action
 from .models import Membership, Organisation, Region, Role
 
 GOVERNANCE_ROLES = (
@@ -143,7 +144,7 @@ def governance_lead_appoint(
         access.forget_grants(holder.user)
     audit_record(
         actor=user,
-        action="governance.appoint",
+        action=Action.GOVERNANCE_APPOINT,
         obj=membership,
         summary=f"{person.email} appointed {label} of {region.name} from {starts_on}",
         before=before,
@@ -170,7 +171,7 @@ def governance_lead_end(*, user: Any, membership: Membership, ends_on: date) -> 
     access.forget_grants(membership.user)
     audit_record(
         actor=user,
-        action="governance.end",
+        action=Action.GOVERNANCE_END,
         obj=membership,
         summary=f"{membership.user.email}'s term as {membership.get_role_display()} ends on "
         f"{ends_on}",

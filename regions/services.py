@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 
+from .audit_actions import Action
 from .models import ROLES_BY_KIND, Membership, Organisation, Role
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def membership_add(
         ) from exc
     audit_record(
         actor=added_by,
-        action="membership.create",
+        action=Action.MEMBERSHIP_CREATE,
         obj=membership,
         summary=f"{user.email} became {membership.get_role_display()} of {organisation.name}",
         after={
@@ -113,7 +114,7 @@ def membership_end(
     membership.save(update_fields=["ends_on"])
     audit_record(
         actor=ended_by,
-        action="membership.end",
+        action=Action.MEMBERSHIP_END,
         obj=membership,
         summary=f"{membership.user.email} stopped being {membership.get_role_display()} of "
         f"{membership.organisation.name}",

@@ -21,6 +21,7 @@ from audit.services import audit_record
 from cib_portal.csv_import import CsvRejected, csv_read, date_in_range, date_range_message, quoted
 from regions.models import Council
 
+from .audit_actions import Action
 from .entitlement import blocking_bookings
 from .models import (
     HISTORY_CONSTRAINT,
@@ -274,7 +275,7 @@ def review_history_import(*, text: str, imported_by: Any = None) -> HistoryResul
     if last is not None:
         audit_record(
             actor=imported_by,
-            action="booking.import_history",
+            action=Action.BOOKING_IMPORT_HISTORY,
             obj=last,
             summary=f"Past reviews imported: {result}",
         )

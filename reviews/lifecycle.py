@@ -16,6 +16,7 @@ from audit.services import audit_record
 from cib_portal import access
 from regions.models import Role
 
+from .audit_actions import Action
 from .models import Booking, BookingStatus, ReviewerType
 from .services import BookingError, booking_cancel, booking_reschedule
 from .team import shortfall_in_words, team_shortfall
@@ -140,7 +141,7 @@ def booking_advance(*, booking: Booking, to_status: str, actor: Any) -> Booking:
     booking.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        action="booking.status",
+        action=Action.BOOKING_STATUS,
         obj=booking,
         summary=f"{booking}: {label[before]} → {label[to_status]}",
         before={"status": before},

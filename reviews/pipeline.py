@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 
 from audit.services import audit_record
 
+from .audit_actions import Action
 from .models import Booking, BookingStatus, CapacitySetting, TeamAssignment
 
 DEFAULT_WEEKLY_CAP = 3
@@ -64,7 +65,7 @@ def weekly_cap_set(*, cap: int, actor: Any) -> CapacitySetting:
     setting.save()
     audit_record(
         actor=actor,
-        action="capacity.set",
+        action=Action.CAPACITY_SET,
         obj=setting,
         summary=f"Weekly cap on reviews on site changed from {before} to {cap}",
         before={"weekly_cap": before},

@@ -17,6 +17,7 @@ from audit.services import audit_record
 from cib_portal import access
 
 from . import lifecycle
+from .audit_actions import Action
 from .models import Booking, BookingStatus, ReviewReport
 from .services import BookingError
 
@@ -72,7 +73,7 @@ def report_save(
     report.save()
     audit_record(
         actor=author,
-        action="review_report.save",
+        action=Action.REVIEW_REPORT_SAVE,
         obj=report,
         summary=f"Report on {booking} {'drafted' if created else 'edited'}",
     )
@@ -101,7 +102,7 @@ def report_publish(*, booking: Booking, publisher: Any) -> ReviewReport:
     report.save(update_fields=["published_at", "published_by"])
     audit_record(
         actor=publisher,
-        action="review_report.publish",
+        action=Action.REVIEW_REPORT_PUBLISH,
         obj=report,
         summary=f"Report on {booking} published",
     )

@@ -27,6 +27,7 @@ from cib_portal.csv_import import (
 )
 from regions.models import Council
 
+from .audit_actions import Action
 from .models import (
     Accreditation,
     Conflict,
@@ -118,7 +119,7 @@ def reviewer_save(*, actor: Any, reviewer: Reviewer | None, data: dict) -> Revie
     reviewer.save()
     audit_record(
         actor=actor,
-        action="reviewer.create" if creating else "reviewer.update",
+        action=Action.REVIEWER_CREATE if creating else Action.REVIEWER_UPDATE,
         obj=reviewer,
         summary=f"Reviewer {reviewer.name} {'added' if creating else 'changed'}",
         after={"types": list(reviewer.types), "is_active": reviewer.is_active},
@@ -141,7 +142,7 @@ def accreditation_add(
         reviewer.save(update_fields=["types"])
     audit_record(
         actor=actor,
-        action="reviewer.accreditation_add",
+        action=Action.REVIEWER_ACCREDITATION_ADD,
         obj=reviewer,
         summary=f"Accredited as {reviewer_type} from {date_format(valid_from)} until "
         f"{date_format(expires_on)}",
@@ -161,7 +162,7 @@ def conflict_declare(*, actor: Any, reviewer: Reviewer, council: Council, reason
         raise ReviewerError(f"A conflict with {council.name} is already recorded.")
     audit_record(
         actor=actor,
-        action="reviewer.conflict_declare",
+        action=Action.REVIEWER_CONFLICT_DECLARE,
         obj=reviewer,
         summary=f"Conflict with {council.name}: {reason.strip()[:200]}",
     )
@@ -202,7 +203,10 @@ def feed_token_rotate(*, reviewer: Reviewer, actor: Any) -> str:
     reviewer.feed_token = secrets.token_urlsafe(32)
     reviewer.save(update_fields=["feed_token"])
     audit_record(
-        actor=actor, action="reviewer.feed_rotate", obj=reviewer, summary="Calendar feed renewed"
+        actor=actor,
+        action=Action.REVIEWER_FEED_ROTATE,
+        obj=reviewer,
+        summary="Calendar feed renewed",
     )
     return reviewer.feed_token
 
@@ -212,7 +216,10 @@ def feed_token_revoke(*, reviewer: Reviewer, actor: Any) -> None:
     reviewer.feed_token = ""
     reviewer.save(update_fields=["feed_token"])
     audit_record(
-        actor=actor, action="reviewer.feed_revoke", obj=reviewer, summary="Calendar feed revoked"
+        actor=actor,
+        action=Action.REVIEWER_FEED_REVOKE,
+        obj=reviewer,
+        summary="Calendar feed revoked",
     )
 
 
@@ -342,7 +349,7 @@ def reviewers_import(*, data: bytes, actor: Any = None) -> dict[str, int]:
             counts["accreditations"] += made
     audit_record(
         actor=actor,
-        action="reviewer.import",
+        action=Action.REVIEWER_IMPORT,
         obj=next(iter(seen.values())),
         summary=f"Reviewers imported: {counts['created']} added, {counts['updated']} changed",
         after=counts,
@@ -351,6 +358,11 @@ def reviewers_import(*, data: bytes, actor: Any = None) -> dict[str, int]:
 
 
 REMOVABLE = {"accreditation": Accreditation, "conflict": Conflict, "employment": RecentEmployment}
+REMOVED = {
+    "accreditation": Action.REVIEWER_ACCREDITATION_REMOVE,
+    "conflict": Action.REVIEWER_CONFLICT_REMOVE,
+    "employment": Action.REVIEWER_EMPLOYMENT_REMOVE,
+}
 
 
 @transaction.atomic
@@ -365,7 +377,7 @@ def record_remove(*, actor: Any, reviewer: Reviewer, kind: str, record_pk: int) 
     record.delete()
     audit_record(
         actor=actor,
-        action=f"reviewer.{kind}_remove",
+        action=REMOVED[kind],
         obj=reviewer,
         summary=f"Removed: {described}"[:300],
     )

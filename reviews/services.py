@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 
 from audit.services import audit_record
 
+from .audit_actions import Action
 from .entitlement import Entitlement, entitlement_for
 from .models import Booking, BookingStatus, ChargingBasis, Product, entitlement_end
 
@@ -204,7 +205,7 @@ def booking_request(
         ) from exc
     audit_record(
         actor=requested_by,
-        action="booking.request",
+        action=Action.BOOKING_REQUEST,
         obj=booking,
         summary=f"{product.name} for {council.name} from {date_format(first_on_site_day)}, {basis}",
         after={"first_on_site_day": str(first_on_site_day), "charging_basis": basis},
@@ -258,7 +259,7 @@ def booking_reschedule(*, booking: Booking, first_on_site_day: date, changed_by:
         raise
     audit_record(
         actor=changed_by,
-        action="booking.reschedule",
+        action=Action.BOOKING_RESCHEDULE,
         obj=booking,
         summary=f"{booking} moved from {date_format(booking_before)}",
         before={"first_on_site_day": before},
@@ -286,7 +287,7 @@ def booking_cancel(*, booking: Booking, reason: str, cancelled_by: User) -> Book
     booking.team.update(is_active=False)
     audit_record(
         actor=cancelled_by,
-        action="booking.cancel",
+        action=Action.BOOKING_CANCEL,
         obj=booking,
         summary=f"{booking} cancelled: {reason.strip()[:200]}",
         before={"status": before},
@@ -312,7 +313,7 @@ def booking_override_free(*, booking: Booking, reason: str, granted_by: User) ->
     booking.save()
     audit_record(
         actor=granted_by,
-        action="booking.override_free",
+        action=Action.BOOKING_OVERRIDE_FREE,
         obj=booking,
         summary=f"Free review granted for {booking}: {reason.strip()[:200]}",
         before=before,

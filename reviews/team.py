@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from audit.services import audit_record
 
+from .audit_actions import Action
 from .models import (
     Accreditation,
     Booking,
@@ -312,7 +313,7 @@ def team_assign(
             )
             audit_record(
                 actor=assigned_by,
-                action="team.assign",
+                action=Action.TEAM_ASSIGN,
                 obj=booking,
                 summary=f"{reviewer.name} assigned as {ReviewerType(reviewer_type).label} "
                 f"to {booking}",
@@ -354,7 +355,7 @@ def team_remove(*, assignment: TeamAssignment, removed_by: Any) -> TeamAssignmen
     assignment.save(update_fields=["is_active"])
     audit_record(
         actor=removed_by,
-        action="team.remove",
+        action=Action.TEAM_REMOVE,
         obj=assignment.booking,
         summary=f"{assignment.reviewer.name} taken off the team for {assignment.booking}",
         before={"reviewer_id": assignment.reviewer_id},
