@@ -34,7 +34,6 @@ def report_request_data_profile(
 
 def _render_data_profile(job: ReportJob) -> dict[str, Any]:
     from . import selectors
-    from .local import local_profile_rows
 
     council = job.subject_council
     if council is None:
@@ -44,7 +43,7 @@ def _render_data_profile(job: ReportJob) -> dict[str, Any]:
     if job.params.get("include_local") and permissions.can_view_local_indicators(
         job.requested_by, council
     ):
-        local_rows = local_profile_rows(user=job.requested_by, council=council)
+        local_rows = selectors.local_profile_rows(user=job.requested_by, council=council)
     return {
         **context,
         "local_rows": local_rows,

@@ -76,19 +76,19 @@ def test_the_writer_guards_every_cell_and_leaves_numbers_alone():
 
 @pytest.mark.django_db
 def test_the_indicator_csv(client_for, formulas_everywhere):
-    from datasets import local, services
+    from datasets import services
     from datasets.models import Period
 
     services.areas_sync()
     officer = make_member(LEEDS, "council_officer", email="o@leeds.example")
-    indicator = local.local_indicator_create(
+    indicator = services.local_indicator_create(
         actor=officer,
         council=Council.objects.get(gss_code=LEEDS),
         name="Visits",
         unit="count",
         polarity="higher",
     )
-    local.local_value_set(actor=officer, indicator=indicator, period=PERIOD, value="-4")
+    services.local_value_set(actor=officer, indicator=indicator, period=PERIOD, value="-4")
     Period.objects.filter(label=PERIOD).update(time_identifier="@SUM(1+1)")
     response = client_for(officer).get(reverse("datasets:indicator_csv", args=[indicator.code]))
     assert live_formulas(response) == []

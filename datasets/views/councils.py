@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from .. import neighbours, permissions, selectors
 from ..forms.comparisons import CompareForm
-from ..local import local_profile_rows
 
 # --- A council's data ----------------------------------------------------------------------------
 
@@ -21,7 +20,7 @@ from ..local import local_profile_rows
 def profile(request: HttpRequest, gss_code: str) -> HttpResponse:
     council = selectors.council_get(user=request.user, gss_code=gss_code)
     context = selectors.data_profile(council=council)
-    context["local_rows"] = local_profile_rows(user=request.user, council=council)
+    context["local_rows"] = selectors.local_profile_rows(user=request.user, council=council)
     context["nav_section"] = "data"
     return render(request, "datasets/profile.html", context)
 
@@ -32,7 +31,7 @@ def profile_pdf(request: HttpRequest, gss_code: str) -> HttpResponse:
     from .reports import report_request_data_profile
 
     council = selectors.council_get(user=request.user, gss_code=gss_code)
-    include_local = bool(local_profile_rows(user=request.user, council=council)) and bool(
+    include_local = bool(selectors.local_profile_rows(user=request.user, council=council)) and bool(
         permissions.can_view_local_indicators(request.user, council)
     )
     job = report_request_data_profile(

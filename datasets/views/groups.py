@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .. import editing, selectors
+from .. import selectors, services
 from ..forms.comparisons import ComparisonGroupForm
 from ._common import require_member
 
@@ -32,7 +32,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
     require_member(request)
     form = ComparisonGroupForm(request.POST or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        group = editing.comparison_group_create(
+        group = services.comparison_group_create(
             owner=request.user,
             name=form.cleaned_data["name"],
             councils=form.cleaned_data["councils"],
@@ -49,7 +49,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     group = selectors.comparison_group_get(user=request.user, pk=pk)
     form = ComparisonGroupForm(request.POST or None, instance=group, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        editing.comparison_group_update(
+        services.comparison_group_update(
             group=group, name=form.cleaned_data["name"], councils=form.cleaned_data["councils"]
         )
         messages.success(request, f"Your group ‘{group.name}’ has been saved.")
@@ -64,7 +64,7 @@ def group_delete(request: HttpRequest, pk: int) -> HttpResponse:
     group = selectors.comparison_group_get(user=request.user, pk=pk)
     if request.method == "POST":
         name = group.name
-        editing.comparison_group_delete(group=group)
+        services.comparison_group_delete(group=group)
         messages.success(request, f"Your group ‘{name}’ has been deleted.")
         return redirect("datasets:group_list")
     return render(

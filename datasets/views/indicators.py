@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from cib_portal import access
 from cib_portal.csv_export import csv_response
 
-from .. import editing, selectors
+from .. import selectors, services
 from ..filters import IndicatorFilter
 from ..forms.indicators import IndicatorEditForm
 from ..models import Symbol
@@ -171,12 +171,12 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
     access.require(not indicator.is_local)
     form = IndicatorEditForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
-        editing.indicator_update(
+        services.indicator_update(
             actor=request.user,
             # A fresh copy: validating the ModelForm already wrote the new values onto
             # `indicator`, and the audit record needs the values from before.
             indicator=selectors.indicator_get(user=request.user, code=code),
-            changes={f: form.cleaned_data[f] for f in editing.EDITABLE_FIELDS},
+            changes={f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS},
         )
         messages.success(request, f"‘{form.cleaned_data['name']}’ has been saved.")
         return redirect("datasets:indicator_detail", code=code)

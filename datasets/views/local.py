@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from cib_portal import access
 from regions.models import Council
 
-from .. import local, permissions
+from .. import permissions, selectors, services
 from ..forms.local import LocalIndicatorForm, LocalValueForm, LocalValuesUploadForm
 from ..models import Indicator, Source
 
@@ -46,7 +46,7 @@ def local_list(request: HttpRequest) -> HttpResponse:
     groups = [
         {
             "council": council,
-            "rows": local.local_profile_rows(user=request.user, council=council),
+            "rows": selectors.local_profile_rows(user=request.user, council=council),
         }
         for council in own
     ]
@@ -74,7 +74,7 @@ def local_create(request: HttpRequest) -> HttpResponse:
     form = LocalIndicatorForm(request.POST or None, councils=councils)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        indicator = local.local_indicator_create(
+        indicator = services.local_indicator_create(
             actor=request.user,
             council=data["council"],
             name=data["name"],
@@ -95,7 +95,7 @@ def local_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "datasets/local/detail.html",
         {
             "indicator": indicator,
-            "values": local.local_indicator_values(indicator),
+            "values": selectors.local_indicator_values(indicator),
             "can_edit": bool(permissions.can_edit_local_indicator(request.user, indicator.council)),
         },
     )
@@ -104,10 +104,10 @@ def local_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def local_edit(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _editable(request, pk)
-    initial = {f: getattr(indicator, f) for f in local.LOCAL_FIELDS}
+    initial = {f: getattr(indicator, f) for f in services.LOCAL_FIELDS}
     form = LocalIndicatorForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        local.local_indicator_update(
+        services.local_indicator_update(
             actor=request.user, indicator=indicator, changes=form.cleaned_data
         )
         messages.success(request, "Local indicator changed.")
@@ -121,13 +121,13 @@ def local_value_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = LocalValueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            local.local_value_set(
+            services.local_value_set(
                 actor=request.user,
                 indicator=indicator,
                 period=form.cleaned_data["period"],
                 value=form.cleaned_data["value"],
             )
-        except local.LocalIndicatorError as exc:
+        except services.LocalIndicatorError as exc:
             message = exc.errors[0]
             form.add_error("period" if "period" in message.lower() else "value", message)
         else:
@@ -143,10 +143,10 @@ def local_values_upload(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            counts = local.local_values_upload(
+            counts = services.local_values_upload(
                 actor=request.user, indicator=indicator, data=form.cleaned_data["file"].read()
             )
-        except local.LocalIndicatorError as exc:
+        except services.LocalIndicatorError as exc:
             problems = exc.errors
             form.add_error(
                 "file",
@@ -173,7 +173,7 @@ def local_values_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def local_share(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _editable(request, pk)
     shared = request.POST.get("shared") == "1"
-    local.local_indicator_share(actor=request.user, indicator=indicator, shared=shared)
+    services.local_indicator_share(actor=request.user, indicator=indicator, shared=shared)
     messages.success(
         request,
         "The indicator is now shared with every member of the portal."
@@ -188,7 +188,7 @@ def local_delete(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _editable(request, pk)
     if request.method == "POST":
         name = indicator.name
-        local.local_indicator_delete(actor=request.user, indicator=indicator)
+        services.local_indicator_delete(actor=request.user, indicator=indicator)
         messages.success(request, f"Local indicator ‘{name}’ deleted.")
         return redirect("datasets:local:list")
     return render(

@@ -92,13 +92,13 @@ def test_indicator_editor_has_no_axe_violations(
 def test_local_indicator_pages_have_no_axe_violations(
     reference_data, signed_in_page, live_server, request
 ):
-    from datasets import local
+    from datasets import services
     from datasets.services import areas_sync
     from regions.models import Council
 
     officer = request.getfixturevalue("officer")
     areas_sync()
-    indicator = local.local_indicator_create(
+    indicator = services.local_indicator_create(
         actor=officer,
         council=Council.objects.get(gss_code=LEEDS),
         name="Visits within 5 working days",

@@ -10,10 +10,10 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from datasets import editing
 from datasets.comparison import comparisons, data_changed, data_version, statistical_neighbour_ids
 from datasets.ees import ImportResult, create_staging, merge_staging
 from datasets.models import Area, Indicator, Observation
+from datasets.services import editing
 from regions.models import Council
 from tests.conftest import LEEDS
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cib_portal import access
-from datasets import local, services
+from datasets import services
 from regions.models import Council
 from reports import services as report_services
 from reports.models import ReportJob
@@ -56,10 +56,10 @@ def leeds(reference_data):
 @pytest.fixture
 def indicator(leeds):
     owner = make_member(LEEDS, "dcs", email="dcs@leeds.example")
-    ind = local.local_indicator_create(
+    ind = services.local_indicator_create(
         actor=owner, council=leeds, name=NAME, unit="percentage", polarity="higher"
     )
-    local.local_value_set(actor=owner, indicator=ind, period="2024-25", value="81.5")
+    services.local_value_set(actor=owner, indicator=ind, period="2024-25", value="81.5")
     return ind
 
 
@@ -125,7 +125,7 @@ def test_the_profile_pdf(client_for, indicator, leeds, person):
 
 def test_the_pdf_renderer_leaves_them_out_for_the_programme_manager(settings, tmp_path, leeds):
     settings.MEDIA_ROOT = tmp_path
-    local.local_indicator_create(
+    services.local_indicator_create(
         actor=make_member(LEEDS, "dcs", email="dcs2@leeds.example"),
         council=leeds,
         name=NAME,

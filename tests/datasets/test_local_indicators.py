@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from datasets import local, services
+from datasets import selectors, services
 from datasets.models import Indicator, Observation, ObservationRevision
 from regions.models import Council
 
@@ -25,14 +25,14 @@ def leeds(reference_data):
 
 @pytest.fixture
 def indicator(leeds, officer):
-    ind = local.local_indicator_create(
+    ind = services.local_indicator_create(
         actor=officer,
         council=leeds,
         name="Visits within 5 days",
         unit="percentage",
         polarity="higher",
     )
-    local.local_value_set(actor=officer, indicator=ind, period="2024-25", value="81.5")
+    services.local_value_set(actor=officer, indicator=ind, period="2024-25", value="81.5")
     return ind
 
 
@@ -40,8 +40,8 @@ def indicator(leeds, officer):
 
 
 def test_profile_rows_give_the_latest_value(indicator, officer, leeds):
-    local.local_value_set(actor=officer, indicator=indicator, period="2023-24", value="70")
-    (row,) = local.local_profile_rows(user=officer, council=leeds)
+    services.local_value_set(actor=officer, indicator=indicator, period="2023-24", value="70")
+    (row,) = selectors.local_profile_rows(user=officer, council=leeds)
     assert row["indicator"] == indicator
     assert (row["period"], row["value"], row["symbol"], row["shared"]) == (
         "2024-25",
@@ -54,12 +54,12 @@ def test_profile_rows_give_the_latest_value(indicator, officer, leeds):
 def test_profile_rows_are_confidential_until_shared(
     indicator, leeds, regional_lead, other_officer, no_role_user, officer
 ):
-    assert len(local.local_profile_rows(user=regional_lead, council=leeds)) == 1
-    assert local.local_profile_rows(user=other_officer, council=leeds) == []
-    assert local.local_profile_rows(user=no_role_user, council=leeds) == []
-    local.local_indicator_share(actor=officer, indicator=indicator, shared=True)
-    assert len(local.local_profile_rows(user=other_officer, council=leeds)) == 1
-    assert local.local_profile_rows(user=no_role_user, council=leeds) == []
+    assert len(selectors.local_profile_rows(user=regional_lead, council=leeds)) == 1
+    assert selectors.local_profile_rows(user=other_officer, council=leeds) == []
+    assert selectors.local_profile_rows(user=no_role_user, council=leeds) == []
+    services.local_indicator_share(actor=officer, indicator=indicator, shared=True)
+    assert len(selectors.local_profile_rows(user=other_officer, council=leeds)) == 1
+    assert selectors.local_profile_rows(user=no_role_user, council=leeds) == []
 
 
 def test_include_renders_rows_tagged_local_and_an_empty_state(indicator, officer, leeds):
@@ -67,7 +67,7 @@ def test_include_renders_rows_tagged_local_and_an_empty_state(indicator, officer
 
     html = render_to_string(
         "datasets/includes/local_indicators.html",
-        {"local_rows": local.local_profile_rows(user=officer, council=leeds)},
+        {"local_rows": selectors.local_profile_rows(user=officer, council=leeds)},
     )
     assert "Local indicators (the council's own measures)" in html
     assert "govuk-tag" in html and "Visits within 5 days" in html
@@ -242,8 +242,8 @@ def test_csv_upload_with_problems_saves_nothing_and_lists_each_line(client_for, 
 
 
 def test_csv_upload_needs_the_columns(officer, indicator):
-    with pytest.raises(local.LocalIndicatorError) as caught:
-        local.local_values_upload(actor=officer, indicator=indicator, data=b"year,amount\n1,2\n")
+    with pytest.raises(services.LocalIndicatorError) as caught:
+        services.local_values_upload(actor=officer, indicator=indicator, data=b"year,amount\n1,2\n")
     assert caught.value.errors[0].startswith("Line 1")
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from datasets import local
+from datasets import services
 from datasets.models import Observation
 from regions.models import Council
 from tests.conftest import LEEDS
@@ -21,14 +21,14 @@ def leeds(reference_data):
 
 
 def _indicator(leeds, officer, unit):
-    return local.local_indicator_create(
+    return services.local_indicator_create(
         actor=officer, council=leeds, name=f"A {unit}", unit=unit, polarity="higher"
     )
 
 
 def _errors(indicator, officer, text: str) -> list[str]:
-    with pytest.raises(local.LocalIndicatorError) as caught:
-        local.local_values_upload(actor=officer, indicator=indicator, data=text.encode())
+    with pytest.raises(services.LocalIndicatorError) as caught:
+        services.local_values_upload(actor=officer, indicator=indicator, data=text.encode())
     assert not Observation.objects.filter(indicator=indicator).exists()
     return list(caught.value.errors)
 
@@ -38,17 +38,17 @@ def test_a_percentage_outside_0_to_100_is_refused(leeds, officer, value):
     indicator = _indicator(leeds, officer, "percentage")
     errors = _errors(indicator, officer, f"period,value\n2022-23,50\n\n2023-24,{value}\n")
     assert errors == [f"Line 4, column value: The value {value} is not a percentage from 0 to 100"]
-    with pytest.raises(local.LocalIndicatorError, match="not a percentage from 0 to 100"):
-        local.local_value_set(actor=officer, indicator=indicator, period="2024-25", value=value)
+    with pytest.raises(services.LocalIndicatorError, match="not a percentage from 0 to 100"):
+        services.local_value_set(actor=officer, indicator=indicator, period="2024-25", value=value)
 
 
 def test_percentages_0_and_100_and_counts_over_100_are_kept(leeds, officer):
     percentage = _indicator(leeds, officer, "percentage")
-    local.local_values_upload(
+    services.local_values_upload(
         actor=officer, indicator=percentage, data=b"period,value\n2022-23,0\n2023-24,100\n"
     )
     count = _indicator(leeds, officer, "count")
-    local.local_values_upload(actor=officer, indicator=count, data=b"period,value\n2022,250\n")
+    services.local_values_upload(actor=officer, indicator=count, data=b"period,value\n2022,250\n")
     assert Observation.objects.get(indicator=count).value == Decimal("250")
 
 

@@ -1,30 +1,24 @@
-"""Local indicators: a council's own measures, confidential to it unless it shares them.
+"""Writes of local indicators: a council's own measures, added and kept by its staff.
 
 Values are Observations against the council's Area, with periods whose time identifier is
-"Local". Who may see them: the council's staff, its region's leads and the advisers covering
-its region (`permissions.can_view_local_indicators`, where the reasons are written down), and nobody
-else; a shared indicator is visible to any member.
-"""
+"Local". Each change is audited."""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils.text import slugify
 
 from audit.services import audit_record
-from cib_portal import access
 from cib_portal.csv_import import CsvRejected, Problem, csv_read, decimal_check, problems_sorted
 from regions.models import Council
 
-from . import permissions
-from .audit_actions import Action
-from .ees import parse_value
-from .models import (
+from ..audit_actions import Action
+from ..ees import parse_value
+from ..models import (
     Area,
     AreaLevel,
     Indicator,
@@ -37,52 +31,6 @@ from .models import (
 
 LOCAL_THEME = "Local"
 LOCAL_TIME_IDENTIFIER = "Local"
-
-
-def visible_local_indicators(*, user: Any, council: Council) -> QuerySet[Indicator]:
-    """The council's local indicators this user may see (none for non-members)."""
-    qs = Indicator.objects.filter(council=council, source=Source.LOCAL)
-    if permissions.can_view_local_indicators(user, council):
-        return qs
-    if access.is_member(user):
-        return qs.filter(is_shared=True)
-    return qs.none()
-
-
-def local_profile_rows(*, user: Any, council: Council) -> list[dict]:
-    """The council's visible local indicators with their latest value or symbol.
-
-    Each row: indicator (Indicator), period (label or None), value (Decimal or None),
-    symbol (str), shared (bool). Indicators with no value yet are included with period None.
-    """
-    indicators = list(visible_local_indicators(user=user, council=council).order_by("name"))
-    if not indicators:
-        return []
-    latest: dict[int, Observation] = {}
-    area_filter = Q(area__council=council)
-    observations = (
-        Observation.objects.filter(area_filter, indicator__in=indicators)
-        .select_related("period")
-        .order_by("indicator_id", "-period__end_year", "-period__start_year", "-period__label")
-    )
-    for obs in observations:
-        latest.setdefault(obs.indicator_id, obs)
-    rows = []
-    for ind in indicators:
-        obs = latest.get(ind.pk)
-        rows.append(
-            {
-                "indicator": ind,
-                "period": obs.period.label if obs else None,
-                "value": obs.value if obs else None,
-                "symbol": obs.symbol if obs else "",
-                "shared": ind.is_shared,
-            }
-        )
-    return rows
-
-
-# --- Writes ---------------------------------------------------------------------------------
 
 LOCAL_FIELDS = ("name", "unit", "polarity", "definition")
 MAX_VALUES_FILE_BYTES = 1024 * 1024
@@ -129,7 +77,7 @@ def _parse_local(
     label = " ".join(label.split())
     if not label:
         raise LocalValueInvalid("period", "Enter the period, like 2024-25")
-    limit = Period._meta.get_field("label").max_length
+    limit = cast(int, Period._meta.get_field("label").max_length)
     if len(label) > limit:
         raise LocalValueInvalid(
             "period", f"The period must be {limit} characters or fewer (it has {len(label):,})"
@@ -159,6 +107,13 @@ def _parse_local(
         if why:
             raise LocalValueInvalid("value", f"The value {why}")
     return label, start, end, value, symbol
+
+
+def _council_of(indicator: Indicator) -> Council:
+    """A local indicator's council (every local indicator has one)."""
+    if indicator.council is None:
+        raise LocalIndicatorError("This is not a council's local indicator.")
+    return indicator.council
 
 
 def _council_area(council: Council) -> Area:
@@ -240,7 +195,8 @@ def local_indicator_share(*, actor: Any, indicator: Indicator, shared: bool) -> 
         summary=(
             f"Shared local indicator {indicator.name!r} with every member"
             if shared
-            else f"Made local indicator {indicator.name!r} confidential to {indicator.council.name}"
+            else f"Made local indicator {indicator.name!r} confidential to "
+            f"{_council_of(indicator).name}"
         ),
         before={"is_shared": not shared},
         after={"is_shared": shared},
@@ -255,7 +211,7 @@ def local_indicator_delete(*, actor: Any, indicator: Indicator) -> None:
         actor=actor,
         action=Action.LOCAL_INDICATOR_DELETE,
         obj=indicator,
-        summary=f"Deleted local indicator {indicator.name!r} of {indicator.council.name} "
+        summary=f"Deleted local indicator {indicator.name!r} of {_council_of(indicator).name} "
         f"with {indicator.observations.count()} values",
     )
     indicator.delete()
@@ -263,7 +219,7 @@ def local_indicator_delete(*, actor: Any, indicator: Indicator) -> None:
 
 def _store(indicator: Indicator, rows: list[tuple[str, int, int, Decimal | None, str]]) -> dict:
     """Write values (inside the caller's transaction); previous figures kept as revisions."""
-    area = _council_area(indicator.council)
+    area = _council_area(_council_of(indicator))
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for label, start, end, value, symbol in rows:
         period, _ = Period.objects.get_or_create(
@@ -348,12 +304,3 @@ def local_values_upload(*, actor: Any, indicator: Indicator, data: bytes) -> dic
             summary=f"Uploaded {len(rows)} values of local indicator {indicator.name!r}",
         )
     return counts
-
-
-def local_indicator_values(indicator: Indicator) -> list[Observation]:
-    """The indicator's values, newest period first."""
-    return list(
-        Observation.objects.filter(indicator=indicator)
-        .select_related("period")
-        .order_by("-period__end_year", "-period__start_year", "-period__label")
-    )

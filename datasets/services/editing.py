@@ -1,5 +1,5 @@
 """Writes behind the data pages: national staff's edits to an indicator, and people's saved
-comparison groups. (Kept apart from services.py, which holds the imports.)"""
+comparison groups."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.db import transaction
 from audit.services import audit_record
 from regions.models import Council
 
-from .audit_actions import Action
-from .models import ComparisonGroup, Indicator
+from ..audit_actions import Action
+from ..models import ComparisonGroup, Indicator
 
 EDITABLE_FIELDS = ("name", "theme", "definition", "polarity", "is_key")
 
