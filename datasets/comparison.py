@@ -381,6 +381,7 @@ def _version_key() -> str:
 # The modules whose code decides what is cached and in what shape: a deployment that changes
 # any of them (a field added to Comparison, a new key in a page's result) never reads entries
 # written by the code before it.
+# A package (selectors/) counts with every module in it.
 _CACHED_BY = ("comparison", "selectors", "charts", "templatetags.data_figures")
 
 
@@ -389,7 +390,10 @@ def _code_digest() -> str:
     base = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for name in _CACHED_BY:
-        digest.update((base / f"{name.replace('.', '/')}.py").read_bytes())
+        path = base / name.replace(".", "/")
+        files = sorted(path.glob("*.py")) if path.is_dir() else [path.with_suffix(".py")]
+        for file in files:
+            digest.update(file.read_bytes())
     return digest.hexdigest()[:12]
 
 
