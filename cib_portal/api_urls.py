@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from datasets.api import CouncilComparisonView, IndicatorViewSet, ObservationViewSet
+from datasets.api.viewsets import CouncilComparisonView, IndicatorViewSet, ObservationViewSet
 from earlysupport.api import RiskFlagViewSet, RiskRuleViewSet
 from funds.api import AgreementViewSet, ReturnViewSet, SpendRequestViewSet
 from peerchallenge.api import ActionViewSet, ChallengeViewSet, LedgerView, ProgrammeViewSet
