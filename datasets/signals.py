@@ -7,7 +7,7 @@ of the risk flags.
 
 Cached comparisons go stale when what they are made from changes (comparison.data_changed).
 
-Imports write figures in SQL and call data_changed themselves (ees.merge_staging); these
+Imports write figures in SQL and call data_changed themselves (imports.staging.merge_staging); these
 receivers catch changes made through the models: the admin, indicator edits, reference data.
 Observations' deletions are not watched (a receiver would stop Django deleting them in bulk);
 whatever deletes figures deletes them through an import or with their indicator.

@@ -8,7 +8,7 @@ from contextlib import suppress
 from cib_portal.tasks import TRANSIENT_ERRORS, reliable_task
 
 from . import services
-from .ees import ImportRejected
+from .imports import ImportRejected
 
 logger = logging.getLogger(__name__)
 

@@ -18,6 +18,7 @@ from .editing import (
     indicator_update,
 )
 from .imports import (
+    ImportRejected,
     data_set_changed,
     derived_indicators_compute,
     import_file,
@@ -58,6 +59,7 @@ from .reference import (
 )
 
 __all__ = [
+    "ImportRejected",
     "DATASETS_DIR",
     "DatasetError",
     "areas_sync",

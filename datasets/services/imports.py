@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import connection, transaction
 
-from ..ees import (
+from ..imports import (
     ImportRejected,
     ImportResult,
     create_staging,
@@ -224,7 +224,7 @@ def import_run_reclaim_stale(*, run_ids: list[int] | None = None) -> int:
     waiting; all of them, or those given. Returns how many."""
     from cib_portal.tasks import fail_stale
 
-    from ..ees import STOPPED_ERROR
+    from ..imports import STOPPED_ERROR
 
     runs = ImportRun.objects.all() if run_ids is None else ImportRun.objects.filter(pk__in=run_ids)
     return fail_stale(

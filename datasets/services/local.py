@@ -17,7 +17,7 @@ from cib_portal.csv_import import CsvRejected, Problem, csv_read, decimal_check,
 from regions.models import Council
 
 from ..audit_actions import Action
-from ..ees import parse_value
+from ..imports import parse_value
 from ..models import (
     Area,
     AreaLevel,

@@ -15,7 +15,7 @@ from django.db import transaction
 from regions.models import Council, Region
 
 from .. import catalogue
-from ..ees import (
+from ..imports import (
     ImportResult,
     file_sha256,
     import_ees_file,
@@ -143,7 +143,7 @@ def lait_import(
 
     A file already imported successfully (same SHA-256) is skipped unless `force`: returns
     (None, None) then. Raises ImportRejected with every problem when the file is refused."""
-    from ..lait import import_lait_file
+    from ..imports.lait import import_lait_file
 
     path = Path(path) if path else DATASETS_DIR / LAIT_FILE
     if not force and path.exists():

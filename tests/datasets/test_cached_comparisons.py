@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from datasets.comparison import comparisons, data_changed, data_version, statistical_neighbour_ids
-from datasets.ees import ImportResult, create_staging, merge_staging
+from datasets.imports import ImportResult, create_staging, merge_staging
 from datasets.models import Area, Indicator, Observation
 from datasets.services import editing
 from regions.models import Council

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from datasets import services
-from datasets.ees import import_ees_file
+from datasets.imports import import_ees_file
 from datasets.models import Area, Indicator, Observation, ObservationRevision, Period
 
 ENGLAND = "E92000001"

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from datasets import services
-from datasets.ees import ImportRejected, import_ees_file
+from datasets.imports import ImportRejected, import_ees_file
 from datasets.models import (
     Area,
     ImportRun,

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from datasets import services
-from datasets.ees import STOPPED_ERROR, import_ees_file
+from datasets.imports import STOPPED_ERROR, import_ees_file
 from datasets.models import ImportRun, ImportSpec, ImportStatus, Observation
 from datasets.tasks import reclaim_stale_imports
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from datasets import services
-from datasets.ees import ImportRejected
-from datasets.lait import UNPARSED, import_lait_file, parse_year_label, theme_from
+from datasets.imports import ImportRejected
+from datasets.imports.lait import UNPARSED, import_lait_file, parse_year_label, theme_from
 from datasets.models import ImportRun, ImportStatus, Indicator, Observation, Period
 
 DICTIONARY = services.DATASETS_DIR / services.LAIT_DICTIONARY

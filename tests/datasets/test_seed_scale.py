@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from datasets.ees import import_ees_file
+from datasets.imports import import_ees_file
 from datasets.models import (
     Area,
     AreaLevel,

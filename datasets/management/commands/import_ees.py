@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from datasets.ees import CONNECTION_ERRORS, ImportFailed, ImportRejected
+from datasets.imports import CONNECTION_ERRORS, ImportFailed, ImportRejected
 from datasets.services import import_file
 
 

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from datasets.ees import ImportRejected
+from datasets.imports import ImportRejected
 from datasets.services import LAIT_FILE, lait_import
 
 

@@ -27,8 +27,7 @@ class Command(BaseCommand):
         from earlysupport.defaults import rules_sync
 
         self.stdout.write(f"risk rules: {rules_sync()} created")
-        from datasets.ees import ImportRejected
-        from datasets.services import datasets_load
+        from datasets.services import ImportRejected, datasets_load
 
         try:
             datasets_load(stdout=self.stdout)

@@ -28,23 +28,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.text import slugify
 
-from .ees import (
-    FORMER_COUNCILS,
-    INNER_LONDON,
-    LONDON,
-    MAX_ERRORS,
-    OUTER_LONDON,
-    Areas,
-    ImportRejected,
-    ImportResult,
-    _check_duplicates,
-    create_staging,
-    merge_staging,
-    run_begin,
-    run_rejected,
-    run_succeeded,
-)
-from .models import (
+from ..models import (
     ENGLAND_CODE,
     SYMBOLS,
     AreaLevel,
@@ -56,6 +40,18 @@ from .models import (
     Source,
     Unit,
 )
+from .parsing import (
+    FORMER_COUNCILS,
+    INNER_LONDON,
+    LONDON,
+    MAX_ERRORS,
+    OUTER_LONDON,
+    Areas,
+    ImportRejected,
+    ImportResult,
+)
+from .runs import run_begin, run_rejected, run_succeeded
+from .staging import _check_duplicates, create_staging, merge_staging
 
 COLUMNS = ("Short Desc", "Years", "Values", "LA Number")
 MISSING = "-"
