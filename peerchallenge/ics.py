@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from reviews.calendars import PRODID, UID_DOMAIN, _fold, ics_escape
+from cib_portal.ics import PRODID, UID_DOMAIN, fold, ics_escape
 
 from .models import Challenge
 
@@ -49,4 +49,4 @@ def challenge_calendar(challenge: Challenge) -> str:
         "END:VEVENT",
         "END:VCALENDAR",
     ]
-    return "".join(_fold(line) + "\r\n" for line in lines)
+    return "".join(fold(line) + "\r\n" for line in lines)
