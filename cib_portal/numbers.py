@@ -34,3 +34,14 @@ def format_decimal(
     if rounded == 0:
         rounded = abs(rounded)  # no "-0.0"
     return f"{rounded:,.{int(decimals)}f}" if separators else f"{rounded:.{int(decimals)}f}"
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """A figure as a plain decimal string without trailing zeros ("37.5", "1200"), or None:
+    the API's way of writing days and figures, never a float."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
