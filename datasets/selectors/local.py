@@ -3,7 +3,7 @@ them (who may see them: datasets.permissions)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -17,8 +17,11 @@ from ..models import (
     Source,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def visible_local_indicators(*, user: Any, council: Council) -> QuerySet[Indicator]:
+
+def visible_local_indicators(*, user: User, council: Council) -> QuerySet[Indicator]:
     """The council's local indicators this user may see (none for non-members)."""
     qs = Indicator.objects.filter(council=council, source=Source.LOCAL)
     if permissions.can_view_local_indicators(user, council):
@@ -28,7 +31,7 @@ def visible_local_indicators(*, user: Any, council: Council) -> QuerySet[Indicat
     return qs.none()
 
 
-def local_profile_rows(*, user: Any, council: Council) -> list[dict]:
+def local_profile_rows(*, user: User, council: Council) -> list[dict]:
     """The council's visible local indicators with their latest value or symbol.
 
     Each row: indicator (Indicator), period (label or None), value (Decimal or None),

@@ -4,7 +4,7 @@ comparison groups."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -14,6 +14,9 @@ from regions.models import Council
 from ..audit_actions import Action
 from ..models import ComparisonGroup, Indicator
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 EDITABLE_FIELDS = ("name", "theme", "definition", "polarity", "is_key")
 
 
@@ -22,7 +25,7 @@ class DataEditError(Exception):
 
 
 @transaction.atomic
-def indicator_update(*, actor: Any, indicator: Indicator, changes: dict[str, Any]) -> Indicator:
+def indicator_update(*, actor: User, indicator: Indicator, changes: dict[str, Any]) -> Indicator:
     """Change an indicator's name, theme, definition, polarity or key flag, recorded in the
     audit trail with the figures before and after."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -51,7 +54,7 @@ def indicator_update(*, actor: Any, indicator: Indicator, changes: dict[str, Any
 
 @transaction.atomic
 def comparison_group_create(
-    *, owner: Any, name: str, councils: Iterable[Council]
+    *, owner: User, name: str, councils: Iterable[Council]
 ) -> ComparisonGroup:
     """Save a new comparison group for its owner."""
     group = ComparisonGroup.objects.create(owner=owner, name=name)

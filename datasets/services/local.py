@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -28,6 +28,9 @@ from ..models import (
     Source,
     Unit,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 LOCAL_THEME = "Local"
 LOCAL_TIME_IDENTIFIER = "Local"
@@ -135,7 +138,7 @@ def _unique_code(council: Council, name: str) -> str:
 
 @transaction.atomic
 def local_indicator_create(
-    *, actor: Any, council: Council, name: str, unit: str, polarity: str, definition: str = ""
+    *, actor: User, council: Council, name: str, unit: str, polarity: str, definition: str = ""
 ) -> Indicator:
     """Add a local indicator for a council (confidential to it until shared)."""
     indicator = Indicator.objects.create(
@@ -160,7 +163,7 @@ def local_indicator_create(
 
 
 @transaction.atomic
-def local_indicator_update(*, actor: Any, indicator: Indicator, changes: dict) -> Indicator:
+def local_indicator_update(*, actor: User, indicator: Indicator, changes: dict) -> Indicator:
     """Change a local indicator's name, unit, polarity or definition (audited)."""
     before = {f: getattr(indicator, f) for f in LOCAL_FIELDS}
     for name in LOCAL_FIELDS:
@@ -182,7 +185,7 @@ def local_indicator_update(*, actor: Any, indicator: Indicator, changes: dict) -
 
 
 @transaction.atomic
-def local_indicator_share(*, actor: Any, indicator: Indicator, shared: bool) -> Indicator:
+def local_indicator_share(*, actor: User, indicator: Indicator, shared: bool) -> Indicator:
     """Share a local indicator with every member, or make it confidential again (audited)."""
     if indicator.is_shared == shared:
         return indicator
@@ -205,7 +208,7 @@ def local_indicator_share(*, actor: Any, indicator: Indicator, shared: bool) -> 
 
 
 @transaction.atomic
-def local_indicator_delete(*, actor: Any, indicator: Indicator) -> None:
+def local_indicator_delete(*, actor: User, indicator: Indicator) -> None:
     """Delete a local indicator and its values (audited)."""
     audit_record(
         actor=actor,
@@ -244,7 +247,7 @@ def _store(indicator: Indicator, rows: list[tuple[str, int, int, Decimal | None,
 
 
 @transaction.atomic
-def local_value_set(*, actor: Any, indicator: Indicator, period: str, value: str) -> dict:
+def local_value_set(*, actor: User, indicator: Indicator, period: str, value: str) -> dict:
     """Record one value (or symbol) of a local indicator for a period."""
     try:
         row = _parse_local(period, value, unit=indicator.unit)
@@ -260,7 +263,7 @@ def local_value_set(*, actor: Any, indicator: Indicator, period: str, value: str
     return counts
 
 
-def local_values_upload(*, actor: Any, indicator: Indicator, data: bytes) -> dict:
+def local_values_upload(*, actor: User, indicator: Indicator, data: bytes) -> dict:
     """Record values from a CSV with columns period,value: all or nothing; every problem is
     reported with its line."""
     try:
