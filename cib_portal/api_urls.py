@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 from datasets.api.viewsets import CouncilComparisonView, IndicatorViewSet, ObservationViewSet
 from earlysupport.api import RiskFlagViewSet, RiskRuleViewSet
 from funds.api import AgreementViewSet, ReturnViewSet, SpendRequestViewSet
-from peerchallenge.api import ActionViewSet, ChallengeViewSet, LedgerView, ProgrammeViewSet
+from peerchallenge.api.viewsets import ActionViewSet, ChallengeViewSet, LedgerView, ProgrammeViewSet
 from regions.api import CouncilViewSet, RegionViewSet
 from reviews.api import BookingViewSet, CouncilEntitlementView, ProductViewSet
 

@@ -4,8 +4,8 @@
 from django.contrib import admin
 from django.db.models import Q
 
-from cib_portal import access
 from cib_portal.admin import ADVISERS, NATIONAL_STAFF, PortalModelAdmin
+from peerchallenge import permissions
 
 from .models import Challenge, DeclaredConflict, Programme
 
@@ -20,7 +20,7 @@ class ProgrammeAdmin(PortalModelAdmin):
 
     def visible_rows(self, request) -> Q | None:
         # Drafts only for those preparing them; a subquery, so a join cannot repeat rows.
-        visible = Programme.objects.filter(access.programmes_visible_filter(request.user))
+        visible = Programme.objects.filter(permissions.programmes_visible_filter(request.user))
         return Q(pk__in=visible.values("pk"))
 
 
@@ -36,7 +36,7 @@ class ChallengeAdmin(PortalModelAdmin):
     list_select_related = ["host", "programme__region"]
 
     def visible_rows(self, request) -> Q | None:
-        visible = Challenge.objects.filter(access.challenges_visible_filter(request.user))
+        visible = Challenge.objects.filter(permissions.challenges_visible_filter(request.user))
         return Q(pk__in=visible.values("pk"))
 
 

@@ -51,8 +51,8 @@ def load_demo_challenge_dates() -> int:
     from accounts.models import User
 
     from .models import Challenge, DateOption
-    from .scheduling import date_option_propose
-    from .workspace import onsite_dates_set
+    from .services.scheduling import date_option_propose
+    from .services.workspace import onsite_dates_set
 
     lead = User.objects.get(email=f"regional-lead@{DEMO_DOMAIN}")
     people = {

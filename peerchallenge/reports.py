@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cib_portal import access
+from peerchallenge import permissions
 from reports import registry
 from reports.models import ReportJob, ReportKind
 from reports.services import report_request
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def report_request_feedback_letter(*, user: User, challenge: Challenge) -> ReportJob:
     """Ask for a peer challenge's feedback letter as a PDF: access to it follows access to the
-    challenge (access.can_view_challenge)."""
+    challenge (permissions.can_view_challenge)."""
     return report_request(
         user=user,
         kind=ReportKind.FEEDBACK_LETTER,
@@ -38,7 +38,7 @@ def _render_feedback_letter(job: ReportJob) -> dict[str, Any]:
 
 def _may_view_feedback_letter(user: User, job: ReportJob) -> bool:
     challenge = Challenge.objects.filter(pk=job.params.get("challenge_id")).first()
-    return challenge is not None and access.can_view_challenge(user, challenge)
+    return challenge is not None and bool(permissions.can_view_challenge(user, challenge))
 
 
 FEEDBACK_LETTER = registry.ReportKindSpec(

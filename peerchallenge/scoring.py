@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 
-from datasets.comparison import competition_ranks, latest_periods
-from datasets.models import Area, Indicator, Observation
+from datasets import selectors as datasets_selectors
 from regions.models import Council, Judgement, StatisticalNeighbour
 
 from . import geography
@@ -85,29 +84,26 @@ def council_facts(
 def key_indicator_standing() -> dict[int, float]:
     """Each council's mean national percentile over the key indicators at their latest
     period (1 = best in England, 0 = worst); suppressed figures are left out."""
-    indicators = list(Indicator.objects.filter(is_key=True).exclude(polarity="neither"))
+    indicators = datasets_selectors.rankable_key_indicators()
     if not indicators:
         return {}
-    windows = latest_periods([i.pk for i in indicators], count=1)
+    windows = datasets_selectors.published_periods([i.pk for i in indicators], count=1)
     latest = {iid: ps[-1].pk for iid, ps in windows.items() if ps}
-    area_to_council = dict(
-        Area.objects.filter(council__isnull=False).values_list("pk", "council_id")
-    )
+    area_to_council = datasets_selectors.council_areas()
     values: dict[int, dict[int, Decimal]] = {}
-    for indicator_id, period_id, area_id, value in Observation.objects.filter(
-        indicator_id__in=list(latest),
-        period_id__in=set(latest.values()),
-        area_id__in=list(area_to_council),
-        value__isnull=False,
-    ).values_list("indicator_id", "period_id", "area_id", "value"):
-        if latest[indicator_id] == period_id:
+    for indicator_id, period_id, area_id, value, _symbol in datasets_selectors.council_figures(
+        indicator_ids=set(latest),
+        period_ids=set(latest.values()),
+        area_ids=list(area_to_council),
+    ):
+        if value is not None and latest[indicator_id] == period_id:
             values.setdefault(indicator_id, {})[area_to_council[area_id]] = value
     sums: dict[int, list[float]] = {}
     for indicator in indicators:
         figures = values.get(indicator.pk, {})
         if len(figures) < 2:
             continue
-        ranks = competition_ranks(figures, indicator.polarity)
+        ranks = datasets_selectors.ranks(figures, indicator.polarity)
         n = len(figures)
         for council_id, rank in ranks.items():
             sums.setdefault(council_id, []).append(1 - (rank - 1) / (n - 1))

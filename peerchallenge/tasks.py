@@ -17,16 +17,17 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditEvent
+from audit import selectors as audit_selectors
 from audit.services import audit_record
 from cib_portal.tasks import reliable_task
+from peerchallenge.audit_actions import Action as Audit
 from regions.models import COUNCIL_SENIOR_ROLES, Membership
 
 from .models import Action, ActionStatus, Challenge, ChallengeStatus
 
 FOLLOW_UP_NOTICE_DAYS = 14
 ACTION_REMINDER_EVERY_DAYS = 7
-ACTION_REMINDER_EVENT = "challenge.action.overdue_reminder"
+ACTION_REMINDER_EVENT = Audit.ACTION_OVERDUE_REMINDER
 FOLLOW_UP_STATUSES = (
     ChallengeStatus.SCHEDULED,
     ChallengeStatus.FEEDBACK,
@@ -65,7 +66,7 @@ def _follow_up_reminders(today: date) -> list[tuple[str, str, list[str]]]:
             Challenge.objects.filter(pk=ch.pk).update(status=ChallengeStatus.FOLLOW_UP)
             audit_record(
                 actor=None,
-                action="challenge.status",
+                action=Audit.CHALLENGE_STATUS,
                 obj=ch,
                 summary=f"The follow-up review of {ch.host} is due",
                 before={"status": ch.status},
@@ -103,13 +104,11 @@ def _overdue_action_reminders(today: date) -> list[tuple[str, str, list[str]]]:
         .order_by("challenge_id", "due_on", "pk")
     )
     since = timezone.now() - timedelta(days=ACTION_REMINDER_EVERY_DAYS)
-    reminded = set(
-        AuditEvent.objects.filter(
-            action=ACTION_REMINDER_EVENT,
-            object_type=Action._meta.label_lower,
-            object_id__in=[str(a.pk) for a in overdue],
-            at__gt=since,
-        ).values_list("object_id", flat=True)
+    reminded = audit_selectors.objects_with_event_since(
+        model=Action,
+        object_ids=[a.pk for a in overdue],
+        action=ACTION_REMINDER_EVENT,
+        since=since,
     )
     by_challenge: dict[int, list[Action]] = {}
     for action in overdue:

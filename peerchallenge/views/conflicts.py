@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from cib_portal import access
-from peerchallenge import services
+from peerchallenge import permissions, services
 from peerchallenge.forms import programmes as f
 from peerchallenge.services import ProgrammeError
 
@@ -20,7 +20,7 @@ PAGE_SIZE = 25
 @login_required
 def conflict_list(request: HttpRequest) -> HttpResponse:
     access.require(access.is_member(request.user))
-    page_obj = Paginator(access.conflicts_visible(request.user), PAGE_SIZE).get_page(
+    page_obj = Paginator(permissions.conflicts_visible(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -28,14 +28,14 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
         "peerchallenge/programme/conflicts.html",
         {
             "page_obj": page_obj,
-            "may_declare": access.councils_user_may_declare_for(request.user).exists(),
+            "may_declare": permissions.councils_user_may_declare_for(request.user).exists(),
         },
     )
 
 
 @login_required
 def conflict_declare(request: HttpRequest) -> HttpResponse:
-    councils = access.councils_user_may_declare_for(request.user)
+    councils = permissions.councils_user_may_declare_for(request.user)
     access.require(councils.exists())
     form = f.ConflictForm(request.POST if request.method == "POST" else None, councils=councils)
     if request.method == "POST" and form.is_valid():

@@ -18,8 +18,15 @@ from django.shortcuts import render
 from cib_portal import access
 from cib_portal.csv_export import csv_response, safe_cell
 from cib_portal.years import year_label, year_of
-from peerchallenge.ledger import OVER_DAYS, UNDER_DAYS, LedgerRow, ledger_rows, ledger_summary
+from peerchallenge import permissions
 from peerchallenge.models import Programme
+from peerchallenge.selectors.ledger import (
+    OVER_DAYS,
+    UNDER_DAYS,
+    LedgerRow,
+    ledger_rows,
+    ledger_summary,
+)
 from regions.models import Region
 
 PAGE_SIZE = 50
@@ -69,10 +76,10 @@ class LedgerQuery:
 def _query(request: HttpRequest) -> LedgerQuery:
     """Read and check the filters: a region the user may not see does not exist for them."""
     user = request.user
-    access.require(access.can_open_ledger(user))
-    national_allowed = access.can_view_ledger(user, None)
+    access.require(permissions.can_open_ledger(user))
+    national_allowed = permissions.can_view_ledger(user, None)
     all_regions = list(Region.objects.order_by("name"))
-    regions = [r for r in all_regions if access.can_view_ledger(user, r.pk)]
+    regions = [r for r in all_regions if permissions.can_view_ledger(user, r.pk)]
     code = request.GET.get("region", "").strip()
     region: Region | None
     if code:

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
-from peerchallenge import services
+from peerchallenge import permissions, services
 from peerchallenge.forms import programmes as f
 from peerchallenge.models import Challenge, DeclaredConflict, Exclusion, Programme, ProgrammeModel
 from peerchallenge.services import ProgrammeError
@@ -37,13 +36,15 @@ PAGE_SIZE = 25
 
 def _ledger_url(request: HttpRequest) -> str | None:
     """The reciprocity ledger's address, for those it opens for (council people: none)."""
-    return reverse("peerchallenge:ledger") if access.can_open_ledger(request.user) else None
+    return reverse("peerchallenge:ledger") if permissions.can_open_ledger(request.user) else None
 
 
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
     access.require(access.is_member(request.user))
-    visible = Programme.objects.filter(access.programmes_visible_filter(request.user)).values("pk")
+    visible = Programme.objects.filter(permissions.programmes_visible_filter(request.user)).values(
+        "pk"
+    )
     programmes = Programme.objects.filter(pk__in=visible)
     years = sorted(set(programmes.values_list("year", flat=True)), reverse=True)
     filters = f.ProgrammeFilterForm(request.GET or None, years=years)
@@ -71,7 +72,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page_obj": page_obj,
-            "prepare_regions": list(access.regions_user_may_prepare(request.user)),
+            "prepare_regions": list(permissions.regions_user_may_prepare(request.user)),
             "ledger_url": _ledger_url(request),
             "filtered": bool(request.GET.get("year") or request.GET.get("region"))
             or bool(request.GET.get("model") or request.GET.get("status")),
@@ -88,7 +89,7 @@ def _default_year() -> int:
 
 @login_required
 def programme_create(request: HttpRequest) -> HttpResponse:
-    regions = access.regions_user_may_prepare(request.user)
+    regions = permissions.regions_user_may_prepare(request.user)
     access.require(regions.exists())
     initial = {
         "year": _default_year(),
@@ -133,15 +134,14 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 def _visible(request: HttpRequest, pk: int) -> Programme:
     programme = get_object_or_404(Programme.objects.select_related("region"), pk=pk)
-    access.require(access.can_view_programme(request.user, programme))
+    access.require(permissions.can_view_programme(request.user, programme))
     return programme
 
 
 def _preparable(request: HttpRequest, pk: int) -> Programme:
     """A programme the user may change: 404 if they cannot see it, 403 if they only see it."""
     programme = _visible(request, pk)
-    if not access.can_prepare_programme(request.user, programme.region_id):
-        raise PermissionDenied
+    access.require_permission(permissions.can_prepare_programme(request.user, programme.region_id))
     return programme
 
 
@@ -173,13 +173,13 @@ def _detail_context(request: HttpRequest, programme: Programme) -> dict[str, Any
         # Linked only for those the workspace opens for (the others would meet a 404).
         ch.workspace_url = (
             reverse("peerchallenge:challenge_detail", args=[ch.pk])
-            if access.can_view_challenge(request.user, ch)
+            if permissions.can_view_challenge(request.user, ch)
             else None
         )
         explanation = ch.explanation or {}
         ch.terms = sorted((explanation.get("terms") or {}).items())
         ch.words = explanation.get("words") or []
-    may_prepare = access.can_prepare_programme(request.user, programme.region_id)
+    may_prepare = permissions.can_prepare_programme(request.user, programme.region_id)
     return {
         "programme": programme,
         "participants": participants,
@@ -191,7 +191,7 @@ def _detail_context(request: HttpRequest, programme: Programme) -> dict[str, Any
         "group_model": group_model,
         "may_prepare": may_prepare,
         "may_change": may_prepare and not programme.is_published,
-        "may_publish": access.can_publish_programme(request.user, programme),
+        "may_publish": permissions.can_publish_programme(request.user, programme),
         "ledger_url": _ledger_url(request),
     }
 
@@ -447,8 +447,7 @@ def pairing_lock(request: HttpRequest, pk: int, challenge_pk: int) -> HttpRespon
 @login_required
 def programme_publish(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _visible(request, pk)
-    if not access.can_publish_programme(request.user, programme):
-        raise PermissionDenied
+    access.require_permission(permissions.can_publish_programme(request.user, programme))
     error = ""
     if request.method == "POST":
         try:

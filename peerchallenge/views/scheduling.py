@@ -13,16 +13,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from cib_portal import access
 from cib_portal.downloads import content_disposition
+from peerchallenge import permissions
 from peerchallenge.forms.scheduling import AnswersForm, DateOptionForm
 from peerchallenge.ics import challenge_calendar as calendar_text
 from peerchallenge.models import Answer, Challenge, DateOption, DateVote
-from peerchallenge.scheduling import (
+from peerchallenge.services.scheduling import (
     AGREEABLE,
     SchedulingError,
     date_option_agree,
@@ -41,15 +41,13 @@ def _challenge_queryset():
 
 def _visible(request: HttpRequest, pk: int) -> Challenge:
     challenge = get_object_or_404(_challenge_queryset(), pk=pk)
-    access.require(access.can_view_challenge(request.user, challenge))
+    access.require(permissions.can_view_challenge(request.user, challenge))
     return challenge
 
 
-def may_take_part(user: Any, challenge: Challenge) -> bool:
+def may_take_part(user: Any, challenge: Challenge) -> access.Decision:
     """Propose and answer dates: either side, and the region's leads."""
-    return access.can_edit_challenge_as_host(
-        user, challenge
-    ) or access.can_edit_challenge_as_challenger(user, challenge)
+    return permissions.can_edit_challenge_either_side(user, challenge)
 
 
 @dataclass
@@ -111,8 +109,8 @@ def challenge_dates(request: HttpRequest, pk: int) -> HttpResponse:
     """The poll; a POST records the signed-in person's answers."""
     challenge = _visible(request, pk)
     may_answer = may_take_part(request.user, challenge)
-    if request.method == "POST" and not may_answer:
-        raise PermissionDenied
+    if request.method == "POST":
+        access.require_permission(may_answer)
     options = list(challenge.date_options.all())
     current = dict(
         DateVote.objects.filter(option__challenge=challenge, user=request.user).values_list(
@@ -136,7 +134,7 @@ def challenge_dates(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "form": form if may_answer and options else None,
             "may_propose": may_answer,
-            "may_agree": access.can_edit_challenge_as_host(request.user, challenge)
+            "may_agree": permissions.can_edit_challenge_as_host(request.user, challenge)
             and challenge.status in AGREEABLE,
             "nav_section": "peer",
         },
@@ -146,8 +144,7 @@ def challenge_dates(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def challenge_dates_propose(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = _visible(request, pk)
-    if not may_take_part(request.user, challenge):
-        raise PermissionDenied
+    access.require_permission(may_take_part(request.user, challenge))
     form = DateOptionForm(request.POST if request.method == "POST" else None, challenge=challenge)
     if request.method == "POST" and form.is_valid():
         option = date_option_propose(
@@ -170,8 +167,7 @@ def challenge_dates_agree(request: HttpRequest, pk: int, option_pk: int) -> Http
     """Confirm, then agree, one proposed date range."""
     challenge = _visible(request, pk)
     option = get_object_or_404(DateOption, pk=option_pk, challenge=challenge)
-    if not access.can_edit_challenge_as_host(request.user, challenge):
-        raise PermissionDenied
+    access.require_permission(permissions.can_edit_challenge_as_host(request.user, challenge))
     error = ""
     if request.method == "POST":
         try:

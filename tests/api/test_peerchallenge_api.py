@@ -506,7 +506,7 @@ def test_host_staff_add_an_action_and_it_is_audited(challenge, officer, challeng
     action = Action.objects.get(pk=body["id"])
     assert action.challenge == challenge and action.owner == "Head of service"
     assert AuditEvent.objects.filter(
-        action="challenge.action_add", object_id=str(action.pk), actor=officer
+        action="challenge.action_status", object_id=str(action.pk), actor=officer
     ).exists()
     # Everyone who may see the challenge sees its plan.
     for user in (officer, challenger):
@@ -607,7 +607,7 @@ def test_changing_other_fields_of_an_action(action, regional_lead):
         "Head of QA",
         "Audit 50 case files",
     )
-    event = AuditEvent.objects.get(action="challenge.action", object_id=str(action.pk))
+    event = AuditEvent.objects.get(action="challenge.action_change", object_id=str(action.pk))
     assert event.after["due_on"] == "2027-03-15"
 
 

@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.test.utils import CaptureQueriesContext
 
-from peerchallenge.ledger import ledger_rows
+from peerchallenge.selectors.ledger import ledger_rows
 from regions.models import Council, Region
 from tests.conftest import BRADFORD, LEEDS, NORTH_WEST, YORKSHIRE
 from tests.factories import make_member

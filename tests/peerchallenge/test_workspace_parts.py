@@ -88,7 +88,7 @@ def test_the_host_uploads_each_allowed_kind(
     document = ChallengeDocument.objects.get(challenge=challenge)
     assert document.content_type == content_type and document.size == len(content)
     assert document.uploaded_by == officer
-    event = AuditEvent.objects.get(action="challenge.document.upload")
+    event = AuditEvent.objects.get(action="challenge.document_upload")
     assert event.object_id == str(document.pk) and event.actor == officer
 
 
@@ -119,7 +119,7 @@ def test_a_wrong_or_forged_file_is_refused_with_a_message(
     assert message in page
     assert "There is a problem" in page and "<title>Error:" in page
     assert not ChallengeDocument.objects.exists()
-    assert not AuditEvent.objects.filter(action="challenge.document.upload").exists()
+    assert not AuditEvent.objects.filter(action="challenge.document_upload").exists()
 
 
 def test_a_file_over_10_mb_is_refused(challenge, officer, client_for):
@@ -152,7 +152,7 @@ def test_deleting_a_document_asks_first_and_is_audited(
         assert client.post(delete_url).status_code == 302
     assert not ChallengeDocument.objects.exists()
     assert not stored.exists()
-    event = AuditEvent.objects.get(action="challenge.document.delete")
+    event = AuditEvent.objects.get(action="challenge.document_delete")
     assert event.before["title"] == "Plan" and event.actor == officer
 
 
@@ -195,7 +195,7 @@ def test_the_self_assessment_is_hidden_from_challengers_until_shared(
     sa.refresh_from_db()
     assert sa.shared_at is not None
     assert "Audits show drift" in client_for(challenger).get(page).content.decode()
-    assert AuditEvent.objects.filter(action="challenge.self_assessment.share").count() == 1
+    assert AuditEvent.objects.filter(action="challenge.self_assessment_share").count() == 1
 
 
 def test_sharing_before_writing_says_so(challenge, officer, client_for):
@@ -328,7 +328,7 @@ def test_the_letter_is_drafted_then_issued_to_the_host(
     assert letter.issued_at is not None and letter.issued_by == challenger
     challenge.refresh_from_db()
     assert challenge.status == "feedback"
-    event = AuditEvent.objects.get(action="challenge.feedback.issue")
+    event = AuditEvent.objects.get(action="challenge.feedback_issue")
     assert event.after == {"status": "feedback"}
     assert "Leaders know their children well" in client_for(officer).get(page).content.decode()
     # Issued: no more changes.
@@ -417,7 +417,7 @@ def test_actions_are_planned_overdue_shown_and_status_changes_audited(
     action.refresh_from_db()
     assert action.status == "done" and action.evidence_file
     assert "Overdue" not in client.get(url(challenge, "challenge_actions")).content.decode()
-    events = AuditEvent.objects.filter(action="challenge.action.status").order_by("at")
+    events = AuditEvent.objects.filter(action="challenge.action_status").order_by("at")
     assert [e.after["status"] for e in events] == ["not_started", "done"]
     # A forged evidence file is refused like a document.
     forged = SimpleUploadedFile("evidence.pdf", b"MZ not a pdf")
@@ -428,7 +428,7 @@ def test_actions_are_planned_overdue_shown_and_status_changes_audited(
     assert "Are you sure" in client.get(delete).content.decode()
     client.post(delete)
     assert not Action.objects.exists()
-    assert AuditEvent.objects.filter(action="challenge.action.delete").exists()
+    assert AuditEvent.objects.filter(action="challenge.action_delete").exists()
 
 
 def test_an_action_needs_a_title_owner_and_real_due_date(challenge, officer, client_for):

@@ -344,7 +344,7 @@ def test_a_dcs_who_is_also_a_challenger_sees_both_and_dates_to_answer(
     regional_lead,
     client_for,
 ):
-    from peerchallenge.scheduling import date_option_propose
+    from peerchallenge.services.scheduling import date_option_propose
 
     hosted = _challenge(programme, LEEDS, BRADFORD, None)
     theirs = _challenge(programme, WAKEFIELD, LEEDS, dcs)

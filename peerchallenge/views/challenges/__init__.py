@@ -1,15 +1,15 @@
 """A challenge's workspace: the overview, the self-assessment, documents, key lines of
 enquiry, on-site dates and attendees, the feedback letter, the action plan and the follow-up
 review; and the list of challenges a user may see. One module per part; the changes
-themselves are made by `peerchallenge.workspace`.
+themselves are made by `peerchallenge.services.workspace`.
 
 Confidential (DOMAIN.md): a challenge a user may not see is a 404 on every page and download;
 someone who may see it but not change a part gets a 403 on the change. Who changes what:
 
 * the host's side (self-assessment, documents, dates and attendees, the action plan):
-  `access.can_edit_challenge_as_host`;
+  `permissions.can_edit_challenge_as_host`;
 * the challengers' side (the feedback letter, the follow-up review):
-  `access.can_edit_challenge_as_challenger`; key lines of enquiry: either side.
+  `permissions.can_edit_challenge_as_challenger`; key lines of enquiry: either side.
 
 The self-assessment is seen by the assigned challengers only once the host shares it; the
 feedback letter by the host only once it is issued.

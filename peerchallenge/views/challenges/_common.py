@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from cib_portal import access
 from cib_portal.downloads import content_disposition
+from peerchallenge import permissions
 from peerchallenge.models import ActionStatus, Challenge
-from peerchallenge.workspace import WorkspaceError
+from peerchallenge.services.workspace import WorkspaceError
 
 PAGE_SIZE = 25
 OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
@@ -37,16 +37,16 @@ def challenge_for(request: HttpRequest, pk: int) -> Challenge:
     challenge = get_object_or_404(
         Challenge.objects.select_related("host__region", "programme__region"), pk=pk
     )
-    access.require(access.can_view_challenge(request.user, challenge))
+    access.require(permissions.can_view_challenge(request.user, challenge))
     return challenge
 
 
-def may_host(request: HttpRequest, challenge: Challenge) -> bool:
-    return access.can_edit_challenge_as_host(request.user, challenge)
+def may_host(request: HttpRequest, challenge: Challenge) -> access.Decision:
+    return permissions.can_edit_challenge_as_host(request.user, challenge)
 
 
-def may_challenge(request: HttpRequest, challenge: Challenge) -> bool:
-    return access.can_edit_challenge_as_challenger(request.user, challenge)
+def may_challenge(request: HttpRequest, challenge: Challenge) -> access.Decision:
+    return permissions.can_edit_challenge_as_challenger(request.user, challenge)
 
 
 def bound(request: HttpRequest, *, files: bool = False) -> tuple:
@@ -56,10 +56,10 @@ def bound(request: HttpRequest, *, files: bool = False) -> tuple:
     return (request.POST, request.FILES) if files else (request.POST,)
 
 
-def forbid_unless(allowed: bool) -> None:
-    """A 403 for someone who may see the challenge but not make this change."""
-    if not allowed:
-        raise PermissionDenied
+def forbid_unless(allowed: bool | access.Decision) -> None:
+    """A 403 for someone who may see the challenge but not make this change, with the rule's
+    reason."""
+    access.require_permission(allowed)
 
 
 def refused(request: HttpRequest, error: WorkspaceError, url_name: str, challenge: Challenge):
@@ -74,7 +74,7 @@ def self_assessment_visible(request: HttpRequest, challenge: Challenge, sa) -> b
         return True
     if may_host(request, challenge):
         return True
-    return not access.is_assigned_challenger(request.user, challenge)
+    return not permissions.is_assigned_challenger(request.user, challenge)
 
 
 def letter_visible(request: HttpRequest, challenge: Challenge, letter) -> bool:
@@ -83,7 +83,7 @@ def letter_visible(request: HttpRequest, challenge: Challenge, letter) -> bool:
         return True
     if may_challenge(request, challenge):
         return True
-    return not access.is_challenge_host_staff(request.user, challenge)
+    return not permissions.is_challenge_host_staff(request.user, challenge)
 
 
 def dates_poll_url(challenge: Challenge) -> str | None:

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from cib_portal import access
-from peerchallenge import workspace
 from peerchallenge.documents import KINDS, download_name, extension
 from peerchallenge.forms import challenges as f
 from peerchallenge.models import Action, ActionStatus
+from peerchallenge.services import workspace
 
 from ._common import (
     OPEN_ACTION_STATUSES,

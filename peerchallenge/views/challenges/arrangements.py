@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from peerchallenge import workspace
 from peerchallenge.forms import challenges as f
 from peerchallenge.models import Attendee
+from peerchallenge.services import workspace
 
 from ._common import (
     bound,

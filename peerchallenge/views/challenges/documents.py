@@ -8,10 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from peerchallenge import workspace
 from peerchallenge.documents import download_name
 from peerchallenge.forms import challenges as f
 from peerchallenge.models import ChallengeDocument
+from peerchallenge.services import workspace
 
 from ._common import (
     attachment,

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
-from peerchallenge import workspace
 from peerchallenge.forms import challenges as f
 from peerchallenge.models import FeedbackLetter
+from peerchallenge.services import workspace
 
 from ._common import (
     bound,

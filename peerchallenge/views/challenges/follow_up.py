@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from peerchallenge import workspace
 from peerchallenge.forms import challenges as f
+from peerchallenge.services import workspace
 
 from ._common import bound, challenge_for, forbid_unless, may_challenge, render_part
 

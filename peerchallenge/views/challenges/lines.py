@@ -8,16 +8,16 @@ from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
-from peerchallenge import workspace
+from cib_portal import access
+from peerchallenge import permissions
 from peerchallenge.forms import challenges as f
 from peerchallenge.models import Challenge, LineOfEnquiry
+from peerchallenge.services import workspace
 
 from ._common import (
     bound,
     challenge_for,
     forbid_unless,
-    may_challenge,
-    may_host,
     part_url,
     render_part,
 )
@@ -25,8 +25,8 @@ from ._common import (
 URL = "peerchallenge:challenge_lines"
 
 
-def _may_edit_lines(request: HttpRequest, challenge: Challenge) -> bool:
-    return may_host(request, challenge) or may_challenge(request, challenge)
+def _may_edit_lines(request: HttpRequest, challenge: Challenge) -> access.Decision:
+    return permissions.can_edit_challenge_either_side(request.user, challenge)
 
 
 @login_required

@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cib_portal import access
+from datasets import selectors as datasets_selectors
+from peerchallenge import permissions
 from peerchallenge.forms import challenges as f
 from peerchallenge.models import Challenge, Challenger, FeedbackLetter, SelfAssessment
 
@@ -27,7 +29,9 @@ from ._common import (
 @login_required
 def challenge_list(request: HttpRequest) -> HttpResponse:
     access.require(access.is_member(request.user))
-    visible = Challenge.objects.filter(access.challenges_visible_filter(request.user)).distinct()
+    visible = Challenge.objects.filter(
+        permissions.challenges_visible_filter(request.user)
+    ).distinct()
     years = sorted(set(visible.values_list("programme__year", flat=True)), reverse=True)
     filters = f.ChallengeFilterForm(request.GET or None, years=years)
     challenges = visible.select_related("host", "programme__region").prefetch_related(
@@ -57,19 +61,6 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _key_indicators_summary(council) -> list:
-    """The host's key indicators against its statistical neighbours (a fixed query count)."""
-    from datasets.comparison import comparisons, statistical_neighbour_ids
-    from datasets.selectors import key_indicators
-
-    return comparisons(
-        council=council,
-        indicators=key_indicators(),
-        group_ids=statistical_neighbour_ids(council),
-        group_label="Statistical neighbours",
-    )
-
-
 @login_required
 def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     challenge = challenge_for(request, pk)
@@ -96,6 +87,6 @@ def challenge_detail(request: HttpRequest, pk: int) -> HttpResponse:
             1 for a in actions if a.status in OPEN_ACTION_STATUSES and a.due_on < today
         ),
         follow_up_due=challenge.follow_up_due(),
-        indicators=_key_indicators_summary(challenge.host),
+        indicators=datasets_selectors.key_indicator_comparisons(council=challenge.host),
         dates_poll_url=dates_poll_url(challenge),
     )

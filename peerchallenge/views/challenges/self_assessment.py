@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from peerchallenge import workspace
+from cib_portal import access
 from peerchallenge.forms import challenges as f
 from peerchallenge.models import SelfAssessment
+from peerchallenge.services import workspace
 
 from ._common import (
     bound,
@@ -35,7 +35,7 @@ def challenge_self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {n: getattr(sa, n) for n in workspace.SELF_ASSESSMENT_FIELDS} if sa else None
         form = f.SelfAssessmentForm(*bound(request), initial=initial)
     elif request.method == "POST":
-        raise PermissionDenied
+        access.require_permission(may_host(request, challenge))
     if request.method == "POST" and form is not None and form.is_valid():
         workspace.self_assessment_save(
             user=request.user, challenge=challenge, data=form.cleaned_data

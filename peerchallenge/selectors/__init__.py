@@ -12,8 +12,16 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from cib_portal import access
-
-from .models import Challenge, Challenger, ChallengeStatus, DateOption, DateVote, ProgrammeStatus
+from peerchallenge import permissions
+from peerchallenge.models import (
+    Challenge,
+    Challenger,
+    ChallengeStatus,
+    DateOption,
+    DateVote,
+    Programme,
+    ProgrammeStatus,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -103,7 +111,7 @@ def challenges_hosted(*, user: User, council_ids: list[int]) -> list[Challenge]:
 def councils_in_published_programme(*, year: int, council_ids: list[int] | None) -> set[int]:
     """For early support's dashboard: the councils (of those given; None: every council) that
     take part in a published programme of the year. One query."""
-    from .models import Participant
+    from peerchallenge.models import Participant
 
     participants = Participant.objects.filter(
         programme__year=year, programme__status=ProgrammeStatus.PUBLISHED
@@ -117,7 +125,7 @@ def challenges_hosted_visible(*, user: User, council: Council) -> QuerySet[Chall
     """The challenges the council hosts that the user may see, the latest programme first: the
     support a flag can record."""
     return (
-        Challenge.objects.filter(access.challenges_visible_filter(user), host=council)
+        Challenge.objects.filter(permissions.challenges_visible_filter(user), host=council)
         .distinct()
         .select_related("programme")
         .order_by("-programme__year")
@@ -126,3 +134,31 @@ def challenges_hosted_visible(*, user: User, council: Council) -> QuerySet[Chall
 
 def challenge_by_pk(pk: int) -> Challenge | None:
     return Challenge.objects.filter(pk=pk).first()
+
+
+def programmes_visible(*, user: User) -> QuerySet[Programme]:
+    """The programmes the user may see, the latest year first."""
+    return (
+        Programme.objects.filter(permissions.programmes_visible_filter(user))
+        .distinct()
+        .select_related("region")
+        .order_by("-year", "region__name")
+    )
+
+
+def challenges_visible(*, user: User) -> QuerySet[Challenge]:
+    """The challenges the user may see, with their challengers, the latest year first."""
+    return (
+        Challenge.objects.filter(permissions.challenges_visible_filter(user))
+        .distinct()
+        .select_related("programme__region", "host")
+        .prefetch_related(
+            Prefetch(
+                "challengers",
+                queryset=Challenger.objects.select_related("council", "person").order_by(
+                    "council__name"
+                ),
+            )
+        )
+        .order_by("-programme__year", "host__name", "pk")
+    )

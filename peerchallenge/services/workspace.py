@@ -1,7 +1,7 @@
 """Changes to a challenge's workspace: the self-assessment, documents, key lines of enquiry,
 on-site dates and attendees, the feedback letter, the action plan and the follow-up review.
 
-The views check who may make a change (cib_portal.access) and validate the form; these
+The views check who may make a change (peerchallenge.permissions) and validate the form; these
 functions make it. Each raises `WorkspaceError` with a message for the person who asked when a
 rule refuses, and records the sensitive changes in the audit log.
 """
@@ -9,15 +9,15 @@ rule refuses, and records the sensitive changes in the audit log.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record
-
-from .documents import download_name
-from .models import (
+from audit.services import audit_record, fields_of
+from peerchallenge.audit_actions import Action as Audit
+from peerchallenge.documents import download_name
+from peerchallenge.models import (
     Action,
     Attendee,
     Challenge,
@@ -27,6 +27,9 @@ from .models import (
     LineOfEnquiry,
     SelfAssessment,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SELF_ASSESSMENT_FIELDS = ("summary", "understanding", "planning", "doing", "reviewing")
 ATTENDEE_FIELDS = ("name", "email", "role", "organisation")
@@ -48,7 +51,7 @@ class WorkspaceError(Exception):
 
 
 @transaction.atomic
-def self_assessment_save(*, user: Any, challenge: Challenge, data: dict) -> SelfAssessment:
+def self_assessment_save(*, user: User, challenge: Challenge, data: dict) -> SelfAssessment:
     """Write the host's self-assessment, creating it the first time."""
     sa = SelfAssessment.objects.select_for_update().filter(challenge=challenge).first()
     if sa is None:
@@ -61,7 +64,7 @@ def self_assessment_save(*, user: Any, challenge: Challenge, data: dict) -> Self
 
 
 @transaction.atomic
-def self_assessment_share(*, user: Any, challenge: Challenge) -> SelfAssessment:
+def self_assessment_share(*, user: User, challenge: Challenge) -> SelfAssessment:
     """Share the self-assessment with the assigned challengers (once; sharing again is a no-op)."""
     sa = SelfAssessment.objects.select_for_update().filter(challenge=challenge).first()
     if sa is None:
@@ -72,7 +75,7 @@ def self_assessment_share(*, user: Any, challenge: Challenge) -> SelfAssessment:
         sa.save(update_fields=["shared_at", "updated_by", "updated_at"])
         audit_record(
             actor=user,
-            action="challenge.self_assessment.share",
+            action=Audit.SELF_ASSESSMENT_SHARE,
             obj=challenge,
             summary=f"Shared the self-assessment of {challenge.host} with its challengers",
         )
@@ -83,7 +86,7 @@ def self_assessment_share(*, user: Any, challenge: Challenge) -> SelfAssessment:
 
 
 @transaction.atomic
-def document_add(*, user: Any, challenge: Challenge, title: str, upload: Any) -> ChallengeDocument:
+def document_add(*, user: User, challenge: Challenge, title: str, upload: Any) -> ChallengeDocument:
     """Store an uploaded (already checked) document in the challenge's workspace."""
     document = ChallengeDocument(
         challenge=challenge,
@@ -96,7 +99,7 @@ def document_add(*, user: Any, challenge: Challenge, title: str, upload: Any) ->
     document.save()
     audit_record(
         actor=user,
-        action="challenge.document.upload",
+        action=Audit.DOCUMENT_UPLOAD,
         obj=document,
         summary=f"Uploaded “{document.title}” to the challenge of {challenge.host}",
         after={"challenge": challenge.pk, "size": document.size},
@@ -105,13 +108,13 @@ def document_add(*, user: Any, challenge: Challenge, title: str, upload: Any) ->
 
 
 @transaction.atomic
-def document_delete(*, user: Any, document: ChallengeDocument) -> None:
+def document_delete(*, user: User, document: ChallengeDocument) -> None:
     """Delete a document; its file goes from storage once the deletion is committed."""
     challenge = document.challenge
     title = document.title
     audit_record(
         actor=user,
-        action="challenge.document.delete",
+        action=Audit.DOCUMENT_DELETE,
         obj=document,
         summary=f"Deleted “{title}” from the challenge of {challenge.host}",
         before={"challenge": challenge.pk, "title": title, "size": document.size},
@@ -125,21 +128,21 @@ def document_delete(*, user: Any, document: ChallengeDocument) -> None:
 # --- Key lines of enquiry --------------------------------------------------------------------
 
 
-def line_add(*, user: Any, challenge: Challenge, data: dict) -> LineOfEnquiry:
+def line_add(*, user: User, challenge: Challenge, data: dict) -> LineOfEnquiry:
     """Add a key line of enquiry at the given position."""
     return LineOfEnquiry.objects.create(
         challenge=challenge, text=data["text"], position=data["position"]
     )
 
 
-def line_update(*, user: Any, line: LineOfEnquiry, data: dict) -> LineOfEnquiry:
+def line_update(*, user: User, line: LineOfEnquiry, data: dict) -> LineOfEnquiry:
     """Change a key line of enquiry's text and position."""
     line.text, line.position = data["text"], data["position"]
     line.save(update_fields=["text", "position"])
     return line
 
 
-def line_delete(*, user: Any, line: LineOfEnquiry) -> None:
+def line_delete(*, user: User, line: LineOfEnquiry) -> None:
     """Delete a key line of enquiry."""
     line.delete()
 
@@ -149,7 +152,7 @@ def line_delete(*, user: Any, line: LineOfEnquiry) -> None:
 
 @transaction.atomic
 def onsite_dates_set(
-    *, user: Any, challenge: Challenge, starts_on: date, ends_on: date
+    *, user: User, challenge: Challenge, starts_on: date, ends_on: date
 ) -> Challenge:
     """Set the on-site days; a challenge not yet scheduled becomes scheduled."""
     before = {"starts_on": str(challenge.starts_on), "ends_on": str(challenge.ends_on)}
@@ -162,7 +165,7 @@ def onsite_dates_set(
     challenge.save(update_fields=fields)
     audit_record(
         actor=user,
-        action="challenge.dates",
+        action=Audit.CHALLENGE_DATES,
         obj=challenge,
         summary=f"Set the on-site days of the challenge of {challenge.host}",
         before=before,
@@ -171,7 +174,7 @@ def onsite_dates_set(
     return challenge
 
 
-def attendee_add(*, user: Any, challenge: Challenge, data: dict) -> Attendee:
+def attendee_add(*, user: User, challenge: Challenge, data: dict) -> Attendee:
     """Add someone who will attend the on-site days."""
     attendee = Attendee(challenge=challenge)
     for name in ATTENDEE_FIELDS:
@@ -180,7 +183,7 @@ def attendee_add(*, user: Any, challenge: Challenge, data: dict) -> Attendee:
     return attendee
 
 
-def attendee_update(*, user: Any, attendee: Attendee, data: dict) -> Attendee:
+def attendee_update(*, user: User, attendee: Attendee, data: dict) -> Attendee:
     """Change an attendee's details."""
     for name in ATTENDEE_FIELDS:
         setattr(attendee, name, data[name])
@@ -188,7 +191,7 @@ def attendee_update(*, user: Any, attendee: Attendee, data: dict) -> Attendee:
     return attendee
 
 
-def attendee_delete(*, user: Any, attendee: Attendee) -> None:
+def attendee_delete(*, user: User, attendee: Attendee) -> None:
     """Remove an attendee."""
     attendee.delete()
 
@@ -197,7 +200,7 @@ def attendee_delete(*, user: Any, attendee: Attendee) -> None:
 
 
 @transaction.atomic
-def feedback_letter_save(*, user: Any, challenge: Challenge, data: dict) -> FeedbackLetter:
+def feedback_letter_save(*, user: User, challenge: Challenge, data: dict) -> FeedbackLetter:
     """Write the challengers' draft feedback letter, creating it the first time."""
     letter = FeedbackLetter.objects.select_for_update().filter(challenge=challenge).first()
     if letter is None:
@@ -212,7 +215,7 @@ def feedback_letter_save(*, user: Any, challenge: Challenge, data: dict) -> Feed
 
 
 @transaction.atomic
-def feedback_letter_issue(*, user: Any, challenge: Challenge) -> FeedbackLetter:
+def feedback_letter_issue(*, user: User, challenge: Challenge) -> FeedbackLetter:
     """Issue the letter to the host; the challenge moves to feedback."""
     letter = FeedbackLetter.objects.select_for_update().filter(challenge=challenge).first()
     if letter is None:
@@ -227,7 +230,7 @@ def feedback_letter_issue(*, user: Any, challenge: Challenge) -> FeedbackLetter:
     challenge.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=user,
-        action="challenge.feedback.issue",
+        action=Audit.FEEDBACK_ISSUE,
         obj=challenge,
         summary=f"Issued the feedback letter to {challenge.host}",
         before={"status": before},
@@ -239,27 +242,48 @@ def feedback_letter_issue(*, user: Any, challenge: Challenge) -> FeedbackLetter:
 # --- The action plan -------------------------------------------------------------------------
 
 
-def _action_save(*, user: Any, action: Action, data: dict) -> Action:
-    """Save an action from the form; a new status is audited, a replaced file removed."""
-    before_status = action.status if action.pk else None
+def _action_save(*, user: User, action: Action, data: dict) -> Action:
+    """Save an action: a new one from every field, or the fields given of one (the page's form
+    gives them all, the API's PATCH some). Its status set or changed is audited as
+    ACTION_STATUS, a change to its other fields as ACTION_CHANGE (with the changed fields
+    before and after); a replaced evidence file is removed from storage."""
+    is_new = action.pk is None
+    before = {} if is_new else fields_of(action, ACTION_FIELDS)
     for name in ACTION_FIELDS:
-        setattr(action, name, data[name])
+        if name in data:
+            setattr(action, name, data[name])
     upload = data.get("evidence_file")
     old_file = action.evidence_file.name if action.evidence_file else ""
     if upload:
-        action.evidence_file.save(download_name(data["title"], upload.name), upload, save=False)
+        action.evidence_file.save(download_name(action.title, upload.name), upload, save=False)
     elif data.get("remove_evidence_file"):
         action.evidence_file = ""
     action.save()
-    if before_status != action.status:
+    after = fields_of(action, ACTION_FIELDS)
+    if is_new:
         audit_record(
             actor=user,
-            action="challenge.action.status",
+            action=Audit.ACTION_STATUS,
             obj=action,
             summary=f"“{action.title}” is {action.get_status_display().lower()}",
-            before={"status": before_status},
+            before={"status": None},
             after={"status": action.status},
         )
+    else:
+        changed = [name for name in ACTION_FIELDS if before[name] != after[name]]
+        if changed:
+            audit_record(
+                actor=user,
+                action=Audit.ACTION_STATUS if "status" in changed else Audit.ACTION_CHANGE,
+                obj=action,
+                summary=(
+                    f"“{action.title}” is {action.get_status_display().lower()}"
+                    if "status" in changed
+                    else f"Changed the action “{action.title}” of {action.challenge.host}"
+                ),
+                before={name: before[name] for name in changed},
+                after={name: after[name] for name in changed},
+            )
     if old_file and old_file != (action.evidence_file.name or ""):
         storage = action.evidence_file.storage
         transaction.on_commit(lambda: storage.delete(old_file))
@@ -267,25 +291,25 @@ def _action_save(*, user: Any, action: Action, data: dict) -> Action:
 
 
 @transaction.atomic
-def action_add(*, user: Any, challenge: Challenge, data: dict) -> Action:
+def action_add(*, user: User, challenge: Challenge, data: dict) -> Action:
     """Add an action to the host's action plan."""
     return _action_save(user=user, action=Action(challenge=challenge), data=data)
 
 
 @transaction.atomic
-def action_update(*, user: Any, action: Action, data: dict) -> Action:
+def action_update(*, user: User, action: Action, data: dict) -> Action:
     """Change an action of the host's action plan."""
     return _action_save(user=user, action=action, data=data)
 
 
 @transaction.atomic
-def action_delete(*, user: Any, action: Action) -> None:
+def action_delete(*, user: User, action: Action) -> None:
     """Delete an action; its evidence file goes from storage once the deletion is committed."""
     challenge = action.challenge
     title, stored = action.title, action.evidence_file.name if action.evidence_file else ""
     audit_record(
         actor=user,
-        action="challenge.action.delete",
+        action=Audit.ACTION_DELETE,
         obj=action,
         summary=f"Deleted the action “{title}” of the challenge of {challenge.host}",
         before={"status": action.status},
@@ -301,7 +325,7 @@ def action_delete(*, user: Any, action: Action) -> None:
 
 @transaction.atomic
 def follow_up_save(
-    *, user: Any, challenge: Challenge, data: dict, today: date | None = None
+    *, user: User, challenge: Challenge, data: dict, today: date | None = None
 ) -> Challenge:
     """Record the follow-up review; completing it closes the challenge, a due one is marked."""
     today = today or timezone.localdate()
@@ -320,7 +344,7 @@ def follow_up_save(
     if before != challenge.status:
         audit_record(
             actor=user,
-            action="challenge.status",
+            action=Audit.CHALLENGE_STATUS,
             obj=challenge,
             summary=f"The challenge of {challenge.host} is "
             f"{challenge.get_status_display().lower()}",

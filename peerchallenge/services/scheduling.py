@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from peerchallenge.audit_actions import Action as Audit
+from peerchallenge.ics import challenge_calendar as calendar_text
+from peerchallenge.models import Challenge, ChallengeStatus, DateOption, DateVote
 from regions.models import COUNCIL_SENIOR_ROLES, Membership
 
-from .ics import challenge_calendar as calendar_text
-from .models import Challenge, ChallengeStatus, DateOption, DateVote
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # A challenge whose dates may still be agreed (or changed): not once feedback is given.
 AGREEABLE = (ChallengeStatus.PROPOSED, ChallengeStatus.PREPARING, ChallengeStatus.SCHEDULED)
@@ -24,7 +28,7 @@ class SchedulingError(Exception):
 
 
 def date_option_propose(
-    *, challenge: Challenge, starts_on, ends_on, proposed_by: Any
+    *, challenge: Challenge, starts_on: date, ends_on: date, proposed_by: User
 ) -> DateOption:
     """Add a date range to the challenge's poll."""
     return DateOption.objects.create(
@@ -33,7 +37,7 @@ def date_option_propose(
 
 
 @transaction.atomic
-def date_votes_record(*, challenge: Challenge, user: Any, answers: dict[int, str]) -> int:
+def date_votes_record(*, challenge: Challenge, user: User, answers: dict[int, str]) -> int:
     """Record (or change) one person's answers to the challenge's proposed dates."""
     options = set(challenge.date_options.filter(pk__in=list(answers)).values_list("pk", flat=True))
     for option_id, answer in answers.items():
@@ -81,7 +85,7 @@ def _send_agreed_emails(challenge_id: int) -> None:
 
 
 @transaction.atomic
-def date_option_agree(*, challenge: Challenge, option: DateOption, actor: Any) -> Challenge:
+def date_option_agree(*, challenge: Challenge, option: DateOption, actor: User) -> Challenge:
     """Agree one proposed date range: it becomes the challenge's dates, and every participant
     is emailed the calendar entry."""
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
@@ -101,7 +105,7 @@ def date_option_agree(*, challenge: Challenge, option: DateOption, actor: Any) -
     challenge.save(update_fields=["starts_on", "ends_on", "status", "updated_at"])
     audit_record(
         actor=actor,
-        action="challenge.dates_agreed",
+        action=Audit.CHALLENGE_DATES_AGREED,
         obj=challenge,
         summary=f"Dates agreed: {option}",
         before=before,

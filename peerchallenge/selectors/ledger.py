@@ -19,12 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F
-
 from cib_portal.years import year_bounds
+from peerchallenge.models import EXPECTED_DAYS_PER_YEAR, Challenger, Programme, ProgrammeStatus
 from regions.models import Council, Membership, Role
-
-from .models import EXPECTED_DAYS_PER_YEAR, Challenger, ProgrammeStatus
+from reviews import selectors as reviews_selectors
 
 # "About five days a year": a council's DCS giving fewer than UNDER or more than OVER days is
 # flagged.
@@ -91,7 +89,7 @@ def ledger_rows(
     year: int,
     region_id: int | None = None,
     council_codes: Iterable[str] | None = None,
-    exclude_programme=None,
+    exclude_programme: Programme | None = None,
 ) -> list[LedgerRow]:
     """The ledger for a year, for a region's councils, some councils, or every council."""
     councils = Council.objects.select_related("region").order_by("name")
@@ -121,7 +119,12 @@ def ledger_rows(
     return list(rows.values())
 
 
-def _add_challenges(rows, year, dcs_users, exclude_programme) -> None:
+def _add_challenges(
+    rows: dict[int, LedgerRow],
+    year: int,
+    dcs_users: dict[int, int],
+    exclude_programme: Programme | None,
+) -> None:
     challengers = Challenger.objects.filter(
         challenge__programme__year=year,
         challenge__programme__status=ProgrammeStatus.PUBLISHED,
@@ -139,24 +142,14 @@ def _add_challenges(rows, year, dcs_users, exclude_programme) -> None:
             rows[host_id].challenge_days_received += days
 
 
-def _add_reviews(rows, year, dcs_users) -> None:
-    from reviews.models import BookingStatus, TeamAssignment
-
+def _add_reviews(rows: dict[int, LedgerRow], year: int, dcs_users: dict[int, int]) -> None:
     first, last = year_bounds(year)
-    assignments = TeamAssignment.objects.filter(
-        is_active=True,
-        booking__first_on_site_day__gte=first,
-        booking__first_on_site_day__lte=last,
-    ).exclude(booking__status=BookingStatus.CANCELLED)
     council_of_dcs = {user_id: council_id for council_id, user_id in dcs_users.items()}
     received: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for home_id, user_id, booking_council_id, days in assignments.values_list(
-        "reviewer__home_council_id",
-        "reviewer__user_id",
-        "booking__council_id",
-        F("booking__product__on_site_days"),
+    for home_id, user_id, booking_council_id, on_site_days in reviews_selectors.team_days_between(
+        first=first, last=last
     ):
-        days = Decimal(days)
+        days = Decimal(on_site_days)
         received[booking_council_id] += days
         if home_id in rows:
             rows[home_id].review_days_given += days
