@@ -33,6 +33,7 @@ from reviews.selectors import booking_by_pk
 
 from .. import permissions
 from ..models import Flag, FlagStatus, Rule, Severity
+from ..selectors.flags import flags_visible
 from ..services import triage
 from .serializers import (
     RiskFlagDetailSerializer,
@@ -84,11 +85,8 @@ class RiskFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return RiskFlagSerializer if self.action == "list" else RiskFlagDetailSerializer
 
     def get_queryset(self) -> QuerySet[Flag]:
-        qs = (
-            Flag.objects.filter(permissions.flags_visible_filter(self.request.user))
-            .select_related("council", "rule", "owner")
-            .order_by("-raised_at", "-pk")
-        )
+        # The same read as the flags page (earlysupport.selectors.flags), newest first.
+        qs = flags_visible(user=self.request.user).order_by("-raised_at", "-pk")
         if self.action != "list":
             return qs
         params = self.request.query_params
