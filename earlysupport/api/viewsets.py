@@ -27,6 +27,7 @@ from rest_framework.response import Response
 
 from cib_portal import access
 from cib_portal.api import MemberPermission
+from peerchallenge import permissions as peerchallenge_permissions
 from peerchallenge.selectors import challenge_by_pk
 from regions.models import Council
 from reviews.selectors import booking_by_pk
@@ -179,7 +180,9 @@ class RiskFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 raise ValidationError({"support_booking": ["No booking has that id."]})
         if values.get("support_challenge") is not None:
             challenge = challenge_by_pk(values["support_challenge"])
-            if challenge is None or not access.can_view_challenge(request.user, challenge):
+            if challenge is None or not peerchallenge_permissions.can_view_challenge(
+                request.user, challenge
+            ):
                 raise ValidationError({"support_challenge": ["No peer challenge has that id."]})
         try:
             triage.flag_transition(
