@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from peerchallenge import permissions
 from reports import registry
-from reports.models import ReportJob, ReportKind
+from reports.registry import ReportJob, ReportKind
 from reports.services import report_request
 
 from .models import Challenge, FeedbackLetter
