@@ -138,7 +138,7 @@ def observation_list(*, user: Any, params) -> QuerySet:
     else:
         qs = qs.filter(indicator__in=indicators_visible(user=user).values("pk"))
     if area_code:
-        from .models import Area
+        from ..models import Area
 
         area = Area.objects.filter(code=area_code).only("pk").first()
         if area is None:

@@ -28,7 +28,7 @@ def profile(request: HttpRequest, gss_code: str) -> HttpResponse:
 @login_required
 @require_POST
 def profile_pdf(request: HttpRequest, gss_code: str) -> HttpResponse:
-    from .reports import report_request_data_profile
+    from ..reports import report_request_data_profile
 
     council = selectors.council_get(user=request.user, gss_code=gss_code)
     include_local = bool(selectors.local_profile_rows(user=request.user, council=council)) and bool(
