@@ -9,7 +9,7 @@ a 403); the host's side and the leads agree the dates.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,6 +32,11 @@ from peerchallenge.services.scheduling import (
 )
 from regions.models import COUNCIL_ROLES, Membership
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
 # --- Reads ----------------------------------------------------------------------------------
 
 
@@ -45,7 +50,7 @@ def _visible(request: HttpRequest, pk: int) -> Challenge:
     return challenge
 
 
-def may_take_part(user: Any, challenge: Challenge) -> access.Decision:
+def may_take_part(user: User | AnonymousUser, challenge: Challenge) -> access.Decision:
     """Propose and answer dates: either side, and the region's leads."""
     return permissions.can_edit_challenge_either_side(user, challenge)
 
