@@ -115,7 +115,7 @@ def seed(who: dict) -> None:
         quarter_bounds,
         return_due_on,
     )
-    from funds.returns import return_figures
+    from funds.services.returns import return_figures
     from regions.models import Region
 
     expected = len(YEARS) * Region.objects.count() * REQUESTS_PER_YEAR

@@ -419,64 +419,9 @@ def can_manage_reviewer_availability(user: UserOrAnonymous, reviewer: Any) -> bo
     return is_member(user) and reviewer.user_id is not None and reviewer.user_id == user.pk
 
 
-# --- Devolved funds --------------------------------------------------------------------------
+# --- The CIB administrator (devolved funds' rules are in funds.permissions) -----------------
 
 
 def is_cib_admin(user: UserOrAnonymous) -> bool:
     grants = grants_for(user)
     return grants.is_superuser or Role.CIB_ADMIN in grants.national_roles
-
-
-def can_manage_agreements(user: UserOrAnonymous) -> bool:
-    """Funding agreements, allocations and the acceptance of returns: the CIB administrator."""
-    return is_cib_admin(user)
-
-
-NATIONAL_FUNDS_ROLES = frozenset(ADVISER_ROLES | {Role.CIB_ADMIN})
-
-
-def can_view_national_funds(user: UserOrAnonymous) -> bool:
-    """Every region's funds: the CIB administrator, whose row in DOMAIN.md is the funding
-    agreements and returns, and the LGA's national advisers, whose national view shows each
-    region's use of its funds. Not the national programme manager: their row (products,
-    bookings, the reviewer register) names no funds."""
-    grants = grants_for(user)
-    return grants.is_superuser or bool(grants.national_roles & NATIONAL_FUNDS_ROLES)
-
-
-def can_view_funds(user: UserOrAnonymous, region_id: int) -> bool:
-    """A region's agreements, spend and returns: its leads and programme manager, the
-    advisers covering it, and those who see every region's funds (can_view_national_funds)."""
-    grants = grants_for(user)
-    if can_view_national_funds(user):
-        return True
-    held = grants.region_roles.get(region_id, frozenset())
-    return bool(held & (REGION_PROGRAMME_ROLES | ADVISER_ROLES))
-
-
-def funds_region_ids(user: UserOrAnonymous) -> frozenset[int] | None:
-    """Regions whose funds the user may see; None means every region."""
-    if can_view_national_funds(user):
-        return None
-    return grants_for(user).regions_with(REGION_PROGRAMME_ROLES | ADVISER_ROLES)
-
-
-def can_raise_spend(user: UserOrAnonymous, region_id: int) -> bool:
-    """Spend requests and returns are drafted by the region's programme manager."""
-    grants = grants_for(user)
-    if grants.is_superuser:
-        return True
-    return Role.REGIONAL_PROGRAMME_MANAGER in grants.region_roles.get(region_id, frozenset())
-
-
-def can_approve_spend(user: UserOrAnonymous, region_id: int) -> bool:
-    """Spend is approved or rejected, and returns signed off, by the region's leads only."""
-    return region_id in grants_for(user).regions_with(REGIONAL_LEAD_ROLES)
-
-
-def may_see_any_funds(user: UserOrAnonymous) -> bool:
-    """Whether the navigation offers Funds (from grants alone: no query)."""
-    grants = grants_for(user)
-    return can_view_national_funds(user) or bool(
-        grants.regions_with(REGION_PROGRAMME_ROLES | ADVISER_ROLES)
-    )

@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from datasets.api.viewsets import CouncilComparisonView, IndicatorViewSet, ObservationViewSet
 from earlysupport.api import RiskFlagViewSet, RiskRuleViewSet
-from funds.api import AgreementViewSet, ReturnViewSet, SpendRequestViewSet
+from funds.api.viewsets import AgreementViewSet, ReturnViewSet, SpendRequestViewSet
 from peerchallenge.api.viewsets import ActionViewSet, ChallengeViewSet, LedgerView, ProgrammeViewSet
 from regions.api import CouncilViewSet, RegionViewSet
 from reviews.api import BookingViewSet, CouncilEntitlementView, ProductViewSet

@@ -14,5 +14,4 @@ def portal(request: HttpRequest) -> dict:
         "nav_is_member": access.is_member(user) if user is not None else False,
         "nav_is_national_staff": access.is_national_staff(user) if user is not None else False,
         "nav_can_invite": access.may_invite_someone(user) if user is not None else False,
-        "nav_can_see_funds": access.may_see_any_funds(user) if user is not None else False,
     }

@@ -7,6 +7,9 @@ class FundsConfig(AppConfig):
     verbose_name = "Devolved funds"
 
     def ready(self) -> None:
-        from . import reports
+        from cib_portal import navigation
+
+        from . import permissions, reports
 
         reports.register()
+        navigation.register("nav_can_see_funds", permissions.may_see_any_funds)

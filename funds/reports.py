@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cib_portal import access
 from reports import registry
 from reports.models import ReportJob, ReportKind
 from reports.services import report_request
 
+from . import permissions
 from .models import QuarterlyReturn
-from .returns import (
+from .services.returns import (
     FIGURE_HEADINGS,
     computed_at,
     figure_rows,
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def report_request_funds_return(*, user: User, ret: QuarterlyReturn) -> ReportJob:
     """Ask for a region's quarterly return to CIB as a PDF: access to it follows access to the
-    region's funds (access.can_view_funds)."""
+    region's funds (permissions.can_view_funds)."""
     return report_request(
         user=user,
         kind=ReportKind.FUNDS_RETURN,
@@ -54,7 +54,7 @@ def _render_funds_return(job: ReportJob) -> dict[str, Any]:
 
 def _may_view_funds_return(user: User, job: ReportJob) -> bool:
     ret = QuarterlyReturn.objects.filter(pk=job.params.get("return_id")).first()
-    return ret is not None and access.can_view_funds(user, ret.agreement.region_id)
+    return ret is not None and bool(permissions.can_view_funds(user, ret.agreement.region_id))
 
 
 FUNDS_RETURN = registry.ReportKindSpec(

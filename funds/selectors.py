@@ -1,23 +1,26 @@
-"""Reads for the funds pages: the national view, a region's agreements, and the monthly
-spend series of an agreement's budget chart. Each runs a fixed number of queries, whatever the
-number of regions, agreements or requests."""
+"""Reads for the funds pages and API: what the user may see (agreements, spend requests,
+returns), the national view, a region's agreements, the monthly spend series of an
+agreement's budget chart, and the spend on the home pages. Each runs a fixed number of queries,
+whatever the number of regions, agreements or requests."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cib_portal import access
 from cib_portal.years import year_of
-from regions.governance import regions_missing_leads
 from regions.models import Region
+from regions.selectors import missing_governance_leads
 
-from .models import FundingAgreement, QuarterlyReturn, SpendStatus
-from .returns import OPEN_STATUSES, REMINDER_NOTICE_DAYS
+from . import permissions
+from .models import FundingAgreement, QuarterlyReturn, SpendApproval, SpendRequest, SpendStatus
+from .services import approvals_needed, pounds
+from .services.returns import OPEN_STATUSES, REMINDER_NOTICE_DAYS
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -28,6 +31,38 @@ MONTHS = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", 
 def current_financial_year(today: date | None = None) -> int:
     """The financial year today falls in (years run April to March): 2027 is 2027-28."""
     return year_of(today)
+
+
+# --- What the user may see ------------------------------------------------------------------
+
+
+def agreements_visible(*, user: User) -> QuerySet[FundingAgreement]:
+    """The agreements in the regions whose funds the user may see (permissions.can_view_funds),
+    newest year first, with their region."""
+    agreements = FundingAgreement.objects.select_related("region")
+    region_ids = permissions.funds_region_ids(user)
+    if region_ids is not None:
+        agreements = agreements.filter(region_id__in=region_ids)
+    return agreements.order_by("-financial_year", "region__name")
+
+
+def spend_requests_visible(*, user: User) -> QuerySet[SpendRequest]:
+    """The spend requests of the agreements the user may see."""
+    requests = SpendRequest.objects.all()
+    region_ids = permissions.funds_region_ids(user)
+    if region_ids is not None:
+        requests = requests.filter(agreement__region_id__in=region_ids)
+    return requests
+
+
+def returns_visible(*, user: User) -> QuerySet[QuarterlyReturn]:
+    """The quarterly returns of the agreements the user may see, with their region, newest
+    year first, then by region and quarter."""
+    returns = QuarterlyReturn.objects.select_related("agreement__region")
+    region_ids = permissions.funds_region_ids(user)
+    if region_ids is not None:
+        returns = returns.filter(agreement__region_id__in=region_ids)
+    return returns.order_by("-agreement__financial_year", "agreement__region__name", "quarter")
 
 
 # --- The national view -----------------------------------------------------------------------
@@ -69,7 +104,7 @@ def national_rows(*, year: int) -> list[NationalRow]:
         "agreement"
     ):
         returns.setdefault(ret.agreement.region_id, [None] * 4)[ret.quarter - 1] = ret
-    missing = regions_missing_leads()
+    missing = missing_governance_leads()
     rows = []
     for region in regions:
         agreement = agreements.get(region.pk)
@@ -109,15 +144,11 @@ def agreement_years() -> list[int]:
 
 def agreement_list(*, user: User) -> QuerySet[FundingAgreement]:
     """The agreements the user may see, newest year first, with their allocation totals."""
-    agreements = FundingAgreement.objects.select_related("region").annotate(
+    return agreements_visible(user=user).annotate(
         allocated=Sum("allocations__amount_pence"),
         approved=Sum("allocations__approved_pence"),
         paid=Sum("allocations__paid_pence"),
     )
-    region_ids = access.funds_region_ids(user)
-    if region_ids is not None:
-        agreements = agreements.filter(region_id__in=region_ids)
-    return agreements.order_by("-financial_year", "region__name")
 
 
 # --- The monthly series for the budget chart -------------------------------------------------
@@ -216,12 +247,9 @@ def returns_due_or_overdue(
     overdue or due within `within_days`, in the regions whose funds the user may see: the
     most overdue first, then the soonest due. One query."""
     today = today or timezone.localdate()
-    returns = QuarterlyReturn.objects.filter(
+    returns = returns_visible(user=user).filter(
         status__in=OPEN_STATUSES, due_on__lte=today + timedelta(days=within_days)
-    ).select_related("agreement__region")
-    region_ids = access.funds_region_ids(user)
-    if region_ids is not None:
-        returns = returns.filter(agreement__region_id__in=region_ids)
+    )
     return [
         ReturnDue(
             ret=ret,
@@ -250,3 +278,63 @@ def allocation_totals_by_region(
         )
         .order_by()
     }
+
+
+# --- Spend on the home pages ------------------------------------------------------------------
+
+
+def spend_requests_awaiting_decision(*, user: User) -> list[SpendRequest]:
+    """Submitted requests in the regions whose funds the user may see, oldest first, each
+    with `approvals` (how many leads have approved), `needed` (how many must) and
+    `for_me` (the user is a lead of its region, did not raise it and has not approved it)."""
+    region_ids = permissions.funds_region_ids(user)
+    if region_ids is not None and not region_ids:
+        return []
+    requests = spend_requests_visible(user=user).filter(status=SpendStatus.SUBMITTED)
+    led = access.led_region_ids(user)
+    # Each row also carries what the home page shows (needed, amount, for_me).
+    rows: list[Any] = list(
+        requests.select_related("agreement__region", "allocation", "raised_by")
+        .annotate(
+            n_approvals=Count("approvals", distinct=True),
+            approved_by_me=Exists(
+                SpendApproval.objects.filter(request=OuterRef("pk"), approver_id=user.pk)
+            ),
+        )
+        .order_by("submitted_at", "pk")
+    )
+    for spend in rows:
+        spend.needed = approvals_needed(spend)
+        spend.amount = pounds(spend.amount_pence)
+        spend.for_me = (
+            spend.agreement.region_id in led
+            and spend.raised_by_id != user.pk
+            and not spend.approved_by_me
+        )
+    return rows
+
+
+def spend_to_raise(*, user: User) -> dict[str, Any]:
+    """For a region's programme manager (who drafts spend): the drafts in their regions still
+    to submit, and this year's budgets, where requests are raised. Nothing for anyone else.
+    Two queries."""
+    raisable = [
+        r for r in access.grants_for(user).region_roles if permissions.can_raise_spend(user, r)
+    ]
+    if not raisable:
+        return {"may_raise": False, "drafts": [], "budgets": []}
+    drafts: list[Any] = list(
+        SpendRequest.objects.filter(status=SpendStatus.DRAFT, agreement__region_id__in=raisable)
+        .select_related("agreement__region", "allocation")
+        .order_by("created_at", "pk")
+    )
+    for spend in drafts:
+        spend.amount = pounds(spend.amount_pence)
+    budgets = list(
+        FundingAgreement.objects.filter(
+            region_id__in=raisable, financial_year=current_financial_year()
+        )
+        .select_related("region")
+        .order_by("region__name")
+    )
+    return {"may_raise": True, "drafts": drafts, "budgets": budgets}

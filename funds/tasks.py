@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cib_portal.tasks import reliable_task
 
-from .returns import returns_remind
+from .services.returns import returns_remind
 
 
 @reliable_task

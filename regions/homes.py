@@ -50,8 +50,12 @@ def at_risk(*, user: Any, kinds: tuple[str, ...]) -> dict:
 def regional_home(*, user: Any) -> dict:
     """A regional lead's or programme manager's home: spend requests waiting for a decision,
     returns due or overdue, and each region's councils, judgements and leads."""
-    from funds.homes import spend_requests_awaiting_decision, spend_to_raise
-    from funds.selectors import returns_due_or_overdue
+    from funds.permissions import may_see_any_funds
+    from funds.selectors import (
+        returns_due_or_overdue,
+        spend_requests_awaiting_decision,
+        spend_to_raise,
+    )
 
     regions = user_regions(user=user)
     region_ids = [r.pk for r in regions]
@@ -89,7 +93,7 @@ def regional_home(*, user: Any) -> dict:
         "spend_waiting": spend,
         "single_region": regions[0] if len(regions) == 1 else None,
         "returns_due": returns_due_or_overdue(user=user),
-        "sees_funds": access.may_see_any_funds(user),
+        "sees_funds": bool(may_see_any_funds(user)),
         "spend_to_raise": spend_to_raise(user=user),
         "covers_all": False,
         "risk_scope": "the region you lead" if len(regions) == 1 else "the regions you lead",

@@ -41,7 +41,6 @@ def setting(reference_data, request):
     spend approved in it, quarter 2 a draft."""
     from django.utils import timezone
 
-    from funds import returns as svc
     from funds.models import SpendRequest
     from funds.services import (
         agreement_create,
@@ -49,6 +48,7 @@ def setting(reference_data, request):
         spend_request_create,
         spend_request_submit,
     )
+    from funds.services import returns as svc
     from regions.models import Region
     from tests.factories import make_member
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from audit.models import AuditEvent
-from funds import returns as svc
 from funds.models import (
     Purpose,
     QuarterlyReturn,
@@ -28,6 +27,7 @@ from funds.services import (
     spend_request_approve,
     spend_request_mark_paid,
 )
+from funds.services import returns as svc
 from regions.models import Region
 from tests.conftest import YORKSHIRE
 

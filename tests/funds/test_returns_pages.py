@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from funds import returns as svc
 from funds.models import QuarterlyReturn
 from funds.services import agreement_create
+from funds.services import returns as svc
 from regions.models import Region
 from reports.models import ReportJob
 from tests.conftest import NORTH_WEST, YORKSHIRE

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from funds.forms_spend import parse_pounds
+from funds.forms.spend import parse_pounds
 from funds.models import SpendEvidence, SpendRequest
 from funds.services import pence_text, spend_request_approve
 

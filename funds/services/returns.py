@@ -15,7 +15,7 @@ signed off again). Every step is one transaction on the locked row and one audit
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -26,11 +26,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit.services import audit_record
-from cib_portal import access
 from regions.models import REGIONAL_LEAD_ROLES, Membership, Role
 
-from .audit_actions import Action
-from .models import (
+from .. import permissions
+from ..audit_actions import Action
+from ..models import (
     Allocation,
     FundingAgreement,
     Purpose,
@@ -39,7 +39,10 @@ from .models import (
     SpendStatus,
     quarter_bounds,
 )
-from .services import FundsError, pounds
+from .common import FundsError, pounds
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 REMINDER_NOTICE_DAYS = 14
 FIGURE_KEYS = (
@@ -102,10 +105,10 @@ def return_figures(agreement: FundingAgreement, quarter: int) -> dict[str, Any]:
             ),
         )
     }
-    lines = []
+    lines: list[dict[str, Any]] = []
     for purpose in Purpose:
         a = rows.get(purpose.value)
-        line = {
+        line: dict[str, Any] = {
             "purpose": purpose.value,
             "label": purpose.label,
             "allocated": a.amount_pence if a else 0,
@@ -116,7 +119,7 @@ def return_figures(agreement: FundingAgreement, quarter: int) -> dict[str, Any]:
         }
         line["remaining"] = line["allocated"] - line["approved_to_date"]
         lines.append(line)
-    totals = {"purpose": "total", "label": "Total"}
+    totals: dict[str, Any] = {"purpose": "total", "label": "Total"}
     totals.update({k: sum(line[k] for line in lines) for k in FIGURE_KEYS})
     return {
         "financial_year": agreement.financial_year,
@@ -189,11 +192,11 @@ def _status_words(ret: QuarterlyReturn) -> str:
 
 @transaction.atomic
 def return_save_draft(
-    *, user: Any, ret: QuarterlyReturn, narrative: str, outcomes: str
+    *, user: User, ret: QuarterlyReturn, narrative: str, outcomes: str
 ) -> QuarterlyReturn:
     """The programme manager writes the narrative and outcomes (draft or returned only)."""
     ret = _locked(ret)
-    if not access.can_raise_spend(user, ret.agreement.region_id):
+    if not permissions.can_edit_return(user, ret):
         raise FundsError("Only the region's programme manager can edit its returns.")
     if ret.status not in EDITABLE_STATUSES:
         raise FundsError(
@@ -214,10 +217,10 @@ def return_save_draft(
 
 
 @transaction.atomic
-def return_sign_off(*, user: Any, ret: QuarterlyReturn) -> QuarterlyReturn:
+def return_sign_off(*, user: User, ret: QuarterlyReturn) -> QuarterlyReturn:
     """A regional lead signs off a draft (or a returned return edited again)."""
     ret = _locked(ret)
-    if not access.can_approve_spend(user, ret.agreement.region_id):
+    if not permissions.can_sign_off_return(user, ret):
         raise FundsError("Only a regional lead of the region can sign off its returns.")
     if ret.status not in EDITABLE_STATUSES:
         raise FundsError(
@@ -245,12 +248,11 @@ def return_sign_off(*, user: Any, ret: QuarterlyReturn) -> QuarterlyReturn:
 
 
 @transaction.atomic
-def return_submit(*, user: Any, ret: QuarterlyReturn) -> QuarterlyReturn:
+def return_submit(*, user: User, ret: QuarterlyReturn) -> QuarterlyReturn:
     """Submit a signed-off return to CIB once its quarter has ended; the figures are
     recomputed from the ledger and frozen."""
     ret = _locked(ret)
-    region_id = ret.agreement.region_id
-    if not (access.can_raise_spend(user, region_id) or access.can_approve_spend(user, region_id)):
+    if not permissions.can_submit_return(user, ret):
         raise FundsError(
             "Only the region's programme manager or a regional lead can submit its returns."
         )
@@ -289,8 +291,8 @@ def return_submit(*, user: Any, ret: QuarterlyReturn) -> QuarterlyReturn:
     return ret
 
 
-def _review_check(user: Any, ret: QuarterlyReturn, verb: str) -> None:
-    if not access.can_manage_agreements(user):
+def _review_check(user: User, ret: QuarterlyReturn, verb: str) -> None:
+    if not permissions.can_review_return(user, ret):
         raise FundsError(f"Only the CIB administrator can {verb} a return.")
     if ret.status != ReturnStatus.SUBMITTED:
         raise FundsError(
@@ -301,7 +303,7 @@ def _review_check(user: Any, ret: QuarterlyReturn, verb: str) -> None:
 
 
 @transaction.atomic
-def return_accept(*, user: Any, ret: QuarterlyReturn) -> QuarterlyReturn:
+def return_accept(*, user: User, ret: QuarterlyReturn) -> QuarterlyReturn:
     ret = _locked(ret)
     _review_check(user, ret, "accept")
     before = _state(ret)
@@ -319,7 +321,7 @@ def return_accept(*, user: Any, ret: QuarterlyReturn) -> QuarterlyReturn:
 
 
 @transaction.atomic
-def return_send_back(*, user: Any, ret: QuarterlyReturn, comments: str) -> QuarterlyReturn:
+def return_send_back(*, user: User, ret: QuarterlyReturn, comments: str) -> QuarterlyReturn:
     """Return a submitted return to the region with comments; it is edited and signed off
     again."""
     ret = _locked(ret)

@@ -12,7 +12,7 @@ from cib_portal.documents import MAX_LABEL, check_upload, extension
 from cib_portal.forms import GovUKDateInput
 from regions.models import Region
 
-from .models import FundingAgreement, Purpose, financial_year_label
+from ..models import FundingAgreement, Purpose, financial_year_label
 
 FIRST_YEAR = 2024
 LAST_YEAR = 2035

@@ -6,7 +6,7 @@ from django import forms
 
 from regions.models import Region
 
-from .models import ReturnStatus
+from ..models import ReturnStatus
 
 TEXT_LIMIT = 10_000
 

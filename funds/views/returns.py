@@ -8,21 +8,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditEvent
+from audit.selectors import events_for
 from cib_portal import access
 from regions.models import Region
 
-from . import returns as svc
-from .forms_returns import ReturnFilterForm, ReturnForm, SendBackForm
-from .models import QuarterlyReturn, ReturnStatus, financial_year_label
-from .services import FundsError
+from .. import permissions, selectors
+from ..forms.returns import ReturnFilterForm, ReturnForm, SendBackForm
+from ..models import QuarterlyReturn, ReturnStatus, financial_year_label
+from ..services import FundsError
+from ..services import returns as svc
 
 PAGE_SIZE = 25
 DETAIL = "funds:return_detail"
@@ -31,48 +31,30 @@ DETAIL = "funds:return_detail"
 def _visible(user) -> tuple:
     """(queryset of the returns the user may see, region ids or None for all); 404 when
     the user sees no region's funds."""
-    region_ids = access.funds_region_ids(user)
+    region_ids = permissions.funds_region_ids(user)
     access.require(region_ids is None or bool(region_ids))
-    returns = QuarterlyReturn.objects.select_related("agreement__region")
-    if region_ids is not None:
-        returns = returns.filter(agreement__region_id__in=region_ids)
-    return returns, region_ids
+    return selectors.returns_visible(user=user), region_ids
 
 
 def _return_for(request: HttpRequest, pk: int) -> QuarterlyReturn:
-    ret = get_object_or_404(
-        QuarterlyReturn.objects.select_related(
-            "agreement__region", "drafted_by", "signed_off_by", "submitted_by", "reviewed_by"
+    """The return, or a 404 for anyone who may not see its region's funds."""
+    return get_object_or_404(
+        selectors.returns_visible(user=request.user).select_related(
+            "drafted_by", "signed_off_by", "submitted_by", "reviewed_by"
         ),
         pk=pk,
     )
-    access.require(access.can_view_funds(request.user, ret.agreement.region_id))
-    return ret
-
-
-def _forbid_unless(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _roles(user, ret: QuarterlyReturn) -> dict[str, bool]:
-    region_id = ret.agreement.region_id
-    return {
-        "is_pm": access.can_raise_spend(user, region_id),
-        "is_lead": access.can_approve_spend(user, region_id),
-        "is_admin": access.can_manage_agreements(user),
-    }
 
 
 def _actions(user, ret: QuarterlyReturn) -> dict[str, bool]:
-    roles = _roles(user, ret)
     editable = ret.status in svc.EDITABLE_STATUSES
     return {
-        "may_edit": roles["is_pm"] and editable,
-        "may_sign_off": roles["is_lead"] and editable,
-        "may_submit": (roles["is_pm"] or roles["is_lead"])
+        "may_edit": bool(permissions.can_edit_return(user, ret)) and editable,
+        "may_sign_off": bool(permissions.can_sign_off_return(user, ret)) and editable,
+        "may_submit": bool(permissions.can_submit_return(user, ret))
         and ret.status == ReturnStatus.SIGNED_OFF,
-        "may_review": roles["is_admin"] and ret.status == ReturnStatus.SUBMITTED,
+        "may_review": bool(permissions.can_review_return(user, ret))
+        and ret.status == ReturnStatus.SUBMITTED,
     }
 
 
@@ -124,11 +106,7 @@ def return_list(request: HttpRequest) -> HttpResponse:
 def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ret = _return_for(request, pk)
     figures, frozen = svc.figures_for_display(ret)
-    history = (
-        AuditEvent.objects.filter(object_type=ret._meta.label_lower, object_id=str(ret.pk))
-        .select_related("actor")
-        .order_by("at", "pk")
-    )
+    history = events_for(ret).order_by("at", "pk")
     return render(
         request,
         "funds/returns/detail.html",
@@ -157,7 +135,7 @@ def _refused(request: HttpRequest, error: FundsError, ret: QuarterlyReturn) -> H
 @login_required
 def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ret = _return_for(request, pk)
-    _forbid_unless(_roles(request.user, ret)["is_pm"])
+    access.require_permission(permissions.can_edit_return(request.user, ret))
     if ret.status not in svc.EDITABLE_STATUSES:
         messages.error(
             request, f"The return is {ret.get_status_display().lower()}: it cannot be changed."
@@ -189,7 +167,7 @@ def return_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Each step: who may take it (else 403), the service, the confirmation page's words.
 STEPS = {
     "sign_off": {
-        "allowed": lambda roles: roles["is_lead"],
+        "allowed": permissions.can_sign_off_return,
         "service": svc.return_sign_off,
         "heading": "Are you sure you want to sign off this return?",
         "body": "You confirm the narrative, outcomes and figures are right. The programme "
@@ -198,7 +176,7 @@ STEPS = {
         "done": "The return is signed off.",
     },
     "submit": {
-        "allowed": lambda roles: roles["is_pm"] or roles["is_lead"],
+        "allowed": permissions.can_submit_return,
         "service": svc.return_submit,
         "heading": "Are you sure you want to submit this return to CIB?",
         "body": "The figures are recomputed from the ledger and frozen as they are now. The "
@@ -207,7 +185,7 @@ STEPS = {
         "done": "The return is submitted to CIB.",
     },
     "accept": {
-        "allowed": lambda roles: roles["is_admin"],
+        "allowed": permissions.can_review_return,
         "service": svc.return_accept,
         "heading": "Are you sure you want to accept this return?",
         "body": "The region is told the return is accepted. It can no longer be changed.",
@@ -220,7 +198,7 @@ STEPS = {
 def _step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     step = STEPS[name]
     ret = _return_for(request, pk)
-    _forbid_unless(step["allowed"](_roles(request.user, ret)))
+    access.require_permission(step["allowed"](request.user, ret))
     if request.method == "POST":
         try:
             step["service"](user=request.user, ret=ret)
@@ -253,7 +231,7 @@ def return_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def return_send_back(request: HttpRequest, pk: int) -> HttpResponse:
     ret = _return_for(request, pk)
-    _forbid_unless(_roles(request.user, ret)["is_admin"])
+    access.require_permission(permissions.can_review_return(request.user, ret))
     form = SendBackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -272,7 +250,7 @@ def return_send_back(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def return_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from .reports import report_request_funds_return
+    from ..reports import report_request_funds_return
 
     ret = _return_for(request, pk)
     job = report_request_funds_return(user=request.user, ret=ret)

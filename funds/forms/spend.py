@@ -10,8 +10,8 @@ from django import forms
 from cib_portal.years import year_label
 from regions.models import Region
 
-from .evidence import EvidenceFileField
-from .models import Purpose, SpendStatus
+from ..evidence import EvidenceFileField
+from ..models import Purpose, SpendStatus
 
 MONEY_PATTERN = re.compile(r"^-?\d+(\.\d+)?$")
 MAX_PENCE = 10**13  # £100 billion: far above any agreement, within a BigIntegerField

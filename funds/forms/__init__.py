@@ -1,0 +1,1 @@
+"""The funds pages' forms, by feature: agreements, spend requests, quarterly returns."""
