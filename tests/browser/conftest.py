@@ -161,20 +161,63 @@ def sign_in(page, user, password: str | None = None) -> None:
         page.wait_for_load_state()
 
 
-@pytest.fixture
-def demo_data(reference_data):
-    """The demo `make run` loads (one person per role, a published programme, funds, risk
-    flags) over the published data set, so the pages a crawl meets have content."""
+def _load_demo() -> None:
     import io
 
     from django.core.management import call_command
 
     from datasets.models import Observation
-    from tests.database import restore_data_set
+    from regions.models import Council
+    from tests.database import restore_data_set, restore_reference_data
 
+    if not Council.objects.exists():
+        restore_reference_data()
     if not Observation.objects.exists():
         restore_data_set()  # a copy kept in the template: seconds, not a load
     call_command("load_demo_data", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="module")
+def demo_server(django_db_setup, django_db_blocker):
+    """A live server over the demo `make run` loads (one person per role, a published
+    programme, funds, risk flags, over the published data set), for a module of tests that only
+    read: the demo is loaded once for them all (it takes half a minute) and the database is
+    emptied after the module, as a transactional test would leave it.
+
+    pytest-django's `live_server` empties the database after every test; this one does not, so
+    its tests take `db` (their own changes roll back) and must not write through the server
+    beyond what signing in writes (sessions, last sign-in), which the flush removes."""
+    from django.core.management import call_command
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        _load_demo()
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    yield server
+    server._live_server_modified_settings.disable()
+    server.stop()
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False)
+
+
+@pytest.fixture
+def demo_context(browser, demo_server, db):
+    """new_context(**kwargs): a fresh browser context aimed at the demo server."""
+    contexts = []
+
+    def _new_context(**kwargs):
+        kwargs.setdefault("base_url", demo_server.url)
+        kwargs.setdefault("locale", "en-GB")
+        kwargs.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(**kwargs)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield _new_context
+    for context in contexts:
+        context.close()
 
 
 def sign_in_as_demo_person(page, local_part: str) -> None:
