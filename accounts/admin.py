@@ -5,8 +5,12 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 
 from audit.services import audit_record
-from cib_portal.admin import SUPERUSERS_ONLY, PortalModelAdmin, PortalTabularInline
-from regions.admin import AuditedMembershipsMixin
+from cib_portal.admin import (
+    SUPERUSERS_ONLY,
+    AuditedMembershipsMixin,
+    PortalModelAdmin,
+    PortalTabularInline,
+)
 from regions.models import Membership
 
 from .audit_actions import Action

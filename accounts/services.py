@@ -19,6 +19,7 @@ from cib_portal import access
 from regions.models import Membership, Organisation, Role
 from regions.services import membership_add
 
+from . import permissions
 from .audit_actions import Action
 from .models import ApiToken, Invitation, api_token_digest
 
@@ -35,7 +36,7 @@ def invitation_create(
     *, invited_by: User, organisation: Organisation, role: str, email: str, base_url: str
 ) -> Invitation:
     """Invite a person to an organisation with a role, and email them the link."""
-    if role not in access.roles_user_may_grant(invited_by, organisation):
+    if role not in permissions.roles_user_may_grant(invited_by, organisation):
         raise InvitationError(
             f"You cannot invite people to {organisation.name} as {Role(role).label}."
             if role in Role.values

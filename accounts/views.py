@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 from cib_portal import access
 from regions.models import Role
 
-from . import services
+from . import permissions, services
 from .forms import InvitationAcceptForm, InvitationForm
 from .models import ApiToken, Invitation
 
 
 @login_required
 def invitation_list(request: HttpRequest) -> HttpResponse:
-    organisations = access.organisations_user_may_invite_to(request.user)
+    organisations = permissions.organisations_user_may_invite_to(request.user)
     access.require(organisations.exists())
     invitations = (
         Invitation.objects.filter(organisation__in=organisations)
@@ -32,7 +32,9 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def invitation_create(request: HttpRequest) -> HttpResponse:
-    organisations = access.organisations_user_may_invite_to(request.user).order_by("kind", "name")
+    organisations = permissions.organisations_user_may_invite_to(request.user).order_by(
+        "kind", "name"
+    )
     access.require(organisations.exists())
     form = InvitationForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +60,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    organisations = access.organisations_user_may_invite_to(request.user)
+    organisations = permissions.organisations_user_may_invite_to(request.user)
     invitation = get_object_or_404(
         Invitation.objects.select_related("organisation"), pk=pk, organisation__in=organisations
     )

@@ -12,20 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from regions.models import (
     ADVISER_ROLES,
-    COUNCIL_SENIOR_ROLES,
     MFA_ROLES,
     REGIONAL_LEAD_ROLES,
     Council,
     Membership,
-    Organisation,
     OrganisationKind,
     Role,
 )
@@ -202,70 +199,6 @@ def can_view_council_confidential(user: UserOrAnonymous, council: Council) -> bo
     return bool(held & (REGIONAL_LEAD_ROLES | ADVISER_ROLES | {Role.REGIONAL_PROGRAMME_MANAGER}))
 
 
-# --- Invitations and memberships ------------------------------------------------------------
-
-
-def roles_user_may_grant(user: UserOrAnonymous, organisation: Organisation) -> frozenset[str]:
-    """The roles the user may invite people to in an organisation (none means no inviting)."""
-    from regions.models import ROLES_BY_KIND
-
-    grants = grants_for(user)
-    allowed = ROLES_BY_KIND[organisation.kind]
-    if grants.is_superuser or Role.CIB_ADMIN in grants.national_roles:
-        return allowed
-    if organisation.kind == OrganisationKind.COUNCIL:
-        if organisation.council_id in grants.councils_with(COUNCIL_SENIOR_ROLES):
-            return allowed
-        # A council's organisation: its council is set.
-        region_id = cast(Council, organisation.council).region_id
-        if region_id in grants.regions_with(REGIONAL_LEAD_ROLES):
-            return allowed
-        return frozenset()
-    if organisation.kind == OrganisationKind.REGION:
-        if organisation.region_id in grants.regions_with(REGIONAL_LEAD_ROLES):
-            # Regional leads name their fellow leads and programme manager; advisers are the
-            # LGA's to assign.
-            return frozenset(REGIONAL_LEAD_ROLES | {Role.REGIONAL_PROGRAMME_MANAGER})
-        return frozenset()
-    return frozenset()
-
-
-def may_invite_someone(user: UserOrAnonymous) -> bool:
-    """Whether the user may invite anyone at all (from grants alone: no query)."""
-    grants = grants_for(user)
-    return bool(
-        grants.is_superuser
-        or Role.CIB_ADMIN in grants.national_roles
-        or grants.councils_with(COUNCIL_SENIOR_ROLES)
-        or grants.regions_with(REGIONAL_LEAD_ROLES)
-    )
-
-
-def organisations_user_may_invite_to(user: UserOrAnonymous) -> QuerySet[Organisation]:
-    """Organisations where the user may invite someone to at least one role."""
-    grants = grants_for(user)
-    if grants.is_superuser or Role.CIB_ADMIN in grants.national_roles:
-        return Organisation.objects.all()
-    senior_councils = grants.councils_with(COUNCIL_SENIOR_ROLES)
-    lead_regions = grants.regions_with(REGIONAL_LEAD_ROLES)
-    return Organisation.objects.filter(
-        Q(council_id__in=senior_councils)
-        | Q(council__region_id__in=lead_regions)
-        | Q(region_id__in=lead_regions)
-    )
-
-
-# --- Reports --------------------------------------------------------------------------------
-
-
-def can_view_report(user: User, job: Any) -> bool:
-    """A report is for the person who asked for it, while they may still see its subject (the
-    rule of the report's kind, declared by the app that owns it: reports.permissions)."""
-    from reports.permissions import can_view_report as report_rule
-
-    return report_rule(user, job)
-
-
 # --- Helpers for views ----------------------------------------------------------------------
 
 
@@ -307,7 +240,7 @@ def require_permission(decision: bool | Decision, reason: str = "") -> None:
         raise PermissionDenied(getattr(decision, "reason", "") or reason)
 
 
-# --- Reviews and diagnostics: bookings ------------------------------------------------------
+# --- The programme manager (reviews' rules are in reviews.permissions) ----------------------
 
 
 def _is_programme_manager(grants: Grants) -> bool:
@@ -317,106 +250,6 @@ def _is_programme_manager(grants: Grants) -> bool:
 def is_programme_manager(user: UserOrAnonymous) -> bool:
     """The LGA's programme manager (national): every booking, overrides, closing."""
     return _is_programme_manager(grants_for(user))
-
-
-def can_manage_bookings(user: UserOrAnonymous) -> bool:
-    """Programme managers and advisers (of any region) manage review bookings."""
-    grants = grants_for(user)
-    return (
-        _is_programme_manager(grants)
-        or bool(grants.national_roles & ADVISER_ROLES)
-        or bool(grants.regions_with(ADVISER_ROLES))
-    )
-
-
-def can_manage_booking(user: UserOrAnonymous, booking: Any) -> bool:
-    """A programme manager, or an adviser covering the booking's council's region."""
-    grants = grants_for(user)
-    if _is_programme_manager(grants) or grants.national_roles & ADVISER_ROLES:
-        return True
-    return booking.council.region_id in grants.regions_with(ADVISER_ROLES)
-
-
-def councils_user_may_book_for(user: UserOrAnonymous) -> QuerySet[Council]:
-    """Councils where the user is on the staff (any council role): they may book for them."""
-    return Council.objects.filter(pk__in=grants_for(user).council_roles).order_by("name")
-
-
-def _on_booking_team(user: UserOrAnonymous, booking: Any) -> bool:
-    return booking.team.filter(is_active=True, reviewer__user_id=user.pk).exists()
-
-
-def can_view_booking(user: UserOrAnonymous, booking: Any) -> bool:
-    """The council's staff, its region's leads, the advisers covering it, programme managers,
-    and the reviewers on its team while they are on it."""
-    grants = grants_for(user)
-    if not grants.any:
-        return False
-    if _is_programme_manager(grants) or grants.national_roles & ADVISER_ROLES:
-        return True
-    council = booking.council
-    if council.pk in grants.council_roles:
-        return True
-    held = grants.region_roles.get(council.region_id, frozenset())
-    if held & (REGIONAL_LEAD_ROLES | ADVISER_ROLES):
-        return True
-    return _on_booking_team(user, booking)
-
-
-def can_change_booking(user: UserOrAnonymous, booking: Any) -> bool:
-    """Reschedule or cancel: the council's staff, or whoever manages the booking."""
-    return booking.council_id in grants_for(user).council_roles or can_manage_booking(user, booking)
-
-
-def bookings_visible_filter(user: User) -> Q:
-    """A Q over Booking selecting the bookings the user may see (nothing when none)."""
-    grants = grants_for(user)
-    if not grants.any:
-        return Q(pk__in=[])
-    if _is_programme_manager(grants) or grants.national_roles & ADVISER_ROLES:
-        return Q()
-    from reviews.models import TeamAssignment
-
-    regions = grants.regions_with(REGIONAL_LEAD_ROLES | ADVISER_ROLES)
-    on_team = TeamAssignment.objects.filter(is_active=True, reviewer__user_id=user.pk).values(
-        "booking_id"
-    )
-    return (
-        Q(council_id__in=list(grants.council_roles))
-        | Q(council__region_id__in=list(regions))
-        | Q(pk__in=on_team)
-    )
-
-
-# --- Reviewer register, teams, calendars and the review pipeline -----------------------------
-
-
-def can_manage_reviewers(user: UserOrAnonymous) -> bool:
-    """The reviewer register and review teams are the programme manager's."""
-    grants = grants_for(user)
-    return grants.is_superuser or Role.PROGRAMME_MANAGER in grants.national_roles
-
-
-def can_view_review_pipeline(user: UserOrAnonymous) -> bool:
-    """The pipeline of reviews: programme managers and the LGA's advisers."""
-    grants = grants_for(user)
-    return can_manage_reviewers(user) or bool(grants.all_roles & ADVISER_ROLES)
-
-
-def reviewer_for(user: User) -> Any | None:
-    """The register entry linked to this user, if any (and they may use the portal)."""
-    if not is_member(user):
-        return None
-    from reviews.models import Reviewer
-
-    return Reviewer.objects.filter(user=user, is_active=True).first()
-
-
-def can_manage_reviewer_availability(user: UserOrAnonymous, reviewer: Any) -> bool:
-    """A reviewer keeps their own availability and calendar feed; the programme manager any."""
-    if can_manage_reviewers(user):
-        return True
-    return is_member(user) and reviewer.user_id is not None and reviewer.user_id == user.pk
 
 
 # --- The CIB administrator (devolved funds' rules are in funds.permissions) -----------------

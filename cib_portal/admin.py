@@ -18,11 +18,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 
 from cib_portal import access
-from regions.models import ADVISER_ROLES, Role
+from regions import services as region_services
+from regions.models import ADVISER_ROLES, Membership, Role
 
 # The role sets the admins declare. Only national staff (and superusers) reach the admin, so
 # these are national roles; each mirrors the access-layer rule named beside it.
@@ -200,3 +202,71 @@ def _admin_login(request, extra_context=None):
 
 
 PortalAdminSite.login = staticmethod(_admin_login)  # type: ignore[method-assign]
+
+
+class AuditedMembershipsMixin:
+    """Memberships saved or deleted in the admin are audited (the page and the inline), as the
+    portal's own services record theirs: a role is what grants access. For the admins that
+    show memberships (regions' and accounts')."""
+
+    def save_model(self, request, obj, form, change):
+        if isinstance(obj, Membership):
+            before = region_services.membership_stored_facts(obj)
+            if obj.pk is None and obj.created_by_id is None:
+                obj.created_by = request.user
+            super().save_model(request, obj, form, change)
+            region_services.membership_admin_audit(
+                actor=request.user,
+                membership=obj,
+                before=before,
+                after=region_services.membership_facts(obj),
+            )
+            return
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        if isinstance(obj, Membership):
+            self._delete_audited(request, [obj])
+            return
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if queryset.model is Membership:
+            self._delete_audited(request, list(queryset.select_related("user", "organisation")))
+            return
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        # The forms' instances already hold the posted values: read what was stored.
+        befores = {
+            f.instance.pk: region_services.membership_stored_facts(f.instance)
+            for f in formset.initial_forms
+            if f.instance.pk
+        }
+        instances = formset.save(commit=False)
+        self._delete_audited(request, formset.deleted_objects)
+        for membership in instances:
+            if membership.pk is None and membership.created_by_id is None:
+                membership.created_by = request.user
+            before = befores.get(membership.pk)
+            membership.save()
+            region_services.membership_admin_audit(
+                actor=request.user,
+                membership=membership,
+                before=before,
+                after=region_services.membership_facts(membership),
+            )
+        formset.save_m2m()
+
+    @transaction.atomic
+    def _delete_audited(self, request, memberships) -> None:
+        for membership in memberships:
+            before = region_services.membership_facts(membership)
+            pk = membership.pk
+            membership.delete()
+            membership.pk = pk  # the trail names the row that was deleted
+            region_services.membership_admin_audit(
+                actor=request.user, membership=membership, before=before, after=None
+            )

@@ -7,7 +7,7 @@ from earlysupport.api import RiskFlagViewSet, RiskRuleViewSet
 from funds.api.viewsets import AgreementViewSet, ReturnViewSet, SpendRequestViewSet
 from peerchallenge.api.viewsets import ActionViewSet, ChallengeViewSet, LedgerView, ProgrammeViewSet
 from regions.api import CouncilViewSet, RegionViewSet
-from reviews.api import BookingViewSet, CouncilEntitlementView, ProductViewSet
+from reviews.api.viewsets import BookingViewSet, CouncilEntitlementView, ProductViewSet
 
 from . import api_docs
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from accounts import permissions as invite_permissions
 from cib_portal import access, navigation
 
 
@@ -13,5 +14,7 @@ def portal(request: HttpRequest) -> dict:
         "PORTAL_NAME": settings.PORTAL_NAME,
         "nav_is_member": access.is_member(user) if user is not None else False,
         "nav_is_national_staff": access.is_national_staff(user) if user is not None else False,
-        "nav_can_invite": access.may_invite_someone(user) if user is not None else False,
+        "nav_can_invite": invite_permissions.may_invite_someone(user)
+        if user is not None
+        else False,
     }

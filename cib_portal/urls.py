@@ -3,13 +3,13 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from accounts import views as accounts_views
-from regions import views as region_views
+from regions.views import homes as region_homes
 
 from . import views
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="pages/start.html"), name="start"),
-    path("home/", region_views.home, name="home"),
+    path("home/", region_homes.home, name="home"),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="pages/accessibility.html"),

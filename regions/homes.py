@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import reverse
 
 from cib_portal import access
+from reviews import permissions as review_permissions
 
 from .governance import GOVERNANCE_ROLES
 from .models import Council, Judgement, Role
@@ -108,7 +109,7 @@ def council_home(*, user: Any) -> dict:
     waits for them (reports to publish, dates to answer, open risk flags)."""
     from earlysupport.selectors.dashboards import council_flags_for
     from peerchallenge.selectors import challenges_hosted
-    from reviews.homes import (
+    from reviews.selectors import (
         council_bookings,
         free_review_due,
         free_review_product,
@@ -152,7 +153,7 @@ def adviser_home(*, user: Any) -> dict:
     """An adviser's (and national staff's) home: the risk dashboard's red and amber councils,
     bookings waiting for a decision, then the Ofsted picture of their regions."""
     from funds.selectors import returns_due_or_overdue
-    from reviews.homes import bookings_awaiting_decision
+    from reviews.selectors import bookings_awaiting_decision
 
     from .selectors import national_overview
 
@@ -162,7 +163,7 @@ def adviser_home(*, user: Any) -> dict:
     context["covers_all"] = region_ids is None
     context.update(at_risk(user=user, kinds=("adviser",)))
     context["risk_scope"] = "the regions you advise"
-    context["sees_bookings"] = access.can_manage_bookings(user)
+    context["sees_bookings"] = review_permissions.can_manage_bookings(user)
     context["bookings_waiting"] = (
         list(bookings_awaiting_decision(user=user)) if context["sees_bookings"] else []
     )
@@ -178,8 +179,7 @@ def adviser_home(*, user: Any) -> dict:
 def programme_manager_home(*, user: Any) -> dict:
     """The national programme manager's home: the review pipeline's next weeks and the
     bookings waiting for a decision."""
-    from reviews.homes import bookings_awaiting_decision, pipeline_next_weeks
-    from reviews.pipeline import weekly_cap
+    from reviews.selectors import bookings_awaiting_decision, pipeline_next_weeks, weekly_cap
 
     weeks = pipeline_next_weeks(user=user, weeks=PIPELINE_WEEKS)
     return {

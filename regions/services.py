@@ -149,3 +149,53 @@ def member_provision(
         user=user, organisation=organisation, role=role, added_by=added_by
     )
     return user, membership, user_created, created
+
+
+# --- Memberships changed in the admin (cib_portal.admin.AuditedMembershipsMixin) -------------
+
+
+def membership_facts(membership: Membership) -> dict:
+    """What the audit trail keeps of a membership."""
+    return {
+        "user": membership.user.email,
+        "organisation": membership.organisation.code or membership.organisation.name,
+        "role": membership.role,
+        "starts_on": str(membership.starts_on) if membership.starts_on else None,
+        "ends_on": str(membership.ends_on) if membership.ends_on else None,
+    }
+
+
+def membership_admin_audit(
+    *, actor: User, membership: Membership, before: dict | None, after: dict | None
+) -> None:
+    """Record a membership added (no `before`), changed or deleted (no `after`) in the admin,
+    as the portal's own services record theirs: a role is what grants access."""
+    if before == after:
+        return
+    facts = after or before
+    assert facts is not None  # one of them is set: a change, an addition or a deletion
+    role = Membership(role=facts["role"]).get_role_display()
+    where = membership.organisation.name
+    if before is None:
+        action, summary = Action.MEMBERSHIP_CREATE, f"{facts['user']} became {role} of {where}"
+    elif after is None:
+        action = Action.MEMBERSHIP_DELETE
+        summary = f"{facts['user']} is no longer {role} of {where}"
+    else:
+        action, summary = Action.MEMBERSHIP_CHANGE, f"{facts['user']}'s {role} of {where} changed"
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=membership,
+        summary=f"In the admin: {summary}",
+        before=before,
+        after=after,
+    )
+
+
+def membership_stored_facts(membership: Membership) -> dict | None:
+    if membership.pk is None:
+        return None
+    stored = Membership.objects.select_related("user", "organisation").filter(pk=membership.pk)
+    found = stored.first()
+    return membership_facts(found) if found else None

@@ -13,11 +13,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from audit.services import audit_record
-from cib_portal import access
-from regions.models import Role
 
+from . import permissions
 from .audit_actions import Action
-from .models import Booking, BookingStatus, ReviewerType
+from .models import Booking, BookingStatus
 from .services import BookingError, booking_cancel, booking_reschedule
 from .team import shortfall_in_words, team_shortfall
 
@@ -32,50 +31,12 @@ ORDER = [
     BookingStatus.CLOSED,
 ]
 
-# Who may take the step *into* each status, in words (for refusals and the detail page).
-WHO = {
-    BookingStatus.SCOPING: "a programme manager or adviser",
-    BookingStatus.TEAM_ASSEMBLED: "a programme manager or adviser",
-    BookingStatus.SCHEDULED: "a programme manager or adviser",
-    BookingStatus.ON_SITE: "a programme manager or adviser",
-    BookingStatus.REPORT_DRAFTED: "the lead reviewer, a programme manager or an adviser",
-    BookingStatus.REPORT_PUBLISHED: "the council's DCS or chief executive",
-    BookingStatus.CLOSED: "a programme manager",
-}
-
-COUNCIL_PUBLISHERS = frozenset({Role.DCS, Role.CHIEF_EXECUTIVE})
-
 
 def next_status(booking: Booking) -> str | None:
     """The step after the booking's current one (None when closed or cancelled)."""
     if booking.status not in ORDER or booking.status == BookingStatus.CLOSED:
         return None
     return ORDER[ORDER.index(booking.status) + 1]
-
-
-def _is_lead_reviewer(user: Any, booking: Booking) -> bool:
-    return booking.team.filter(
-        is_active=True, reviewer__user_id=user.pk, reviewer_type=ReviewerType.LEAD_REVIEWER
-    ).exists()
-
-
-def may_move_to(user: Any, booking: Booking, status: str) -> bool:
-    """Whether the user's role lets them move the booking into `status`."""
-    if status in (
-        BookingStatus.SCOPING,
-        BookingStatus.TEAM_ASSEMBLED,
-        BookingStatus.SCHEDULED,
-        BookingStatus.ON_SITE,
-    ):
-        return access.can_manage_booking(user, booking)
-    if status == BookingStatus.REPORT_DRAFTED:
-        return access.can_manage_booking(user, booking) or _is_lead_reviewer(user, booking)
-    if status == BookingStatus.REPORT_PUBLISHED:
-        held = access.grants_for(user).council_roles.get(booking.council_id, frozenset())
-        return bool(held & COUNCIL_PUBLISHERS)
-    if status == BookingStatus.CLOSED:
-        return access.is_programme_manager(user)
-    return False
 
 
 def booking_recipients(booking: Booking) -> list[str]:
@@ -115,8 +76,9 @@ def booking_advance(*, booking: Booking, to_status: str, actor: Any) -> Booking:
             f"This booking is {booking.get_status_display().lower()}: its next step is "
             f"{label[expected].lower()}, not {label[to_status].lower()}."
         )
-    if not may_move_to(actor, booking, to_status):
-        raise BookingError(f"Only {WHO[to_status]} can mark a booking {label[to_status].lower()}.")
+    allowed = permissions.can_move_booking_to(actor, booking, to_status)
+    if not allowed:
+        raise BookingError(allowed.reason)
     if to_status == BookingStatus.TEAM_ASSEMBLED:
         missing = team_shortfall(booking)
         if missing:

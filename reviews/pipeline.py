@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 
 from audit.services import audit_record
 
+from . import permissions
 from .audit_actions import Action
 from .models import Booking, BookingStatus, CapacitySetting, TeamAssignment
 
@@ -145,9 +146,8 @@ def pipeline_rows(
     """Bookings by the week or month of their first on-site day in a year (or from `start` on,
     across years), counted under the pipeline's headings; weeks with more reviews starting than
     the cap are marked. Only for those who may see the pipeline (others get nothing)."""
-    from cib_portal import access
 
-    if not access.can_view_review_pipeline(user):
+    if not permissions.can_view_review_pipeline(user):
         return []
     bookings = Booking.objects.exclude(status=BookingStatus.CANCELLED)
     if start is not None:

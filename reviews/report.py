@@ -14,36 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from cib_portal import access
 
-from . import lifecycle
+from . import lifecycle, permissions
 from .audit_actions import Action
 from .models import Booking, BookingStatus, ReviewReport
 from .services import BookingError
 
 # A report can be written once the team has been on site.
 WRITABLE = (BookingStatus.ON_SITE, BookingStatus.REPORT_DRAFTED)
-
-
-def may_write(user: Any, booking: Booking) -> bool:
-    return lifecycle.may_move_to(user, booking, BookingStatus.REPORT_DRAFTED)
-
-
-def may_read(user: Any, booking: Booking) -> bool:
-    """Published: whoever may see the booking. Draft: its writers, and the council's DCS and
-    chief executive, who must read it to publish it."""
-    report = ReviewReport.objects.filter(booking=booking).only("published_at").first()
-    if report is not None and report.is_published:
-        return access.can_view_booking(user, booking)
-    return may_write(user, booking) or lifecycle.may_move_to(
-        user, booking, BookingStatus.REPORT_PUBLISHED
-    )
-
-
-def may_download(user: Any, booking: Booking) -> bool:
-    """The PDF is of the published report: whoever may read it (may_read), once published."""
-    report = ReviewReport.objects.filter(booking=booking).only("published_at").first()
-    return report is not None and report.is_published and may_read(user, booking)
 
 
 @transaction.atomic
@@ -57,7 +35,7 @@ def report_save(
 ) -> ReviewReport:
     """Write the findings; the first save moves the booking to "report drafted"."""
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    if not may_write(author, booking):
+    if not permissions.can_write_report(author, booking):
         raise BookingError("Only the lead reviewer or the programme manager can write the report.")
     if booking.status not in WRITABLE:
         raise BookingError(

@@ -9,7 +9,7 @@ from reports.models import ReportJob, ReportKind
 from reports.services import report_request
 
 from .models import Booking
-from .report import may_download
+from .permissions import can_download_report
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -40,7 +40,7 @@ def _may_view_review_report(user: User, job: ReportJob) -> bool:
     # its team included), not the council-confidential rule.
     found = Booking.objects.select_related("council").filter(pk=job.params.get("booking_id"))
     booking = found.first()
-    return booking is not None and may_download(user, booking)
+    return booking is not None and bool(can_download_report(user, booking))
 
 
 REVIEW_REPORT = registry.ReportKindSpec(

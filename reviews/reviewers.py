@@ -27,6 +27,7 @@ from cib_portal.csv_import import (
 )
 from regions.models import Council
 
+from . import permissions
 from .audit_actions import Action
 from .models import (
     Accreditation,
@@ -64,9 +65,8 @@ def reviewer_list(
 ) -> QuerySet[Reviewer]:
     """Reviewers on the register the user may see (the programme manager's: all of them),
     searched by name, email or organisation, filtered by type and accreditation status."""
-    from cib_portal import access
 
-    if not access.can_manage_reviewers(user):
+    if not permissions.can_manage_reviewers(user):
         return Reviewer.objects.none()
     today = timezone.localdate()
     current = Accreditation.objects.filter(

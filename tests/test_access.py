@@ -4,7 +4,6 @@ import pytest
 
 from cib_portal import access
 from regions.models import Council
-from reports.models import ReportJob, ReportStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -73,53 +72,6 @@ def test_unknown_council_and_region_are_404(officer, client_for):
     assert client.get("/regions/E99999999/").status_code == 404
 
 
-def test_invitation_pages_for_senior_leader_regional_lead_and_officer(
-    dcs, regional_lead, officer, client_for
-):
-    for path in ("/people/invitations/", "/people/invitations/new/"):
-        assert client_for(dcs).get(path).status_code == 200
-        assert client_for(regional_lead).get(path).status_code == 200
-        assert client_for(officer).get(path).status_code == 404
-
-
-def _job(user, status=ReportStatus.DONE):
-    from django.core.files.base import ContentFile
-
-    job = ReportJob.objects.create(
-        kind="council_profile",
-        requested_by=user,
-        subject_council=Council.objects.get(gss_code="E08000035"),
-        status=status,
-        progress=100,
-    )
-    job.file.save("test.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
-    return job
-
-
-@pytest.mark.parametrize("suffix", ["", "status/", "download/"])
-def test_report_pages_for_owner_colleague_and_outsider(
-    suffix, officer, dcs, other_officer, no_role_user, client_for, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path
-    job = _job(officer)
-    path = f"/reports/{job.pk}/{suffix}"
-    assert client_for(officer).get(path).status_code == 200
-    # Reports are for the person who asked: a colleague at the same council and an outsider
-    # both get 404.
-    assert client_for(dcs).get(path).status_code == 404
-    assert client_for(other_officer).get(path).status_code == 404
-    assert client_for(no_role_user).get(path).status_code == 404
-
-
-def test_report_download_is_the_pdf_as_an_attachment(officer, client_for, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    job = _job(officer)
-    response = client_for(officer).get(f"/reports/{job.pk}/download/")
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("attachment;")
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
-
-
 def test_admin_is_for_national_staff_only(
     national_adviser, cib_admin, officer, regional_lead, client_for
 ):
@@ -129,8 +81,3 @@ def test_admin_is_for_national_staff_only(
     for outsider in (officer, regional_lead):
         response = client_for(outsider).get("/admin/", follow=True)
         assert response.status_code == 404
-
-
-def test_the_people_link_shows_only_to_those_who_may_invite(dcs, officer, client_for):
-    assert b'href="/people/invitations/"' in client_for(dcs).get("/home/").content
-    assert b'href="/people/invitations/"' not in client_for(officer).get("/home/").content

@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +21,7 @@ from audit.selectors import events_for
 from cib_portal import access
 
 from .. import forms as f
-from .. import lifecycle
+from .. import lifecycle, permissions
 from ..models import Booking, BookingStatus, ChargingBasis
 from ..pipeline import STAGE_LABELS, STAGES
 from ..services import (
@@ -39,14 +38,14 @@ def _visible(request: HttpRequest, pk: int) -> Booking:
         Booking.objects.select_related("council", "council__region", "product", "requested_by"),
         pk=pk,
     )
-    access.require(access.can_view_booking(request.user, booking))
+    access.require(permissions.can_view_booking(request.user, booking))
     return booking
 
 
 def bookings_visible(*, user: Any):
     """Bookings the user may see, with what the list shows."""
     return (
-        Booking.objects.filter(access.bookings_visible_filter(user))
+        Booking.objects.filter(permissions.bookings_visible_filter(user))
         .select_related("council", "council__region", "product")
         .order_by("-first_on_site_day", "-pk")
     )
@@ -83,7 +82,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "stage_label": stage_label,
             "week": monday,
-            "can_request": access.councils_user_may_book_for(request.user).exists(),
+            "can_request": permissions.councils_user_may_book_for(request.user).exists(),
             "nav_section": "reviews",
         },
     )
@@ -102,12 +101,12 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "price": money(booking.price_pence) if booking.charging_basis != "free" else "Free",
             "next_status": following,
             "next_label": dict(BookingStatus.choices).get(following, ""),
-            "next_who": lifecycle.WHO.get(following, ""),
+            "next_who": permissions.WHO.get(following, ""),
             "may_advance": following is not None
-            and lifecycle.may_move_to(request.user, booking, following),
-            "may_change": access.can_change_booking(request.user, booking),
-            "may_manage_team": access.can_manage_reviewers(request.user),
-            "may_cancel": access.can_change_booking(request.user, booking)
+            and permissions.can_move_booking_to(request.user, booking, following),
+            "may_change": permissions.can_change_booking(request.user, booking),
+            "may_manage_team": permissions.can_manage_reviewers(request.user),
+            "may_cancel": permissions.can_change_booking(request.user, booking)
             and booking.status
             in (
                 BookingStatus.REQUESTED,
@@ -115,7 +114,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 BookingStatus.TEAM_ASSEMBLED,
                 BookingStatus.SCHEDULED,
             ),
-            "may_override": access.is_programme_manager(request.user)
+            "may_override": permissions.can_override_free(request.user, booking)
             and booking.charging_basis != ChargingBasis.FREE
             and booking.status != BookingStatus.CANCELLED,
             "history": history,
@@ -132,10 +131,8 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_advance(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _visible(request, pk)
     to_status = request.POST.get("to", "")
-    if to_status in dict(BookingStatus.choices) and not lifecycle.may_move_to(
-        request.user, booking, to_status
-    ):
-        raise PermissionDenied
+    if to_status in dict(BookingStatus.choices):
+        access.require_permission(permissions.can_move_booking_to(request.user, booking, to_status))
     try:
         lifecycle.booking_advance(booking=booking, to_status=to_status, actor=request.user)
     except BookingError as exc:
@@ -149,8 +146,7 @@ def booking_advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _changeable(request: HttpRequest, pk: int) -> Booking:
     booking = _visible(request, pk)
-    if not access.can_change_booking(request.user, booking):
-        raise PermissionDenied
+    access.require_permission(permissions.can_change_booking(request.user, booking))
     return booking
 
 
@@ -233,8 +229,7 @@ def booking_cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def booking_override_page(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _visible(request, pk)
-    if not access.is_programme_manager(request.user):
-        raise PermissionDenied
+    access.require_permission(permissions.can_override_free(request.user, booking))
     form = f.ReasonForm(
         _posted(request),
         label="Why is this review being made free?",

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from cib_portal import access
 from cib_portal.downloads import content_disposition
 
-from .. import calendars
+from .. import calendars, permissions
 from ..models import Booking
 
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -19,7 +19,7 @@ ICS_TYPE = "text/calendar; charset=utf-8"
 def booking_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """The booking's on-site days as an .ics file: for whoever may see the booking."""
     booking = get_object_or_404(Booking.objects.select_related("council", "product"), pk=pk)
-    access.require(access.can_view_booking(request.user, booking))
+    access.require(permissions.can_view_booking(request.user, booking))
     response = HttpResponse(calendars.booking_calendar(booking), content_type=ICS_TYPE)
     response["Content-Disposition"] = content_disposition(f"review-{booking.pk}.ics")
     return response

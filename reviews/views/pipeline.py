@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils import timezone
 from cib_portal import access
 from regions.models import Region
 
-from .. import pipeline
+from .. import permissions, pipeline
 from ..models import Product
 
 
@@ -59,15 +58,14 @@ class CapacityForm(forms.Form):
 
 @login_required
 def pipeline_page(request: HttpRequest) -> HttpResponse:
-    access.require(access.can_view_review_pipeline(request.user))
-    can_manage = access.can_manage_reviewers(request.user)
+    access.require(permissions.can_view_review_pipeline(request.user))
+    can_manage = permissions.can_manage_reviewers(request.user)
     cap_form = CapacityForm(
         request.POST if request.method == "POST" else None,
         initial={"weekly_cap": pipeline.weekly_cap()},
     )
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
+        access.require_permission(can_manage)
         if cap_form.is_valid():
             pipeline.weekly_cap_set(cap=cap_form.cleaned_data["weekly_cap"], actor=request.user)
             messages.success(request, "Weekly cap saved.")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cib_portal import access
 
-from .. import lifecycle, report
+from .. import permissions, report
 from ..models import Booking, BookingStatus, ReviewReport
 from ..services import BookingError
 
@@ -30,7 +30,7 @@ class ReportForm(forms.Form):
 
 def _booking(request: HttpRequest, pk: int) -> Booking:
     booking = get_object_or_404(Booking.objects.select_related("council__region", "product"), pk=pk)
-    access.require(report.may_read(request.user, booking))
+    access.require(permissions.can_read_report(request.user, booking))
     return booking
 
 
@@ -38,7 +38,9 @@ def _booking(request: HttpRequest, pk: int) -> Booking:
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _booking(request, pk)
     existing = ReviewReport.objects.filter(booking=booking).first()
-    writable = report.may_write(request.user, booking) and booking.status in report.WRITABLE
+    writable = (
+        permissions.can_write_report(request.user, booking) and booking.status in report.WRITABLE
+    )
     form = ReportForm(
         request.POST or None,
         initial={
@@ -66,8 +68,10 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form if writable else None,
             "may_publish": existing is not None
             and booking.status == BookingStatus.REPORT_DRAFTED
-            and lifecycle.may_move_to(request.user, booking, BookingStatus.REPORT_PUBLISHED),
-            "may_download": report.may_download(request.user, booking),
+            and permissions.can_move_booking_to(
+                request.user, booking, BookingStatus.REPORT_PUBLISHED
+            ),
+            "may_download": permissions.can_download_report(request.user, booking),
         },
     )
 
@@ -76,7 +80,9 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _booking(request, pk)
-    access.require(lifecycle.may_move_to(request.user, booking, BookingStatus.REPORT_PUBLISHED))
+    access.require(
+        permissions.can_move_booking_to(request.user, booking, BookingStatus.REPORT_PUBLISHED)
+    )
     try:
         report.report_publish(booking=booking, publisher=request.user)
     except BookingError as exc:
@@ -92,6 +98,6 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from ..reports import report_request_review_report
 
     booking = _booking(request, pk)
-    access.require(report.may_download(request.user, booking))
+    access.require(permissions.can_download_report(request.user, booking))
     job = report_request_review_report(user=request.user, booking=booking)
     return redirect("reports:job_detail", job_id=job.pk)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from cib_portal import access
 
 from .. import forms as f
-from .. import lifecycle
+from .. import lifecycle, permissions
 from ..entitlement import entitlement_for, entitlement_today
 from ..models import ENTITLEMENT_YEARS, Booking, ChargingBasis, Product
 from ..selectors import bookings_near
@@ -74,7 +74,7 @@ def _first_missing(answers: dict[str, Any], steps: list[str]) -> str | None:
 
 def _resolved(request: HttpRequest, answers: dict[str, Any]) -> dict[str, Any] | None:
     """The stored answers as objects, or None when they no longer make sense."""
-    councils = access.councils_user_may_book_for(request.user)
+    councils = permissions.councils_user_may_book_for(request.user)
     council = councils.filter(pk=answers.get("council")).first()
     product = Product.objects.filter(pk=answers.get("product"), is_active=True).first()
     try:
@@ -87,7 +87,7 @@ def _resolved(request: HttpRequest, answers: dict[str, Any]) -> dict[str, Any] |
 
 
 def _link_if_visible(user: Any, booking: Booking | None) -> Booking | None:
-    return booking if booking and access.can_view_booking(user, booking) else None
+    return booking if booking and permissions.can_view_booking(user, booking) else None
 
 
 def _cost_today(user: Any, councils) -> list[dict[str, Any]]:
@@ -122,7 +122,7 @@ def _cost_today(user: Any, councils) -> list[dict[str, Any]]:
 @login_required
 def request_start(request: HttpRequest) -> HttpResponse:
     """Start a new request: forget earlier answers."""
-    councils = list(access.councils_user_may_book_for(request.user))
+    councils = list(permissions.councils_user_may_book_for(request.user))
     access.require(bool(councils))
     answers: dict[str, Any] = {}
     if len(councils) == 1:
@@ -133,7 +133,7 @@ def request_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def request_step(request: HttpRequest, step: str) -> HttpResponse:
-    councils = list(access.councils_user_may_book_for(request.user))
+    councils = list(permissions.councils_user_may_book_for(request.user))
     access.require(bool(councils))
     steps = _steps_for(councils)
     access.require(step in steps)
@@ -145,7 +145,7 @@ def request_step(request: HttpRequest, step: str) -> HttpResponse:
     form_class, title = next((form, t) for s, form, t in STEPS if s == step)
     kwargs: dict[str, Any] = {}
     if step == "council":
-        kwargs["councils"] = access.councils_user_may_book_for(request.user)
+        kwargs["councils"] = permissions.councils_user_may_book_for(request.user)
     initial = {
         key: answers[key] for key in form_class.base_fields if answers.get(key) not in (None, "")
     }
@@ -220,7 +220,7 @@ def _entitlement_words(user: Any, council, product: Product, day: date) -> dict[
 
 @login_required
 def request_check(request: HttpRequest) -> HttpResponse:
-    councils = list(access.councils_user_may_book_for(request.user))
+    councils = list(permissions.councils_user_may_book_for(request.user))
     access.require(bool(councils))
     steps = _steps_for(councils)
     answers = _answers(request)

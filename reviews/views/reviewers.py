@@ -17,6 +17,7 @@ from cib_portal import access
 from cib_portal.forms import CsvFileField, GovUKDateInput
 from regions.models import Council
 
+from .. import permissions
 from .. import reviewers as register
 from ..models import Reviewer, ReviewerType, Unavailability
 
@@ -169,13 +170,13 @@ RECORD_FORMS = {
 
 
 def _require_manager(request: HttpRequest) -> None:
-    access.require(access.can_manage_reviewers(request.user))
+    access.require(permissions.can_manage_reviewers(request.user))
 
 
 def _own_or_managed(request: HttpRequest, pk: int) -> Reviewer:
     """A reviewer the user may see: the programme manager any, a reviewer themselves."""
     reviewer = get_object_or_404(Reviewer, pk=pk)
-    access.require(access.can_manage_reviewer_availability(request.user, reviewer))
+    access.require(permissions.can_manage_reviewer_availability(request.user, reviewer))
     return reviewer
 
 
@@ -200,7 +201,7 @@ def reviewer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reviewer_me(request: HttpRequest) -> HttpResponse:
-    reviewer = access.reviewer_for(request.user)
+    reviewer = permissions.reviewer_for(request.user)
     access.require(reviewer is not None)
     return redirect("reviews:reviewer_detail", pk=reviewer.pk)
 
@@ -227,7 +228,7 @@ def reviewer_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (u, u.days.upper - timedelta(days=1)) for u in reviewer.unavailability.all()
             ],
             "feed_url": feed_url,
-            "can_manage": access.can_manage_reviewers(request.user),
+            "can_manage": permissions.can_manage_reviewers(request.user),
         },
     )
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cib_portal import access
 
-from .. import pipeline, team
+from .. import permissions, pipeline, team
 from ..models import Booking, ReviewerType, TeamAssignment
 
 EXCLUDED_SHOWN = 100
@@ -45,7 +45,7 @@ def _type_rows(counts: dict[str, int]) -> list[dict]:
 
 
 def _managed_booking(request: HttpRequest, pk: int) -> Booking:
-    access.require(access.can_manage_reviewers(request.user))
+    access.require(permissions.can_manage_reviewers(request.user))
     return get_object_or_404(Booking.objects.select_related("council", "product"), pk=pk)
 
 

@@ -14,9 +14,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from cib_portal import access
 from datasets import services
 from regions.models import Council
+from reports import permissions as report_permissions
 from reports import services as report_services
 from reports.models import ReportJob
 from tests.conftest import LEEDS, NORTH_WEST, YORKSHIRE
@@ -120,7 +120,7 @@ def test_the_profile_pdf(client_for, indicator, leeds, person):
         is_confidential=True,
         params={"include_local": True},
     )
-    assert access.can_view_report(user, confidential) == (who in ALLOWED)
+    assert report_permissions.can_view_report(user, confidential) == (who in ALLOWED)
 
 
 def test_the_pdf_renderer_leaves_them_out_for_the_programme_manager(settings, tmp_path, leeds):

@@ -5,10 +5,10 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from cib_portal import access
 from datasets.models import Indicator
 from datasets.reports import report_request_data_profile
 from regions.models import Council
+from reports import permissions as report_permissions
 from reports import services
 from reports.models import ReportJob, ReportStatus
 from tests.conftest import LEEDS
@@ -32,7 +32,7 @@ def test_the_data_profile_pdf_has_the_council_and_its_key_indicators(data_set, o
     services.report_render(job_id=str(job.pk))
     job.refresh_from_db()
     assert job.status == ReportStatus.DONE
-    assert access.can_view_report(other_officer, job)  # published data: any member
+    assert report_permissions.can_view_report(other_officer, job)  # published data: any member
     text = pdf_text(job.file.read())
     assert "Data profile: Leeds" in text
     assert "Social worker turnover" in text or "turnover" in text
@@ -55,7 +55,7 @@ def test_local_indicators_go_in_only_for_those_who_may_see_them(data_set, office
     services.report_render(job_id=str(job.pk))
     job.refresh_from_db()
     assert "Family group conferences held" in pdf_text(job.file.read())
-    assert not access.can_view_report(other_officer, job)
+    assert not report_permissions.can_view_report(other_officer, job)
     job2 = ReportJob.objects.create(
         kind="data_profile",
         requested_by=other_officer,

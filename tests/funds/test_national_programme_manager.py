@@ -13,9 +13,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cib_portal import access
 from funds.services import agreement_create
 from regions.models import Region
+from reports import permissions as report_permissions
 from reports.models import ReportJob
 from tests.conftest import YORKSHIRE
 from tests.factories import make_member
@@ -92,4 +92,4 @@ def test_the_return_pdf(who, people, past, client_for):
     someone_elses = ReportJob.objects.create(
         kind="funds_return", requested_by=people[who], params={"return_id": ret.pk}
     )
-    assert access.can_view_report(people[who], someone_elses) == (who != "national_pm")
+    assert report_permissions.can_view_report(people[who], someone_elses) == (who != "national_pm")

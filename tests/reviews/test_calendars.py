@@ -158,7 +158,7 @@ def test_long_lines_are_folded_at_75_octets():
     assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == "SUMMARY:" + "é" * 100
 
 
-# --- The .ics file follows the booking's own rule (access.can_view_booking) -----------------
+# --- The .ics file follows the booking's own rule (reviews.permissions.can_view_booking) ----
 
 
 @pytest.fixture

@@ -13,8 +13,13 @@ from django.urls import reverse
 from cib_portal import access
 from cib_portal.forms import GovUKDateInput
 
-from .governance import GOVERNANCE_ROLES, GovernanceError, governance_lead_appoint, governance_leads
-from .models import Region, Role
+from ..governance import (
+    GOVERNANCE_ROLES,
+    GovernanceError,
+    governance_lead_appoint,
+    governance_leads,
+)
+from ..models import Region, Role
 
 
 class AppointForm(forms.Form):

@@ -1,7 +1,7 @@
 """API for reviews and diagnostics: /api/v1/products/, /api/v1/councils/<gss>/entitlement/ and
 /api/v1/bookings/ (request, list, read, reschedule with PATCH, cancel).
 
-Same access rules as the pages (cib_portal.access): a booking the user may not see is a 404;
+Same access rules as the pages (reviews.permissions): a booking the user may not see is a 404;
 one they may see but not change is a 403. A refusal of the rules (BookingError) is a 400 with
 the message a person can act on.
 """
@@ -22,106 +22,18 @@ from cib_portal import access
 from cib_portal.api import MemberPermission
 from regions.models import Council
 
-from . import lifecycle
-from .entitlement import entitlement_for
-from .models import Booking, ChargingBasis, Product
-from .services import BookingError, FreeReviewTaken, booking_request
-
-
-class ProductSerializer(serializers.ModelSerializer):
-    charging_options = serializers.ListField(
-        child=serializers.CharField(),
-        help_text="The charging bases offered: free, subsidised, whole_cost",
-    )
-
-    class Meta:
-        model = Product
-        fields = [
-            "code",
-            "name",
-            "description",
-            "on_site_days",
-            "entitlement_family",
-            "charging_options",
-            "subsidised_price_pence",
-            "whole_cost_price_pence",
-            "team_make_up",
-        ]
-
-
-class BlockingBookingSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    first_on_site_day = serializers.DateField()
-
-
-class EntitlementSerializer(serializers.Serializer):
-    entitled = serializers.BooleanField()
-    reason = serializers.CharField()
-    next_free_date = serializers.DateField(allow_null=True)
-    blocking_booking = BlockingBookingSerializer(allow_null=True)
-
-
-class BookingSerializer(serializers.ModelSerializer):
-    council = serializers.SlugRelatedField(slug_field="gss_code", read_only=True)
-    council_name = serializers.CharField(source="council.name", read_only=True)
-    product = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    start = serializers.DateField(source="first_on_site_day", read_only=True)
-    last_on_site_day = serializers.DateField(read_only=True)
-
-    class Meta:
-        model = Booking
-        fields = [
-            "id",
-            "council",
-            "council_name",
-            "product",
-            "start",
-            "last_on_site_day",
-            "charging_basis",
-            "price_pence",
-            "status",
-            "entitlement_override",
-            "scope",
-            "key_lines_of_enquiry",
-            "contact_name",
-            "contact_email",
-            "cancellation_reason",
-        ]
-        read_only_fields = fields
-
-
-class BookingCreateSerializer(serializers.Serializer):
-    council = serializers.CharField(help_text="The council's GSS code, e.g. E08000035")
-    product = serializers.CharField(help_text="A product code, e.g. safeguarding_peer_review")
-    start = serializers.DateField(help_text="The first on-site day")
-    charging_basis = serializers.ChoiceField(
-        choices=ChargingBasis.choices,
-        required=False,
-        help_text="subsidised or whole_cost, used when the booking is not free; a free booking "
-        "is decided by the entitlement, not asked for. A safeguarding peer review asked for "
-        "without it that cannot be free (the council is not entitled, or another request took "
-        "the free review at the same moment) is refused with a 400 giving the prices, and "
-        "nothing is booked; a diagnostic without it is subsidised",
-    )
-    scope = serializers.CharField(required=False, allow_blank=True, default="")
-    key_lines_of_enquiry = serializers.CharField(required=False, allow_blank=True, default="")
-    contact_name = serializers.CharField(required=False, allow_blank=True, default="")
-    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
-
-    def validate_charging_basis(self, value: str) -> str:
-        if value == ChargingBasis.FREE:
-            raise serializers.ValidationError(
-                "Ask for subsidised or whole_cost; a booking is free when the council is entitled."
-            )
-        return value
-
-
-class BookingRescheduleSerializer(serializers.Serializer):
-    start = serializers.DateField(help_text="The new first on-site day")
-
-
-class BookingCancelSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+from .. import lifecycle, permissions
+from ..entitlement import entitlement_for
+from ..models import Booking, Product
+from ..services import BookingError, FreeReviewTaken, booking_request
+from .serializers import (
+    BookingCancelSerializer,
+    BookingCreateSerializer,
+    BookingRescheduleSerializer,
+    BookingSerializer,
+    EntitlementSerializer,
+    ProductSerializer,
+)
 
 
 @extend_schema(tags=["reviews"])
@@ -186,7 +98,7 @@ class BookingViewSet(
 
     def get_queryset(self):
         return (
-            Booking.objects.filter(access.bookings_visible_filter(self.request.user))
+            Booking.objects.filter(permissions.bookings_visible_filter(self.request.user))
             .select_related("council", "product")
             .order_by("-first_on_site_day", "-pk")
         )
@@ -214,7 +126,7 @@ class BookingViewSet(
         council = Council.objects.filter(gss_code=values["council"]).first()
         if council is None:
             raise NotFound("No council has that GSS code.")
-        if not access.councils_user_may_book_for(request.user).filter(pk=council.pk).exists():
+        if not permissions.councils_user_may_book_for(request.user).filter(pk=council.pk).exists():
             if access.can_view_council_confidential(request.user, council):
                 raise PermissionDenied("Only the council's staff can request its bookings.")
             raise NotFound("No council has that GSS code.")
@@ -245,7 +157,7 @@ class BookingViewSet(
 
     def _changeable(self) -> Booking:
         booking = self.get_object()
-        if not access.can_change_booking(self.request.user, booking):
+        if not permissions.can_change_booking(self.request.user, booking):
             raise PermissionDenied("You may see this booking but not change it.")
         return booking
 

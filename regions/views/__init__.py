@@ -1,0 +1,1 @@
+"""Regions' pages, by feature: each role's home, councils and regions, regional governance."""

@@ -1,0 +1,1 @@
+"""The reviews API: serializers apart from viewsets."""
