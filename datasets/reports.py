@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from cib_portal import access
 from regions.models import Council
 from reports import registry
-from reports.models import ReportJob, ReportKind
+from reports.registry import ReportJob, ReportKind
 from reports.services import report_request
 
 from . import permissions
