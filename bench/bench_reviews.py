@@ -208,7 +208,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from reviews.models import Booking, Reviewer, TeamAssignment
-    from reviews.team import team_proposal
+    from reviews.services.team import team_proposal
 
     pm = _pm()
     started = time.perf_counter()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from reports import registry
-from reports.models import ReportJob, ReportKind
 from reports.permissions import may_view_council_subject
+from reports.registry import ReportJob, ReportKind
 from reports.services import report_request
 
 from .models import Council

@@ -15,6 +15,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .models import ReportJob, ReportKind
 
+# What the apps' reports.py modules name: a kind, and the job that render(job) is given. They
+# import them from here (the registry is reports' public face), not from reports.models.
+__all__ = ["ReportJob", "ReportKind", "ReportKindSpec", "get", "register", "registered"]
+
 if TYPE_CHECKING:
     from accounts.models import User
 

@@ -15,9 +15,9 @@ from regions.demo import DEMO_DOMAIN, demo_working_week
 from regions.models import Council
 
 from .catalogue import products_sync
-from .lifecycle import booking_advance
 from .models import Booking, BookingStatus, Product
-from .services import booking_request
+from .services.bookings import booking_request
+from .services.lifecycle import booking_advance
 
 DEMO_BOOKINGS = [
     # (council, product, weeks from now, charging basis, status)

@@ -16,7 +16,14 @@ from django.db.models import Q, QuerySet
 from cib_portal import access
 from regions.models import ADVISER_ROLES, REGIONAL_LEAD_ROLES, Council, Role
 
-from .models import Booking, BookingStatus, Reviewer, ReviewerType, ReviewReport, TeamAssignment
+from .models import (
+    Booking,
+    BookingStatus,
+    Reviewer,
+    ReviewerType,
+    ReviewReport,
+    TeamAssignment,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -22,10 +22,11 @@ from cib_portal import access
 from cib_portal.api import MemberPermission
 from regions.models import Council
 
-from .. import lifecycle, permissions
-from ..entitlement import entitlement_for
+from .. import permissions
 from ..models import Booking, Product
-from ..services import BookingError, FreeReviewTaken, booking_request
+from ..selectors.entitlement import entitlement_for
+from ..services import lifecycle
+from ..services.bookings import BookingError, FreeReviewTaken, booking_request
 from .serializers import (
     BookingCancelSerializer,
     BookingCreateSerializer,

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_POST
 from audit.selectors import events_for
 from cib_portal import access
 
-from .. import forms as f
-from .. import lifecycle, permissions
+from .. import permissions
+from ..forms import bookings as f
 from ..models import Booking, BookingStatus, ChargingBasis
-from ..pipeline import STAGE_LABELS, STAGES
-from ..services import (
+from ..selectors.pipeline import STAGE_LABELS, STAGES
+from ..services import lifecycle
+from ..services.bookings import (
     BookingError,
     booking_override_free,
     money,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,21 +10,11 @@ from django.views.decorators.http import require_POST
 
 from cib_portal import access
 
-from .. import permissions, report
+from .. import permissions
+from ..forms.report import ReportForm
 from ..models import Booking, BookingStatus, ReviewReport
-from ..services import BookingError
-
-
-class ReportForm(forms.Form):
-    strengths = forms.CharField(
-        label="Strengths", widget=forms.Textarea(attrs={"rows": 8}), required=False
-    )
-    areas_for_consideration = forms.CharField(
-        label="Areas for consideration", widget=forms.Textarea(attrs={"rows": 8}), required=False
-    )
-    recommendations = forms.CharField(
-        label="Recommendations", widget=forms.Textarea(attrs={"rows": 8}), required=False
-    )
+from ..services import report
+from ..services.bookings import BookingError
 
 
 def _booking(request: HttpRequest, pk: int) -> Booking:

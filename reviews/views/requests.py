@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from cib_portal import access
 
-from .. import forms as f
-from .. import lifecycle, permissions
-from ..entitlement import entitlement_for, entitlement_today
+from .. import permissions
+from ..forms import bookings as f
 from ..models import ENTITLEMENT_YEARS, Booking, ChargingBasis, Product
 from ..selectors import bookings_near
-from ..services import (
+from ..selectors.entitlement import entitlement_for, entitlement_today
+from ..services import lifecycle
+from ..services.bookings import (
     BookingError,
     FreeReviewTaken,
     booking_request,

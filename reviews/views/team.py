@@ -3,7 +3,6 @@ them)."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,28 +11,13 @@ from django.views.decorators.http import require_POST
 
 from cib_portal import access
 
-from .. import permissions, pipeline, team
+from .. import permissions
+from ..forms.team import TeamAddForm
 from ..models import Booking, ReviewerType, TeamAssignment
+from ..selectors import pipeline
+from ..services import team
 
 EXCLUDED_SHOWN = 100
-
-
-class TeamAddForm(forms.Form):
-    candidate = forms.ChoiceField(
-        label="Reviewer",
-        help_text="Eligible reviewers, with their on-site days this year.",
-        error_messages={"required": "Select a reviewer to add"},
-    )
-
-    def __init__(self, *args, candidates=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["candidate"].choices = [("", "Choose a reviewer")] + [
-            (
-                f"{c.reviewer.pk}:{c.reviewer_type}",
-                f"{c.reviewer.name} – {c.type_label} ({c.days_this_year} days this year)",
-            )
-            for c in candidates
-        ]
 
 
 def _type_rows(counts: dict[str, int]) -> list[dict]:

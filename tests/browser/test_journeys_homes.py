@@ -199,7 +199,7 @@ def homes_with_things_on_them(reference_data, risk_rules, cib_admin, regional_le
     from regions.models import Council, Region
     from reviews.catalogue import products_sync
     from reviews.models import Product
-    from reviews.services import booking_request
+    from reviews.services.bookings import booking_request
 
     region = Region.objects.get(gss_code=YORKSHIRE)
     agreement = agreement_create(

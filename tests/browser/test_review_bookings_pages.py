@@ -30,7 +30,7 @@ def _booking(officer, *, day, charging_basis=None):
     from regions.models import Council
     from reviews.catalogue import products_sync
     from reviews.models import Product
-    from reviews.services import booking_request
+    from reviews.services.bookings import booking_request
 
     products_sync()
     return booking_request(
@@ -147,7 +147,7 @@ def test_review_report_pages_have_no_axe_violations(
     from datetime import date as day
 
     from reviews.models import Booking, BookingStatus
-    from reviews.report import report_publish, report_save
+    from reviews.services.report import report_publish, report_save
     from tests.factories import make_member
 
     officer = request.getfixturevalue("officer")

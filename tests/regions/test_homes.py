@@ -90,7 +90,7 @@ def _booking(
 ):
     from reviews.catalogue import products_sync
     from reviews.models import Booking, Product
-    from reviews.services import booking_request
+    from reviews.services.bookings import booking_request
 
     products_sync()
     from accounts.models import User

@@ -1,7 +1,7 @@
 """Shared helpers for the reviews tests."""
 
 from reviews.models import Accreditation, Booking, Reviewer
-from reviews.team import team_confirm, team_proposal
+from reviews.services.team import team_confirm, team_proposal
 
 
 def accredited_reviewer(name: str, types, *, valid_from, expires_on) -> Reviewer:
@@ -22,7 +22,7 @@ def accredited_reviewer(name: str, types, *, valid_from, expires_on) -> Reviewer
 def assemble_team(booking: Booking, *, by) -> int:
     """Give the booking a full team as the programme manager would: register enough reviewers
     accredited for its on-site days to meet the product's make-up, then confirm the proposed
-    team (reviews.team). Returns how many were assigned."""
+    team (reviews.services.team). Returns how many were assigned."""
     first, after = booking.on_site.lower, booking.on_site.upper
     for reviewer_type, count in (booking.product.team_make_up or {}).items():
         for i in range(int(count)):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from regions.models import Council
 from reviews.catalogue import products_sync
 from reviews.models import Product
-from reviews.services import booking_cancel, booking_request, charged_price_sentence
+from reviews.services.bookings import booking_cancel, booking_request, charged_price_sentence
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 from regions.models import Council
 from reviews.catalogue import products_sync
 from reviews.models import Booking, Product
-from reviews.services import booking_request
+from reviews.services.bookings import booking_request
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

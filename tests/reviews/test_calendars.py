@@ -8,9 +8,9 @@ from regions.models import Council
 from reviews.calendars import ics_escape
 from reviews.catalogue import products_sync
 from reviews.models import Accreditation, Product, Reviewer
-from reviews.reviewers import feed_token_revoke, feed_token_rotate
-from reviews.services import booking_request
-from reviews.team import team_assign
+from reviews.services.bookings import booking_request
+from reviews.services.reviewers import feed_token_revoke, feed_token_rotate
+from reviews.services.team import team_assign
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from django.db import IntegrityError, connection, transaction
 
 from regions.models import Council
 from reviews.catalogue import products_sync
-from reviews.entitlement import entitlement_for
 from reviews.models import Booking, BookingStatus, Product
-from reviews.services import (
+from reviews.selectors.entitlement import entitlement_for
+from reviews.services.bookings import (
     BookingError,
     FreeReviewTaken,
     booking_cancel,

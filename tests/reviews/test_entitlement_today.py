@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from reviews.entitlement import entitlement_today
 from reviews.models import Product
-from reviews.services import booking_cancel, booking_override_free
+from reviews.selectors.entitlement import entitlement_today
+from reviews.services.bookings import booking_cancel, booking_override_free
 from tests.factories import make_member
 from tests.reviews.test_entitlement import book
 from tests.reviews.test_entitlement import leeds as leeds  # noqa: F401 - a fixture

@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from regions.models import Council
 from reviews.catalogue import products_sync
 from reviews.models import Booking, Product
-from reviews.services import BookingError, booking_request
+from reviews.services.bookings import BookingError, booking_request
 from tests.factories import make_member
 from tests.reviews.test_booking_pages import walk_wizard
 

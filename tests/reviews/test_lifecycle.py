@@ -8,9 +8,9 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from regions.models import Council
 from reviews.catalogue import products_sync
-from reviews.lifecycle import booking_advance
 from reviews.models import Product, Reviewer, TeamAssignment
-from reviews.services import BookingError, booking_request
+from reviews.services.bookings import BookingError, booking_request
+from reviews.services.lifecycle import booking_advance
 from tests.factories import make_member
 from tests.reviews.helpers import accredited_reviewer, assemble_team
 
@@ -76,7 +76,7 @@ def test_team_assembled_without_a_team_is_refused_and_nothing_changes(booking, a
 def test_team_assembled_with_a_partial_team_is_refused_naming_what_is_missing(
     booking, adviser, manager
 ):
-    from reviews.team import team_assign
+    from reviews.services.team import team_assign
 
     booking = move(booking, "scoping", adviser)
     days = {"valid_from": date(2031, 1, 1), "expires_on": date(2031, 12, 31)}
@@ -110,7 +110,7 @@ def test_team_assembled_with_the_full_team(booking, adviser, manager):
 
 
 def test_a_reviewer_taken_off_the_team_does_not_count(booking, adviser, manager):
-    from reviews.team import team_remove
+    from reviews.services.team import team_remove
 
     booking = move(booking, "scoping", adviser)
     assemble_team(booking, by=manager)
@@ -190,7 +190,7 @@ def test_the_lead_reviewer_drafts_the_report(booking, adviser, manager):
 
 
 def test_a_cancelled_booking_does_not_move(booking, officer, adviser):
-    from reviews.lifecycle import booking_cancel_and_notify
+    from reviews.services.lifecycle import booking_cancel_and_notify
 
     booking_cancel_and_notify(booking=booking, reason="Not needed", cancelled_by=officer)
     with pytest.raises(BookingError, match="cancelled booking cannot move"):
@@ -198,7 +198,7 @@ def test_a_cancelled_booking_does_not_move(booking, officer, adviser):
 
 
 def test_cancelling_is_refused_once_on_site(booking, adviser, officer, manager):
-    from reviews.lifecycle import booking_cancel_and_notify
+    from reviews.services.lifecycle import booking_cancel_and_notify
 
     assemble_team(booking, by=manager)
     for status in ("scoping", "team_assembled", "scheduled", "on_site"):

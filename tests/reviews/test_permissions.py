@@ -9,7 +9,7 @@ from regions.models import Council
 from reviews import permissions
 from reviews.catalogue import products_sync
 from reviews.models import BookingStatus, Product
-from reviews.services import booking_request
+from reviews.services.bookings import booking_request
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

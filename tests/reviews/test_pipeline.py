@@ -7,8 +7,9 @@ import pytest
 from regions.models import Council
 from reviews.catalogue import products_sync
 from reviews.models import Booking, BookingStatus, Product
-from reviews.pipeline import capacity_warnings, pipeline_rows, weekly_cap, weekly_cap_set
-from reviews.services import booking_request
+from reviews.selectors.pipeline import capacity_warnings, pipeline_rows, weekly_cap
+from reviews.services.bookings import booking_request
+from reviews.services.capacity import weekly_cap_set
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

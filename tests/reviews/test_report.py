@@ -11,7 +11,7 @@ from reports.models import ReportJob
 from reports.services import report_render
 from reviews.catalogue import products_sync
 from reviews.models import Booking, BookingStatus, Product, Reviewer, TeamAssignment
-from reviews.services import booking_request
+from reviews.services.bookings import booking_request
 from tests.factories import make_member
 from tests.reviews.helpers import assemble_team
 
@@ -120,12 +120,12 @@ def test_the_published_report_pdf_renders(
 
 
 def test_scheduling_into_a_full_week_is_refused(reference_data, officer):
-    from reviews import lifecycle, pipeline
-    from reviews.services import BookingError
+    from reviews.services import capacity, lifecycle
+    from reviews.services.bookings import BookingError
 
     products_sync()
     manager = make_member("national", "programme_manager", email="pm.cap@lga.example")
-    pipeline.weekly_cap_set(cap=1, actor=manager)
+    capacity.weekly_cap_set(cap=1, actor=manager)
     diagnostic = Product.objects.get(code="safeguarding_practice_diagnostic")
 
     def booked(gss, day):
@@ -150,5 +150,5 @@ def test_scheduling_into_a_full_week_is_refused(reference_data, officer):
         advance(second, "scheduled")
     second.refresh_from_db()
     assert second.status == BookingStatus.TEAM_ASSEMBLED
-    pipeline.weekly_cap_set(cap=2, actor=manager)
+    capacity.weekly_cap_set(cap=2, actor=manager)
     advance(second, "scheduled")

@@ -12,7 +12,7 @@ from reports.models import ReportJob
 from reports.services import report_render
 from reviews.catalogue import products_sync
 from reviews.models import Booking, BookingStatus, Product, Reviewer, TeamAssignment
-from reviews.services import booking_request
+from reviews.services.bookings import booking_request
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

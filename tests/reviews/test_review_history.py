@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 
 from regions.models import Council
 from reviews.catalogue import products_sync
-from reviews.entitlement import entitlement_for
 from reviews.models import Booking, Product
-from reviews.services import booking_request
+from reviews.selectors.entitlement import entitlement_for
+from reviews.services.bookings import booking_request
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reviews.catalogue import products_sync
-from reviews.history import HistoryImportError, review_history_import
 from reviews.models import Booking
+from reviews.services.history import HistoryImportError, review_history_import
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import pytest
 from regions.models import Council
 from reviews.catalogue import products_sync
 from reviews.models import Accreditation, Product, Reviewer
-from reviews.services import booking_request
-from reviews.team import team_assign
+from reviews.services.bookings import booking_request
+from reviews.services.team import team_assign
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

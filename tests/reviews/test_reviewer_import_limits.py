@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from reviews.models import Accreditation, Reviewer
-from reviews.reviewers import ReviewerError, reviewers_import
+from reviews.services.reviewers import ReviewerError, reviewers_import
 
 pytestmark = pytest.mark.django_db
 

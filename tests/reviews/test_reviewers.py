@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from regions.models import Council
 from reviews.models import Accreditation, Reviewer, Unavailability
-from reviews.reviewers import ReviewerError, reviewers_import
+from reviews.services.reviewers import ReviewerError, reviewers_import
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from regions.models import Council
 from reviews.catalogue import products_sync
 from reviews.models import Booking, Product
-from reviews.services import booking_request
+from reviews.services.bookings import booking_request
 
 pytestmark = pytest.mark.django_db
 

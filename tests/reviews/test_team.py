@@ -18,8 +18,8 @@ from reviews.models import (
     TeamAssignment,
     Unavailability,
 )
-from reviews.services import booking_request
-from reviews.team import TeamError, team_assign, team_confirm, team_proposal
+from reviews.services.bookings import booking_request
+from reviews.services.team import TeamError, team_assign, team_confirm, team_proposal
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -230,7 +230,7 @@ def test_outsider_cannot_see_the_team_page(diagnostic, other_officer, client_for
 
 
 def test_team_page_warns_when_the_week_is_at_the_cap(diagnostic, bradford, pm, client_for):
-    from reviews.pipeline import weekly_cap_set
+    from reviews.services.capacity import weekly_cap_set
 
     weekly_cap_set(cap=1, actor=pm)
     other = book(bradford, "lscb_diagnostic", date(2027, 3, 2), pm)
@@ -245,7 +245,7 @@ def test_team_page_warns_when_the_week_is_at_the_cap(diagnostic, bradford, pm, c
 
 
 def test_the_shortfall_counts_the_active_team_and_reads_in_words(diagnostic, pm):
-    from reviews.team import shortfall_in_words, team_remove, team_shortfall
+    from reviews.services.team import shortfall_in_words, team_remove, team_shortfall
 
     assert team_shortfall(diagnostic) == {"officer_peer": 2}
     bob = reviewer("Bob", ["officer_peer"])

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.history import HistoryImportError, review_history_import
+from ...services.history import HistoryImportError, review_history_import
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.reviewers import IMPORT_COLUMNS, ReviewerError, reviewers_import
+from ...services.reviewers import IMPORT_COLUMNS, ReviewerError, reviewers_import
 
 
 class Command(BaseCommand):

@@ -27,9 +27,9 @@ from cib_portal.csv_import import (
 )
 from regions.models import Council
 
-from . import permissions
-from .audit_actions import Action
-from .models import (
+from .. import permissions
+from ..audit_actions import Action
+from ..models import (
     Accreditation,
     Conflict,
     RecentEmployment,
@@ -357,7 +357,11 @@ def reviewers_import(*, data: bytes, actor: Any = None) -> dict[str, int]:
     return counts
 
 
-REMOVABLE = {"accreditation": Accreditation, "conflict": Conflict, "employment": RecentEmployment}
+REMOVABLE: dict[str, type[Accreditation] | type[Conflict] | type[RecentEmployment]] = {
+    "accreditation": Accreditation,
+    "conflict": Conflict,
+    "employment": RecentEmployment,
+}
 REMOVED = {
     "accreditation": Action.REVIEWER_ACCREDITATION_REMOVE,
     "conflict": Action.REVIEWER_CONFLICT_REMOVE,

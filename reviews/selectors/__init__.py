@@ -15,9 +15,9 @@ from django.utils import timezone
 from cib_portal import access
 from regions.models import ADVISER_ROLES, Role
 
-from . import permissions
+from .. import permissions
+from ..models import Booking, BookingStatus, Product, TeamAssignment
 from .entitlement import EntitlementToday, entitlement_today
-from .models import Booking, BookingStatus, Product, TeamAssignment
 from .pipeline import COMMITTED, STAGES, weekly_cap
 
 if TYPE_CHECKING:

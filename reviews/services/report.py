@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from audit.services import audit_record
 
-from . import lifecycle, permissions
-from .audit_actions import Action
-from .models import Booking, BookingStatus, ReviewReport
-from .services import BookingError
+from .. import permissions
+from ..audit_actions import Action
+from ..models import Booking, BookingStatus, ReviewReport
+from . import lifecycle
+from .bookings import BookingError
 
 # A report can be written once the team has been on site.
 WRITABLE = (BookingStatus.ON_SITE, BookingStatus.REPORT_DRAFTED)

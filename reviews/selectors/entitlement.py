@@ -14,10 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from dateutil.relativedelta import relativedelta
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
+from django.db.models import QuerySet
 
-from .models import ENTITLEMENT_YEARS, Booking, BookingStatus, ChargingBasis, Product
+from ..models import ENTITLEMENT_YEARS, Booking, BookingStatus, ChargingBasis, Product
+
+if TYPE_CHECKING:
+    from regions.models import Council
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,7 @@ class Entitlement:
 
 def blocking_bookings(
     *, council_id: int, product: Product, start: date, exclude_booking_id: int | None = None
-):
+) -> list[Booking]:
     """Free, non-cancelled bookings of the family whose three-year window clashes with
     `start`: those starting in (start - 3 years, start + 3 years)."""
     earliest = start - relativedelta(years=ENTITLEMENT_YEARS)
@@ -58,7 +63,7 @@ def blocking_bookings(
 
 
 def entitlement_for(
-    *, council, product: Product, start: date, exclude_booking_id: int | None = None
+    *, council: Council, product: Product, start: date, exclude_booking_id: int | None = None
 ) -> Entitlement:
     """Whether a booking of `product` for `council` starting on `start` would be free."""
     if not product.entitlement_family:
@@ -113,7 +118,7 @@ class EntitlementToday:
     later_free: Booking | None = None
 
 
-def _free_bookings(*, council, product: Product):
+def _free_bookings(*, council: Council, product: Product) -> QuerySet[Booking]:
     """The council's free bookings of the family that hold the entitlement, as the exclusion
     constraint counts them: not cancelled, not granted as an override."""
     return (
@@ -128,7 +133,7 @@ def _free_bookings(*, council, product: Product):
     )
 
 
-def entitlement_today(*, council, product: Product, today: date) -> EntitlementToday:
+def entitlement_today(*, council: Council, product: Product, today: date) -> EntitlementToday:
     """The entitlement of `council` to a free `product` starting as soon as it could be booked
     (the day after `today`, as the date question allows), and the first day a free one could
     start, from `entitlement_for`."""

@@ -11,9 +11,9 @@ from django.utils.formats import date_format
 
 from audit.services import audit_record
 
-from .audit_actions import Action
-from .entitlement import Entitlement, entitlement_for
-from .models import Booking, BookingStatus, ChargingBasis, Product, entitlement_end
+from ..audit_actions import Action
+from ..models import Booking, BookingStatus, ChargingBasis, Product, entitlement_end
+from ..selectors.entitlement import Entitlement, entitlement_for
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -21,9 +21,8 @@ from audit.services import audit_record
 from cib_portal.csv_import import CsvRejected, csv_read, date_in_range, date_range_message, quoted
 from regions.models import Council
 
-from .audit_actions import Action
-from .entitlement import blocking_bookings
-from .models import (
+from ..audit_actions import Action
+from ..models import (
     HISTORY_CONSTRAINT,
     Booking,
     BookingStatus,
@@ -31,7 +30,8 @@ from .models import (
     Product,
     entitlement_end,
 )
-from .services import ENTITLEMENT_CONSTRAINT, _ranges
+from ..selectors.entitlement import blocking_bookings
+from .bookings import ENTITLEMENT_CONSTRAINT, _ranges
 
 COLUMNS = ["council_code", "product", "first_on_site_day", "charging_basis", "status"]
 IMPORT_USER_EMAIL = "review-history-import@cib-portal.invalid"
@@ -135,6 +135,8 @@ def _parse(text: str) -> tuple[list[Row], list[str]]:
         errors.extend(f"Line {line}, column {p}" for p in problems)
         if problems:
             continue
+        # Each is set: a missing one is a problem above.
+        assert council is not None and product is not None and day is not None
         key = (council.pk, product.pk, day)
         if key in first_line:
             errors.append(
@@ -198,7 +200,7 @@ def _clashes(rows: list[Row], recorded: dict[tuple, Booking]) -> list[str]:
     return errors
 
 
-def _import_user(imported_by: Any):
+def _import_user(imported_by: Any) -> Any:
     if imported_by is not None:
         return imported_by
     from accounts.models import User

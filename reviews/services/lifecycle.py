@@ -7,6 +7,7 @@ recorded in the audit trail with an email to the council's contacts and the requ
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.mail import send_mail
@@ -14,10 +15,10 @@ from django.db import transaction
 
 from audit.services import audit_record
 
-from . import permissions
-from .audit_actions import Action
-from .models import Booking, BookingStatus
-from .services import BookingError, booking_cancel, booking_reschedule
+from .. import permissions
+from ..audit_actions import Action
+from ..models import Booking, BookingStatus
+from .bookings import BookingError, booking_cancel, booking_reschedule
 from .team import shortfall_in_words, team_shortfall
 
 ORDER = [
@@ -36,7 +37,7 @@ def next_status(booking: Booking) -> str | None:
     """The step after the booking's current one (None when closed or cancelled)."""
     if booking.status not in ORDER or booking.status == BookingStatus.CLOSED:
         return None
-    return ORDER[ORDER.index(booking.status) + 1]
+    return ORDER[ORDER.index(BookingStatus(booking.status)) + 1]
 
 
 def booking_recipients(booking: Booking) -> list[str]:
@@ -88,7 +89,8 @@ def booking_advance(*, booking: Booking, to_status: str, actor: Any) -> Booking:
             )
     if to_status == BookingStatus.SCHEDULED:
         # The weekly cap is a cap: scheduling into a full week is refused.
-        from .pipeline import capacity_lock, capacity_warnings
+        from ..selectors.pipeline import capacity_warnings
+        from .capacity import capacity_lock
 
         capacity_lock()
         full = capacity_warnings(booking)
@@ -141,7 +143,9 @@ def booking_requested_notify(*, booking: Booking) -> None:
     )
 
 
-def booking_reschedule_and_notify(*, booking: Booking, first_on_site_day, changed_by: Any):
+def booking_reschedule_and_notify(
+    *, booking: Booking, first_on_site_day: date, changed_by: Any
+) -> Booking:
     """Move the on-site dates (booking_reschedule) and tell the people concerned."""
     before = booking.first_on_site_day
     booking = booking_reschedule(

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from audit.services import audit_record
 
-from .audit_actions import Action
-from .models import (
+from ..audit_actions import Action
+from ..models import (
     Accreditation,
     Booking,
     BookingStatus,
@@ -121,7 +121,7 @@ def _assess(booking: Booking, reviewers: list[Reviewer], types: list[str]) -> li
     council = booking.council
     ids = [r.pk for r in reviewers]
 
-    def mine(queryset):
+    def mine(queryset: QuerySet[Any]) -> QuerySet[Any]:
         # For a handful of reviewers, ask about them only; for the whole register, skip the
         # long IN list (building it costs more than reading the few extra rows).
         return queryset.filter(reviewer_id__in=ids) if len(ids) <= 50 else queryset

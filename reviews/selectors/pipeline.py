@@ -1,4 +1,5 @@
-"""Capacity and the pipeline of reviews: the weekly cap, and counts by week or month."""
+"""Reads of capacity and the pipeline of reviews: the weekly cap, the weeks a booking would
+crowd, and counts by week or month (the cap is set in reviews.services.capacity)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncWeek
 
-from audit.services import audit_record
-
-from . import permissions
-from .audit_actions import Action
-from .models import Booking, BookingStatus, CapacitySetting, TeamAssignment
+from .. import permissions
+from ..models import Booking, BookingStatus, CapacitySetting, TeamAssignment
 
 DEFAULT_WEEKLY_CAP = 3
 
@@ -44,44 +41,10 @@ COMMITTED = (
 )
 
 
-class CapacityError(Exception):
-    """The cap cannot be set as asked."""
-
-
 def weekly_cap() -> int:
     """The cap on reviews on site in the same ISO week."""
     setting = CapacitySetting.objects.order_by("pk").first()
     return setting.weekly_cap if setting else DEFAULT_WEEKLY_CAP
-
-
-@transaction.atomic
-def weekly_cap_set(*, cap: int, actor: Any) -> CapacitySetting:
-    """Change the weekly cap (audited)."""
-    if cap < 1:
-        raise CapacityError("The cap must be at least 1.")
-    setting = CapacitySetting.objects.select_for_update().order_by("pk").first()
-    before = setting.weekly_cap if setting else DEFAULT_WEEKLY_CAP
-    setting = setting or CapacitySetting()
-    setting.weekly_cap, setting.updated_by = cap, actor
-    setting.save()
-    audit_record(
-        actor=actor,
-        action=Action.CAPACITY_SET,
-        obj=setting,
-        summary=f"Weekly cap on reviews on site changed from {before} to {cap}",
-        before={"weekly_cap": before},
-        after={"weekly_cap": cap},
-    )
-    return setting
-
-
-def capacity_lock() -> None:
-    """Serialise scheduling: hold the capacity row until the transaction ends, so two people
-    scheduling at once cannot both take the last place in a week."""
-    setting = CapacitySetting.objects.select_for_update().order_by("pk").first()
-    if setting is None:
-        CapacitySetting.objects.create(weekly_cap=DEFAULT_WEEKLY_CAP)
-        CapacitySetting.objects.select_for_update().order_by("pk").first()
 
 
 def _committed() -> QuerySet[Booking]:

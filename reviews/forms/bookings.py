@@ -10,8 +10,8 @@ from django.utils import timezone
 from cib_portal.forms import GovUKDateInput
 from regions.models import Council, Region
 
-from .models import BookingStatus, ChargingBasis, Product
-from .pipeline import STAGE_LABELS
+from ..models import BookingStatus, ChargingBasis, Product
+from ..selectors.pipeline import STAGE_LABELS
 
 HEADING = {"data-govuk-legend": "l"}
 
