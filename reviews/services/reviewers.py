@@ -10,8 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.formats import date_format
 
 from audit.services import audit_record
@@ -27,7 +25,6 @@ from cib_portal.csv_import import (
 )
 from regions.models import Council
 
-from .. import permissions
 from ..audit_actions import Action
 from ..models import (
     Accreditation,
@@ -55,51 +52,6 @@ class ReviewerError(Exception):
     def __init__(self, errors: list[str] | str):
         self.errors = [errors] if isinstance(errors, str) else list(errors)
         super().__init__("; ".join(self.errors))
-
-
-# --- Selectors ------------------------------------------------------------------------------
-
-
-def reviewer_list(
-    *, user: Any, q: str = "", reviewer_type: str = "", accreditation: str = ""
-) -> QuerySet[Reviewer]:
-    """Reviewers on the register the user may see (the programme manager's: all of them),
-    searched by name, email or organisation, filtered by type and accreditation status."""
-
-    if not permissions.can_manage_reviewers(user):
-        return Reviewer.objects.none()
-    today = timezone.localdate()
-    current = Accreditation.objects.filter(
-        reviewer=OuterRef("pk"), valid_from__lte=today, expires_on__gte=today
-    )
-    reviewers = (
-        Reviewer.objects.select_related("home_council")
-        .annotate(is_accredited=Exists(current))
-        .order_by("name", "pk")
-    )
-    if q.strip():
-        term = q.strip()
-        reviewers = reviewers.filter(
-            Q(name__icontains=term) | Q(email__icontains=term) | Q(organisation__icontains=term)
-        )
-    if reviewer_type:
-        reviewers = reviewers.filter(types__contains=[reviewer_type])
-    if accreditation == "current":
-        reviewers = reviewers.filter(is_accredited=True)
-    elif accreditation == "lapsed":
-        reviewers = reviewers.filter(is_accredited=False)
-    return reviewers
-
-
-def reviewer_detail(*, pk: int) -> Reviewer:
-    """One reviewer with everything the detail page shows, in a fixed number of queries."""
-    return (
-        Reviewer.objects.select_related("home_council", "user")
-        .prefetch_related(
-            "accreditations", "unavailability", "conflicts__council", "employment__council"
-        )
-        .get(pk=pk)
-    )
 
 
 # --- Services -------------------------------------------------------------------------------

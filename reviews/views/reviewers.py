@@ -25,6 +25,7 @@ from ..forms.reviewers import (
     UnavailabilityForm,
 )
 from ..models import Reviewer, Unavailability
+from ..selectors import reviewers as register_reads
 from ..services import reviewers as register
 
 RECORD_FORMS = {
@@ -65,7 +66,7 @@ def reviewer_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     form = ReviewerFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    reviewers = register.reviewer_list(
+    reviewers = register_reads.reviewer_list(
         user=request.user,
         q=filters.get("q", ""),
         reviewer_type=filters.get("type", ""),
@@ -89,7 +90,7 @@ def reviewer_me(request: HttpRequest) -> HttpResponse:
 @login_required
 def reviewer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _own_or_managed(request, pk)
-    reviewer = register.reviewer_detail(pk=pk)
+    reviewer = register_reads.reviewer_detail(pk=pk)
     assignments = reviewer.assignments.filter(is_active=True).select_related(
         "booking__council", "booking__product"
     )
