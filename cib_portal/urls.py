@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("peerchallenge.urls")),
     path("funds/", include("funds.urls")),
     path("early-support/", include("earlysupport.urls")),
+    path("support/", include("support.urls")),
     path("data/", include("datasets.urls")),
     path("api/v1/", include("cib_portal.api_urls")),
     path("admin/", admin.site.urls),

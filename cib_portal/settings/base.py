@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "funds",
     "earlysupport",
     "reviews",
+    "support",
     "reports",
     "audit",
 ]

@@ -11,7 +11,7 @@ from reports import registry
 from reports.models import ReportKind
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = {"datasets", "reviews", "peerchallenge", "funds", "earlysupport"}
+DOMAIN_APPS = {"datasets", "reviews", "peerchallenge", "funds", "earlysupport", "support"}
 SHARED = ("reports", "cib_portal")
 # The root URL modules include every app's URLs and API (the stated exception).
 ROOT_URL_MODULES = {"cib_portal/urls.py", "cib_portal/api_urls.py"}

@@ -1,0 +1,3 @@
+"""Support: the LGA's improvement offer, requests and their decisions, places, campaigns,
+mentoring and asks and offers between councils (issue 14). A package by feature: offers and
+requests (offers.py), campaigns (campaigns.py), mentoring and council asks (mentoring.py)."""
