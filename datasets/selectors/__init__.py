@@ -53,8 +53,10 @@ from .groups import (
     group_members,
 )
 from .local import (
+    local_indicator_councils,
     local_indicator_values,
     local_profile_rows,
+    other_local_indicators,
     visible_local_indicators,
 )
 from .profiles import (
@@ -71,6 +73,8 @@ from .profiles import (
 )
 
 __all__ = [
+    "local_indicator_councils",
+    "other_local_indicators",
     "Indicator",
     "Period",
     "symbol_meaning",

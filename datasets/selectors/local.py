@@ -21,6 +21,26 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+def local_indicator_councils(*, user: User) -> QuerySet[Council]:
+    """The councils whose local indicators the user keeps: those where they hold a role."""
+    return Council.objects.filter(pk__in=access.grants_for(user).council_roles).order_by("name")
+
+
+def other_local_indicators(*, user: User, own: list[Council]) -> list[Indicator]:
+    """Local indicators of councils other than the user's own that they may see: shared ones,
+    and the unshared ones of councils whose local indicators they may read."""
+    others = (
+        Indicator.objects.filter(source=Source.LOCAL)
+        .exclude(council__in=own)
+        .select_related("council")
+        .order_by("council__name", "name")
+    )
+    visible = set(
+        permissions.councils_with_local_indicator_access(user).values_list("pk", flat=True)
+    )
+    return [i for i in others if i.is_shared or i.council_id in visible]
+
+
 def visible_local_indicators(*, user: User, council: Council) -> QuerySet[Indicator]:
     """The council's local indicators this user may see (none for non-members)."""
     qs = Indicator.objects.filter(council=council, source=Source.LOCAL)

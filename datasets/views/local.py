@@ -14,15 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cib_portal import access
-from regions.models import Council
 
 from .. import permissions, selectors, services
 from ..forms.local import LocalIndicatorForm, LocalValueForm, LocalValuesUploadForm
 from ..models import Indicator, Source
-
-
-def _own_councils(user):
-    return Council.objects.filter(pk__in=access.grants_for(user).council_roles).order_by("name")
 
 
 def _viewable(request: HttpRequest, pk: int) -> Indicator:
@@ -42,7 +37,7 @@ def _editable(request: HttpRequest, pk: int) -> Indicator:
 @login_required
 def local_list(request: HttpRequest) -> HttpResponse:
     access.require(access.is_member(request.user))
-    own = list(_own_councils(request.user))
+    own = list(selectors.local_indicator_councils(user=request.user))
     groups = [
         {
             "council": council,
@@ -50,16 +45,7 @@ def local_list(request: HttpRequest) -> HttpResponse:
         }
         for council in own
     ]
-    others = (
-        Indicator.objects.filter(source=Source.LOCAL)
-        .exclude(council__in=own)
-        .select_related("council")
-        .order_by("council__name", "name")
-    )
-    visible = set(
-        permissions.councils_with_local_indicator_access(request.user).values_list("pk", flat=True)
-    )
-    others = [i for i in others if i.is_shared or i.council_id in visible]
+    others = selectors.other_local_indicators(user=request.user, own=own)
     return render(
         request,
         "datasets/local/list.html",
@@ -69,7 +55,7 @@ def local_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def local_create(request: HttpRequest) -> HttpResponse:
-    councils = _own_councils(request.user)
+    councils = selectors.local_indicator_councils(user=request.user)
     access.require(councils.exists())
     form = LocalIndicatorForm(request.POST or None, councils=councils)
     if request.method == "POST" and form.is_valid():
