@@ -1,3 +1,25 @@
 """Support: the LGA's improvement offer, requests and their decisions, places, campaigns,
 mentoring and asks and offers between councils (issue 14). A package by feature: offers and
 requests (offers.py), campaigns (campaigns.py), mentoring and council asks (mentoring.py)."""
+
+from .offers import (  # noqa: E402
+    Audience,
+    Cohort,
+    CostBasis,
+    Decider,
+    OfferKind,
+    RequestStatus,
+    SupportOffer,
+    SupportRequest,
+)
+
+__all__ = [
+    "Audience",
+    "Cohort",
+    "CostBasis",
+    "Decider",
+    "OfferKind",
+    "RequestStatus",
+    "SupportOffer",
+    "SupportRequest",
+]
