@@ -2,6 +2,7 @@
 mentoring and asks and offers between councils (issue 14). A package by feature: offers and
 requests (offers.py), campaigns (campaigns.py), mentoring and council asks (mentoring.py)."""
 
+from .campaigns import ApplicationDecision, Campaign, CampaignApplication  # noqa: E402
 from .offers import (  # noqa: E402
     Audience,
     Cohort,
@@ -14,6 +15,9 @@ from .offers import (  # noqa: E402
 )
 
 __all__ = [
+    "Campaign",
+    "CampaignApplication",
+    "ApplicationDecision",
     "Audience",
     "Cohort",
     "CostBasis",
