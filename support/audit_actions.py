@@ -1,0 +1,21 @@
+"""The support app's audit action names, in the one style `<thing>.<what_happened>`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    # Offers and requests (support/services/offers.py, support/services/requests.py)
+    OFFER_SAVE = "support_offer.save"
+    COHORT_SAVE = "support_cohort.save"
+    REQUEST_CREATE = "support_request.create"
+    REQUEST_ACCEPT = "support_request.accept"
+    REQUEST_DECLINE = "support_request.decline"
+    REQUEST_WAITLIST = "support_request.waitlist"
+    REQUEST_BROKER = "support_request.broker"
+    REQUEST_START_DELIVERY = "support_request.start_delivery"
+    REQUEST_DELIVER = "support_request.deliver"
+    REQUEST_CLOSE = "support_request.close"
+    REQUEST_CANCEL = "support_request.cancel"
+    REQUEST_PROMOTE = "support_request.promote"

@@ -1,0 +1,121 @@
+"""Who may see the support offer, ask for it, and decide and follow councils' requests.
+
+Every rule reads the user's grants (cib_portal.access.Grants, one query a request) and answers
+with an access.Decision: truthy when allowed, with a reason a person can read when it is not.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cib_portal import access
+from cib_portal.access import Decision
+from regions.models import (
+    ADVISER_ROLES,
+    COUNCIL_ROLES,
+    COUNCIL_SENIOR_ROLES,
+    REGIONAL_LEAD_ROLES,
+    Council,
+    Role,
+)
+
+from .models.offers import Decider, SupportOffer, SupportRequest
+
+if TYPE_CHECKING:
+    from cib_portal.access import UserOrAnonymous
+
+# --- Offers and requests --------------------------------------------------------------------
+
+NOT_A_MEMBER = "The support offer is for members of the portal."
+NOT_A_REQUESTER = (
+    "Support is asked for by the council's director of children's services, chief executive, "
+    "lead member or officers, or by an LGA adviser covering the council."
+)
+NOT_THE_DECIDER_PA = "Only the region's principal adviser or the programme manager decides this."
+NOT_THE_DECIDER_PM = "Only the national programme manager decides this."
+NOT_A_CLOSER = "Only the decider or the council that asked closes a request."
+NOT_A_CANCELLER = "Only the council that asked, or the decider, cancels a request."
+NO_ADVISER_VIEW = "The requests waiting are for the LGA advisers and the programme manager."
+
+
+def _covers_region(user: UserOrAnonymous, region_id: int) -> bool:
+    regions = access.adviser_region_ids(user)
+    return regions is None or region_id in regions
+
+
+def can_view_catalogue(user: UserOrAnonymous) -> Decision:
+    return access.allow_if(access.is_member(user), NOT_A_MEMBER)
+
+
+def can_view_offer(user: UserOrAnonymous, offer: SupportOffer) -> Decision:
+    return can_view_catalogue(user)
+
+
+def can_request_for(user: UserOrAnonymous, council: Council) -> Decision:
+    """The council's own people (any council role) or an adviser covering its region."""
+    grants = access.grants_for(user)
+    held = grants.council_roles.get(council.pk, frozenset())
+    return access.allow_if(
+        bool(held & COUNCIL_ROLES) or _covers_region(user, council.region_id), NOT_A_REQUESTER
+    )
+
+
+def can_view_council_requests(
+    user: UserOrAnonymous, council: Council, *, confidential: bool = False
+) -> Decision:
+    """A council's requests: its senior leaders and officers, its region's leads and the
+    advisers covering it (and national staff). A confidential offer's requests are kept to the
+    council's senior leaders and the advisers."""
+    grants = access.grants_for(user)
+    if grants.is_national_staff or _covers_region(user, council.region_id):
+        return access.ALLOWED
+    held = grants.council_roles.get(council.pk, frozenset())
+    region_held = grants.region_roles.get(council.region_id, frozenset())
+    if confidential:
+        return access.allow_if(bool(held & COUNCIL_SENIOR_ROLES), NOT_A_REQUESTER)
+    return access.allow_if(
+        bool(held & COUNCIL_ROLES) or bool(region_held & REGIONAL_LEAD_ROLES), NOT_A_REQUESTER
+    )
+
+
+def can_view_request(user: UserOrAnonymous, request: SupportRequest) -> Decision:
+    if request.requested_by_id == getattr(user, "pk", None):
+        return access.ALLOWED
+    return can_view_council_requests(user, request.council, confidential=request.offer.confidential)
+
+
+def can_decide(user: UserOrAnonymous, request: SupportRequest) -> Decision:
+    """The region's principal adviser (or the programme manager) for most offers; the
+    programme manager alone for the offers decided nationally."""
+    if access.is_programme_manager(user):
+        return access.ALLOWED
+    if request.offer.decided_by == Decider.PROGRAMME_MANAGER:
+        return access.deny(NOT_THE_DECIDER_PM)
+    grants = access.grants_for(user)
+    held = grants.region_roles.get(request.council.region_id, frozenset())
+    national_pa = Role.PRINCIPAL_ADVISER in grants.national_roles
+    return access.allow_if(Role.PRINCIPAL_ADVISER in held or national_pa, NOT_THE_DECIDER_PA)
+
+
+def _of_the_council(user: UserOrAnonymous, request: SupportRequest) -> bool:
+    held = access.grants_for(user).council_roles.get(request.council_id, frozenset())
+    return request.requested_by_id == getattr(user, "pk", None) or bool(held & COUNCIL_ROLES)
+
+
+def can_close(user: UserOrAnonymous, request: SupportRequest) -> Decision:
+    return access.allow_if(
+        bool(can_decide(user, request)) or _of_the_council(user, request), NOT_A_CLOSER
+    )
+
+
+def can_cancel(user: UserOrAnonymous, request: SupportRequest) -> Decision:
+    return access.allow_if(
+        bool(can_decide(user, request)) or _of_the_council(user, request), NOT_A_CANCELLER
+    )
+
+
+def can_view_waiting(user: UserOrAnonymous) -> Decision:
+    grants = access.grants_for(user)
+    return access.allow_if(
+        grants.is_national_staff or bool(grants.regions_with(ADVISER_ROLES)), NO_ADVISER_VIEW
+    )
