@@ -3,6 +3,16 @@ mentoring and asks and offers between councils (issue 14). A package by feature:
 requests (offers.py), campaigns (campaigns.py), mentoring and council asks (mentoring.py)."""
 
 from .campaigns import ApplicationDecision, Campaign, CampaignApplication  # noqa: E402
+from .mentoring import (  # noqa: E402
+    AskKind,
+    AssignmentStatus,
+    CouncilAsk,
+    CouncilMatch,
+    ImprovementTheme,
+    Mentor,
+    MentorAssignment,
+    MentorRoleKind,
+)
 from .offers import (  # noqa: E402
     Audience,
     Cohort,
@@ -15,6 +25,14 @@ from .offers import (  # noqa: E402
 )
 
 __all__ = [
+    "AskKind",
+    "AssignmentStatus",
+    "CouncilAsk",
+    "CouncilMatch",
+    "ImprovementTheme",
+    "Mentor",
+    "MentorAssignment",
+    "MentorRoleKind",
     "Campaign",
     "CampaignApplication",
     "ApplicationDecision",
