@@ -19,3 +19,11 @@ class Action(StrEnum):
     REQUEST_CLOSE = "support_request.close"
     REQUEST_CANCEL = "support_request.cancel"
     REQUEST_PROMOTE = "support_request.promote"
+
+    # Campaigns (support/services/campaigns.py)
+    CAMPAIGN_SAVE = "campaign.save"
+    CAMPAIGN_APPLY = "campaign.apply"
+    CAMPAIGN_SELECT = "campaign.select"
+    CAMPAIGN_NOT_SELECT = "campaign.not_select"
+    CAMPAIGN_RESERVE = "campaign.reserve"
+    CAMPAIGN_PUBLISH = "campaign.publish_selection"

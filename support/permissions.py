@@ -19,6 +19,7 @@ from regions.models import (
     Role,
 )
 
+from .models.campaigns import Campaign, CampaignApplication
 from .models.offers import Decider, SupportOffer, SupportRequest
 
 if TYPE_CHECKING:
@@ -119,3 +120,73 @@ def can_view_waiting(user: UserOrAnonymous) -> Decision:
     return access.allow_if(
         grants.is_national_staff or bool(grants.regions_with(ADVISER_ROLES)), NO_ADVISER_VIEW
     )
+
+
+# --- Campaigns (expressions of interest) ----------------------------------------------------
+
+# Who decides on a campaign's applications. Campaigns are CIB's own calls (the Board "will
+# oversee ... a sector led process for identifying and supporting 30 local authority
+# pathfinders"), decided nationally against one cap: DOMAIN.md's CIB administrator runs CIB's
+# national business and the programme manager keeps the offer's catalogue, so these two decide.
+# The advisers (principal and improvement) see every application, as national staff, but do not
+# decide: they are the councils' "first point of contact", who help a council apply, and their
+# row in DOMAIN.md names no national decisions.
+CAMPAIGN_DECIDER_ROLES = frozenset({Role.PROGRAMME_MANAGER, Role.CIB_ADMIN})
+
+CAMPAIGNS_FOR_MEMBERS = "CIB's campaigns are for members of the portal."
+ONLY_COUNCIL_APPLIES = (
+    "A council applies through its director of children's services, chief executive, lead "
+    "member or officers."
+)
+ONLY_CAMPAIGN_DECIDERS = (
+    "Only the national programme manager and the CIB administrator decide on applications."
+)
+APPLICATIONS_FOR_NATIONAL_STAFF = (
+    "A campaign's applications are seen by national staff and each by the council that applied."
+)
+
+
+def can_view_campaigns(user: UserOrAnonymous) -> Decision:
+    """The campaigns themselves (window, cap, how to apply) are open to every member."""
+    return access.allow_if(access.is_member(user), CAMPAIGNS_FOR_MEMBERS)
+
+
+def can_view_all_applications(user: UserOrAnonymous) -> Decision:
+    """Every council's application (and so the list by region and the CSV): national staff."""
+    return access.allow_if(access.is_national_staff(user), APPLICATIONS_FOR_NATIONAL_STAFF)
+
+
+def can_view_application(user: UserOrAnonymous, application: CampaignApplication) -> Decision:
+    """One application: national staff and anyone holding a role at the council that applied."""
+    if access.is_national_staff(user):
+        return access.ALLOWED
+    held = access.grants_for(user).council_roles.get(application.council_id, frozenset())
+    return access.allow_if(bool(held & COUNCIL_ROLES), APPLICATIONS_FOR_NATIONAL_STAFF)
+
+
+def can_apply_for(user: UserOrAnonymous, council: Council) -> Decision:
+    """The council's DCS, chief executive, lead member or officers."""
+    held = access.grants_for(user).council_roles.get(council.pk, frozenset())
+    return access.allow_if(bool(held & COUNCIL_ROLES), ONLY_COUNCIL_APPLIES)
+
+
+def campaign_council_ids(user: UserOrAnonymous) -> frozenset[int]:
+    """The councils the user may apply for (and whose applications they see)."""
+    return access.grants_for(user).councils_with(COUNCIL_ROLES)
+
+
+def can_decide_campaign(user: UserOrAnonymous, campaign: Campaign) -> Decision:
+    """Selecting, not selecting, reserving and publishing: see CAMPAIGN_DECIDER_ROLES."""
+    grants = access.grants_for(user)
+    return access.allow_if(
+        grants.is_superuser or bool(grants.national_roles & CAMPAIGN_DECIDER_ROLES),
+        ONLY_CAMPAIGN_DECIDERS,
+    )
+
+
+def can_view_selection(user: UserOrAnonymous, campaign: Campaign) -> Decision:
+    """A published selection, with its reasons, is seen by every member; before publishing,
+    only by national staff."""
+    if campaign.selection_published:
+        return can_view_campaigns(user)
+    return can_view_all_applications(user)
