@@ -192,6 +192,7 @@ class SupportKind(models.TextChoices):
     DIAGNOSTIC = "diagnostic", "A diagnostic or review booking"
     PEER_CHALLENGE = "peer_challenge", "A peer challenge"
     MENTORING = "mentoring", "Mentoring"
+    SUPPORT_REQUEST = "support_request", "A request for the LGA's support offer"
     OTHER = "other", "Other support"
 
 
@@ -228,6 +229,14 @@ class Flag(models.Model):
     )
     support_challenge = models.ForeignKey(
         "peerchallenge.Challenge",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A request for the support offer (support.SupportRequest), for that kind or mentoring.
+    support_request = models.ForeignKey(
+        "support.SupportRequest",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

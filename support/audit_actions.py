@@ -27,3 +27,12 @@ class Action(StrEnum):
     CAMPAIGN_NOT_SELECT = "campaign.not_select"
     CAMPAIGN_RESERVE = "campaign.reserve"
     CAMPAIGN_PUBLISH = "campaign.publish_selection"
+
+    # Mentoring and asks and offers between councils (support/services/mentoring.py)
+    MENTOR_SAVE = "mentor.save"
+    MENTOR_CONFIRM = "mentor_assignment.confirm"
+    MENTOR_DECLINE = "mentor_assignment.decline"
+    MENTOR_END = "mentor_assignment.end"
+    ASK_POST = "council_ask.post"
+    ASK_CLOSE = "council_ask.close"
+    MATCH_BROKER = "council_match.broker"

@@ -20,6 +20,7 @@ from regions.models import (
 )
 
 from .models.campaigns import Campaign, CampaignApplication
+from .models.mentoring import CouncilMatch
 from .models.offers import Decider, SupportOffer, SupportRequest
 
 if TYPE_CHECKING:
@@ -190,3 +191,81 @@ def can_view_selection(user: UserOrAnonymous, campaign: Campaign) -> Decision:
     if campaign.selection_published:
         return can_view_campaigns(user)
     return can_view_all_applications(user)
+
+
+# --- Mentoring and asks and offers between councils ----------------------------------------
+
+MENTORS_FOR_STAFF = "The mentor register is for the LGA's national staff and advisers."
+ONLY_ADVISER_CONFIRMS = (
+    "Only an LGA adviser covering the council, or the programme manager, confirms a mentor."
+)
+ASKS_FOR_MEMBERS = "Asks and offers between councils are for members of the portal."
+ONLY_COUNCIL_POSTS = (
+    "A council's asks and offers are posted by its director of children's services, chief "
+    "executive, lead member or officers, or by an LGA adviser covering it."
+)
+ONLY_BROKERS = "Only the LGA advisers and the regional leads of the councils broker a match."
+MATCH_NOT_YOURS = "A match is seen by the two councils, their regions' leads and the advisers."
+
+
+def can_view_mentors(user: UserOrAnonymous) -> Decision:
+    """The register (names, experience, conflicts, loads): national staff and the advisers."""
+    grants = access.grants_for(user)
+    return access.allow_if(
+        grants.is_national_staff or bool(grants.regions_with(ADVISER_ROLES)), MENTORS_FOR_STAFF
+    )
+
+
+def can_manage_mentors(user: UserOrAnonymous) -> Decision:
+    """Adding and editing mentors: the same people as see the register."""
+    return can_view_mentors(user)
+
+
+def can_view_mentoring(user: UserOrAnonymous, request: SupportRequest) -> Decision:
+    """A mentoring request's proposals and mentor follow the request's own rule."""
+    return can_view_request(user, request)
+
+
+def can_confirm_mentor(user: UserOrAnonymous, request: SupportRequest) -> Decision:
+    """The adviser covering the council (or national staff) confirms or declines a mentor."""
+    grants = access.grants_for(user)
+    held = grants.region_roles.get(request.council.region_id, frozenset())
+    return access.allow_if(
+        grants.is_national_staff or bool(held & ADVISER_ROLES), ONLY_ADVISER_CONFIRMS
+    )
+
+
+def can_view_asks(user: UserOrAnonymous) -> Decision:
+    return access.allow_if(access.is_member(user), ASKS_FOR_MEMBERS)
+
+
+def can_post_for(user: UserOrAnonymous, council: Council) -> Decision:
+    """A council's own people, or an adviser covering its region."""
+    return access.allow_if(bool(can_request_for(user, council)), ONLY_COUNCIL_POSTS)
+
+
+def ask_council_ids(user: UserOrAnonymous) -> frozenset[int]:
+    """The councils the user posts asks and offers for as their own staff."""
+    return access.grants_for(user).councils_with(COUNCIL_ROLES)
+
+
+def can_broker(user: UserOrAnonymous, *councils: Council) -> Decision:
+    """Advisers (covering one of the councils) and regional leads of one of the councils'
+    regions."""
+    grants = access.grants_for(user)
+    if grants.is_national_staff:
+        return access.ALLOWED
+    for council in councils:
+        held = grants.region_roles.get(council.region_id, frozenset())
+        if held & (REGIONAL_LEAD_ROLES | ADVISER_ROLES):
+            return access.ALLOWED
+    return access.deny(ONLY_BROKERS)
+
+
+def can_view_match(user: UserOrAnonymous, match: CouncilMatch) -> Decision:
+    """The two councils' support records: as can_view_council_requests for either."""
+    return access.allow_if(
+        bool(can_view_council_requests(user, match.ask.council))
+        or bool(can_view_council_requests(user, match.offer.council)),
+        MATCH_NOT_YOURS,
+    )

@@ -147,10 +147,25 @@ class SupportForm(forms.Form):
         empty_label="None",
         error_messages={"invalid_choice": "Choose a peer challenge the council hosts"},
     )
+    support_request = forms.ModelChoiceField(
+        label="Support request",
+        help_text="For a support request or mentoring: one of the council's requests.",
+        required=False,
+        queryset=None,
+        empty_label="None",
+        error_messages={"invalid_choice": "Choose one of the council's support requests"},
+    )
     support_note = _text("What was agreed (optional)")
 
-    def __init__(self, *args, bookings, challenges, **kwargs):
+    def __init__(self, *args, bookings, challenges, support_requests=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if support_requests is None:
+            del self.fields["support_request"]
+        else:
+            self.fields["support_request"].queryset = support_requests
+            self.fields["support_request"].label_from_instance = lambda r: (
+                f"{r.offer} asked on {r.created_at:%-d %B %Y} ({r.get_status_display()})"
+            )
         self.fields["support_booking"].queryset = bookings
         self.fields["support_booking"].label_from_instance = lambda b: (
             f"{b.product} from {b.first_on_site_day:%-d %B %Y} ({b.get_status_display()})"
@@ -171,6 +186,11 @@ class SupportForm(forms.Form):
             data["support_booking"] = None
         if kind != SupportKind.PEER_CHALLENGE:
             data["support_challenge"] = None
+        if "support_request" in self.fields:
+            if kind == SupportKind.SUPPORT_REQUEST and not data.get("support_request"):
+                self.add_error("support_request", "Choose the council's support request")
+            if kind not in (SupportKind.SUPPORT_REQUEST, SupportKind.MENTORING):
+                data["support_request"] = None
         return data
 
 

@@ -92,3 +92,13 @@ def councils_user_may_triage(*, user: User) -> QuerySet[Council]:
     councils = Council.objects.select_related("region").order_by("name")
     regions = permissions.triage_region_ids(user)
     return councils if regions is None else councils.filter(region_id__in=regions)
+
+
+def flags_answered_by(*, user: User, support_request: Any) -> list[Flag]:
+    """The flags whose agreed support is this support request (support.SupportRequest), for a
+    user who may see the council's flags; none for anyone else."""
+    if not permissions.can_view_flags(user, support_request.council):
+        return []
+    return list(
+        Flag.objects.filter(support_request=support_request).select_related("council", "rule")
+    )

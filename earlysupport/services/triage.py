@@ -82,6 +82,7 @@ def _snapshot(flag: Flag) -> dict[str, Any]:
         "support_kind": flag.support_kind,
         "support_booking": flag.support_booking_id,
         "support_challenge": flag.support_challenge_id,
+        "support_request": flag.support_request_id,
     }
 
 
@@ -135,6 +136,7 @@ def _check_support(
     kind: str,
     booking: Any,
     challenge: Any,
+    support_request: Any = None,
 ) -> None:
     if kind not in SupportKind.values:
         raise FlagError("Choose the kind of support agreed.")
@@ -152,6 +154,15 @@ def _check_support(
             raise FlagError(f"That peer challenge is not hosted by {council}: choose one it hosts.")
     elif challenge is not None:
         raise FlagError("A peer challenge goes with peer challenge support only.")
+    if kind == SupportKind.SUPPORT_REQUEST and support_request is None:
+        raise FlagError("Choose the council's request for support.")
+    if support_request is not None:
+        if kind not in (SupportKind.SUPPORT_REQUEST, SupportKind.MENTORING):
+            raise FlagError("A support request goes with support request or mentoring only.")
+        if support_request.council_id != council.pk:
+            raise FlagError(
+                f"That support request is not {council}'s: choose one of its own requests."
+            )
 
 
 @transaction.atomic
@@ -166,6 +177,7 @@ def flag_transition(
     support_booking: Any = None,
     support_challenge: Any = None,
     support_note: str = "",
+    support_request: Any = None,
 ) -> Flag:
     """Move a flag one step along its path."""
     flag = _locked(flag)
@@ -188,10 +200,13 @@ def flag_transition(
         raise FlagError("Enter a note saying why the flag is being closed.")
     before = _snapshot(flag)
     if to_status == S.SUPPORT_AGREED:
-        _check_support(flag.council, support_kind, support_booking, support_challenge)
+        _check_support(
+            flag.council, support_kind, support_booking, support_challenge, support_request
+        )
         flag.support_kind = support_kind
         flag.support_booking = support_booking
         flag.support_challenge = support_challenge
+        flag.support_request = support_request
         flag.support_note = (support_note or "").strip()
     if owner is not None:
         _check_owner(flag, owner)

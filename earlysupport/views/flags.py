@@ -25,6 +25,7 @@ from cib_portal import access
 from cib_portal.csv_export import csv_response, safe_cell
 from peerchallenge.selectors import challenges_hosted_visible
 from reviews.selectors import council_bookings_latest_first
+from support.selectors.mentoring import council_requests_for_flags
 
 from .. import permissions
 from ..forms.flags import (
@@ -62,6 +63,8 @@ def _visible_flag(request: HttpRequest, pk: int) -> Flag:
             "support_booking__product",
             "support_challenge",
             "support_challenge__programme",
+            "support_request",
+            "support_request__offer",
         ),
         pk=pk,
     )
@@ -252,6 +255,15 @@ def _challenge_url(challenge: Any) -> str:
     return reverse("peerchallenge:challenge_detail", args=[challenge.pk]) if challenge else ""
 
 
+def _support_request_url(support_request: Any) -> str:
+    if support_request is None:
+        return ""
+    try:
+        return reverse("support:request_detail", args=[support_request.pk])
+    except NoReverseMatch:  # the support app's pages not yet installed
+        return ""
+
+
 @login_required
 def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
     flag = _visible_flag(request, pk)
@@ -280,6 +292,7 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rule_url": _rule_url(flag),
             "booking_url": _booking_url(flag.support_booking),
             "challenge_url": _challenge_url(flag.support_challenge),
+            "support_request_url": _support_request_url(flag.support_request),
             "assign_form": AssignForm(people=triage.people_who_may_triage(flag.council))
             if may_triage and flag.status != FlagStatus.CLOSED
             else None,
@@ -338,10 +351,12 @@ def flag_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             data,
             bookings=council_bookings_latest_first(council=flag.council),
             challenges=challenges_hosted_visible(user=request.user, council=flag.council),
+            support_requests=council_requests_for_flags(council=flag.council),
             initial={
                 "support_kind": flag.support_kind or None,
                 "support_booking": flag.support_booking_id,
                 "support_challenge": flag.support_challenge_id,
+                "support_request": flag.support_request_id,
                 "support_note": flag.support_note,
             },
         )
@@ -373,6 +388,7 @@ def flag_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 support_booking=values.get("support_booking"),
                 support_challenge=values.get("support_challenge"),
                 support_note=values.get("support_note", ""),
+                support_request=values.get("support_request"),
             )
         except triage.FlagError as exc:
             form.add_error(None, str(exc))
