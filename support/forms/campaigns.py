@@ -38,9 +38,15 @@ class ApplicationForm(forms.Form):
         self.fields["council"].queryset = (
             councils if councils is not None else Council.objects.none()
         )
-        if councils is not None and len(councils) == 1:
+        self.only_council = councils[0] if councils is not None and len(councils) == 1 else None
+        if self.only_council is not None:
+            # One council to apply for: nothing to choose.
             self.fields["council"].widget = forms.HiddenInput()
-            self.fields["council"].initial = councils[0].pk
+            self.fields["council"].initial = self.only_council.pk
+            self.fields["council"].required = False
+
+    def clean_council(self) -> Council:
+        return self.cleaned_data.get("council") or self.only_council
 
     def clean_statement(self) -> str:
         text = self.cleaned_data["statement"].strip()
