@@ -3,10 +3,20 @@
 from django.urls import path
 
 from .views import campaigns as campaign_views
+from .views import offers as offer_views
+from .views import requests as request_views
 
 app_name = "support"
 
 urlpatterns: list = [
+    # The offer and requests (views/offers.py, views/requests.py)
+    path("", offer_views.catalogue, name="catalogue"),
+    path("offers/<slug:code>/", offer_views.offer_detail, name="offer_detail"),
+    path("offers/<slug:code>/request/", offer_views.request_create, name="request_create"),
+    path("requests/waiting/", request_views.waiting, name="waiting"),
+    path("requests/<int:pk>/", request_views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/<slug:action>/", request_views.request_action, name="request_action"),
+    path("councils/<str:gss_code>/", request_views.council_support, name="council"),
     # Campaigns (views/campaigns.py)
     path("campaigns/", campaign_views.campaign_list, name="campaign_list"),
     path("campaigns/<slug:code>/", campaign_views.campaign_detail, name="campaign_detail"),

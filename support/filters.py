@@ -1,0 +1,52 @@
+"""The support lists' filters (django-filter FilterSets), shared by the pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+
+from .models.offers import Audience, OfferKind, RequestStatus, SupportOffer, SupportRequest
+from .selectors.offers import open_now_q
+
+# --- Offers and requests --------------------------------------------------------------------
+
+
+class OfferFilter(django_filters.FilterSet):
+    audience = django_filters.ChoiceFilter(
+        label="Who it is for",
+        choices=Audience.choices,
+        empty_label="Anyone",
+        method="for_audience",
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Kind of support", choices=OfferKind.choices, empty_label="Any kind"
+    )
+    open_now = django_filters.BooleanFilter(
+        label="Open for requests now",
+        method="only_open",
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+
+    class Meta:
+        model = SupportOffer
+        fields = ["audience", "kind", "open_now"]
+
+    def for_audience(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(audience__contains=[value]) if value else queryset
+
+    def only_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(open_now_q(), requestable=True)
+
+
+class SupportRequestFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=RequestStatus.choices, empty_label="Any status"
+    )
+    offer = django_filters.CharFilter(field_name="offer__code", label="Offer")
+    council = django_filters.CharFilter(field_name="council__gss_code", label="Council")
+
+    class Meta:
+        model = SupportRequest
+        fields = ["status", "offer", "council"]
