@@ -8,6 +8,7 @@ from funds.api.viewsets import AgreementViewSet, ReturnViewSet, SpendRequestView
 from peerchallenge.api.viewsets import ActionViewSet, ChallengeViewSet, LedgerView, ProgrammeViewSet
 from regions.api import CouncilViewSet, RegionViewSet
 from reviews.api.viewsets import BookingViewSet, CouncilEntitlementView, ProductViewSet
+from support.api.campaigns import CampaignViewSet
 
 from . import api_docs
 
@@ -35,6 +36,7 @@ router.register("spend-requests", SpendRequestViewSet, basename="spend-request")
 router.register("returns", ReturnViewSet, basename="funds-return")
 router.register("risk-flags", RiskFlagViewSet, basename="risk-flag")
 router.register("risk-rules", RiskRuleViewSet, basename="risk-rule")
+router.register("campaigns", CampaignViewSet, basename="campaign")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
