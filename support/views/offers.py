@@ -82,7 +82,8 @@ def request_create(request: HttpRequest, code: str) -> HttpResponse:
     access.require_permission(access.allow_if(bool(councils), permissions.NOT_A_REQUESTER))
     if not offer.requestable or offer.booking_url:
         return redirect("support:offer_detail", code=offer.code)
-    form = RequestForm(request.POST or None, councils=councils, offer=offer)
+    data = request.POST if request.method == "POST" else None
+    form = RequestForm(data, councils=councils, offer=offer)
     if request.method == "POST" and form.is_valid():
         council = Council.objects.get(pk=form.cleaned_data["council"])
         try:

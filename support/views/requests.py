@@ -185,7 +185,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     kwargs: dict[str, Any] = {}
     if step.form is f.BrokerForm:
         kwargs["offers"] = offer_selectors.requestable_offers().exclude(pk=req.offer_id)
-    form = step.form(request.POST or None, **kwargs)
+    form = step.form(request.POST if request.method == "POST" else None, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             result = step.run(request.user, req, form.cleaned_data)
