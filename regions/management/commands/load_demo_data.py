@@ -28,6 +28,16 @@ class Command(BaseCommand):
         booked = load_demo_bookings()
         if booked:
             self.stdout.write(f"Demo bookings made: {booked}.")
+        from support.demo import load_offers_demo
+
+        offers = load_offers_demo()
+        if offers:
+            self.stdout.write(f"Demo support offers added: {offers}.")
+        from support.demo_campaigns import load_campaigns_demo
+
+        calls = load_campaigns_demo()
+        if calls:
+            self.stdout.write(f"Demo campaigns opened: {calls}.")
         from earlysupport.services.evaluation import evaluate_risk_flags
 
         result = evaluate_risk_flags()
