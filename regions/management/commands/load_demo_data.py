@@ -28,6 +28,11 @@ class Command(BaseCommand):
         booked = load_demo_bookings()
         if booked:
             self.stdout.write(f"Demo bookings made: {booked}.")
+        from support.demo import load_offers_demo
+
+        offers = load_offers_demo()
+        if offers:
+            self.stdout.write(f"Demo support offers added: {offers}.")
         from support.demo_campaigns import load_campaigns_demo
 
         calls = load_campaigns_demo()
