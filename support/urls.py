@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import campaigns as campaign_views
+from .views import mentoring as mentoring_views
 from .views import offers as offer_views
 from .views import requests as request_views
 
@@ -39,4 +40,19 @@ urlpatterns: list = [
         campaign_views.application_decide,
         name="campaign_decide",
     ),
+    # Mentoring and asks and offers between councils (views/mentoring.py)
+    path("mentors/", mentoring_views.mentor_list, name="mentor_list"),
+    path("mentors/new/", mentoring_views.mentor_create, name="mentor_create"),
+    path("mentors/<int:pk>/", mentoring_views.mentor_detail, name="mentor_detail"),
+    path("mentors/<int:pk>/edit/", mentoring_views.mentor_edit, name="mentor_edit"),
+    path(
+        "mentoring/requests/<int:pk>/",
+        mentoring_views.mentor_proposals,
+        name="mentor_proposals",
+    ),
+    path("asks/", mentoring_views.ask_list, name="ask_list"),
+    path("asks/new/", mentoring_views.ask_create, name="ask_create"),
+    path("asks/<int:pk>/", mentoring_views.ask_detail, name="ask_detail"),
+    path("asks/<int:pk>/broker/", mentoring_views.ask_broker, name="ask_broker"),
+    path("asks/<int:pk>/close/", mentoring_views.ask_close, name="ask_close"),
 ]

@@ -252,3 +252,35 @@ def offers_to_match(ask: CouncilAsk) -> QuerySet[CouncilAsk]:
         )
         .order_by("other_theme", "-created_at", "-pk")
     )
+
+
+def mentoring_request_for(user: User, pk: int) -> SupportRequest | None:
+    """The mentoring request the user may see (its request's own rule), or None."""
+    found = (
+        SupportRequest.objects.select_related("council", "council__region", "offer", "requested_by")
+        .filter(pk=pk, offer__kind=OfferKind.MENTORING)
+        .first()
+    )
+    if found is None or not permissions.can_view_mentoring(user, found):
+        return None
+    return found
+
+
+def ask_for(user: User, pk: int) -> CouncilAsk | None:
+    if not permissions.can_view_asks(user):
+        return None
+    return (
+        CouncilAsk.objects.select_related("council", "council__region", "posted_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def councils_user_posts_for(user: User) -> list[Council]:
+    """Councils the user may post asks and offers for: their own, or those an adviser covers."""
+    grants = access.grants_for(user)
+    qs = Council.objects.order_by("name")
+    if grants.is_national_staff:
+        return list(qs)
+    regions = access.adviser_region_ids(user) or frozenset()
+    return list(qs.filter(Q(pk__in=permissions.ask_council_ids(user)) | Q(region_id__in=regions)))
