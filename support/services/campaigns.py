@@ -165,11 +165,17 @@ def campaign_decide(
     now_selected = decision == ApplicationDecision.SELECTED
     if now_selected and not was_selected:
         added = (
-            Campaign.objects.filter(pk=campaign.pk)
+            Campaign.objects.filter(pk=campaign.pk, selection_published=False)
             .filter(Q(cap__isnull=True) | Q(selected_count__lt=F("cap")))
             .update(selected_count=F("selected_count") + 1)
         )
         if not added:
+            campaign.refresh_from_db(fields=["selection_published", "selected_count"])
+            if campaign.selection_published:
+                raise SupportError(
+                    f"The selection for {campaign.name} has been published: its decisions "
+                    "are final."
+                )
             raise SupportError(_cap_refusal(campaign))
     elif was_selected and not now_selected:
         Campaign.objects.filter(pk=campaign.pk).update(selected_count=F("selected_count") - 1)
