@@ -6,14 +6,12 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from audit.selectors import events_for
 from cib_portal import access
 from regions.models import COUNCIL_ROLES, COUNCIL_SENIOR_ROLES, REGIONAL_LEAD_ROLES, Council
 
 from ..models.offers import RequestStatus, SupportRequest
 
 if TYPE_CHECKING:
-    from audit.models import AuditEvent
     from cib_portal.access import UserOrAnonymous
 
 
@@ -69,10 +67,6 @@ def waiting_position(request: SupportRequest) -> int | None:
         waitlisted_at__lt=request.waitlisted_at,
     ).count()
     return ahead + 1
-
-
-def history(request: SupportRequest) -> list[AuditEvent]:
-    return list(events_for(request))
 
 
 def councils_to_ask_for(user: UserOrAnonymous) -> list[Council]:

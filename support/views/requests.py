@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.selectors import events_for
 from cib_portal import access
 from regions.models import Council
 
@@ -170,7 +171,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         req=req,
         actions=_actions(request.user, req),
         position=selectors.waiting_position(req),
-        history=selectors.history(req),
+        history=list(events_for(req)),
         may_decide=permissions.can_decide(request.user, req),
     )
 
