@@ -9,6 +9,7 @@ from peerchallenge.api.viewsets import ActionViewSet, ChallengeViewSet, LedgerVi
 from regions.api import CouncilViewSet, RegionViewSet
 from reviews.api.viewsets import BookingViewSet, CouncilEntitlementView, ProductViewSet
 from support.api.campaigns import CampaignViewSet
+from support.api.mentoring import MentorProposalsView, MentorViewSet
 
 from . import api_docs
 
@@ -37,6 +38,7 @@ router.register("returns", ReturnViewSet, basename="funds-return")
 router.register("risk-flags", RiskFlagViewSet, basename="risk-flag")
 router.register("risk-rules", RiskRuleViewSet, basename="risk-rule")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("mentors", MentorViewSet, basename="mentor")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -52,5 +54,10 @@ urlpatterns = [
         name="council-entitlement",
     ),
     path("ledger/", LedgerView.as_view(), name="peer-challenge-ledger"),
+    path(
+        "support-requests/<int:pk>/mentor-proposals/",
+        MentorProposalsView.as_view(),
+        name="support-request-mentor-proposals",
+    ),
     path("", include(router.urls)),
 ]
