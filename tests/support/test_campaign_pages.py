@@ -9,6 +9,7 @@ import pytest
 
 from support.models import CampaignApplication
 from support.services.campaigns import campaign_decide, campaign_publish
+from tests.factories import make_member
 
 from .campaigns_setup import *  # noqa: F403
 
@@ -146,3 +147,21 @@ def test_publishing_refused_with_pending_applications_says_why(
     assert not campaign.selection_published
     campaign_decide(user=pm, application=leeds_application, decision="reserve", reason="r")
     campaign_publish(user=pm, campaign=campaign)
+
+
+def test_each_page_title_starts_with_its_heading(
+    client_for, leeds_application, campaign, officer, pm
+):
+    from tests.test_page_titles import title_and_h1
+
+    pages = [
+        (officer, "/support/campaigns/"),
+        (officer, url(campaign)),
+        (pm, url(campaign, f"applications/{leeds_application.pk}/")),
+        (pm, url(campaign, f"applications/{leeds_application.pk}/decide/")),
+    ]
+    other = make_member("E08000003", "dcs", email="dcs@manchester.example")
+    pages.append((other, url(campaign, "apply/")))
+    for user, path in pages:
+        title, heading = title_and_h1(client_for(user).get(path).content.decode())
+        assert title.startswith(heading), (path, title, heading)
