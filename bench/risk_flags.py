@@ -83,8 +83,8 @@ def main() -> None:
 
     from datasets.models import Indicator, Observation, Polarity
     from earlysupport.defaults import rules_sync
-    from earlysupport.services.evaluation import evaluate_risk_flags, findings
     from earlysupport.models import Flag, Rule
+    from earlysupport.services.evaluation import evaluate_risk_flags, findings
     from regions.models import Council
 
     rules_sync()

@@ -15,10 +15,6 @@ DOMAIN_APPS = {"datasets", "reviews", "peerchallenge", "funds", "earlysupport", 
 SHARED = ("reports", "cib_portal")
 # The root URL modules include every app's URLs and API (the issue's stated exception).
 ROOT_URL_MODULES = {"cib_portal/urls.py", "cib_portal/api_urls.py"}
-# Access rules of the apps still in cib_portal/access.py, leaving as each app's permissions.py
-# is made (issue 13, item 2). Only these imports may remain; a new one fails the test.
-NOT_YET_MOVED = {
-}
 
 
 def _imported_modules(tree: ast.AST):
@@ -49,20 +45,9 @@ def _domain_imports():
 
 def test_reports_and_cib_portal_import_no_domain_app():
     offenders = sorted(
-        {
-            f"{name}:{lineno} imports {module}"
-            for name, lineno, module in _domain_imports()
-            if (name, module) not in NOT_YET_MOVED
-            and not any(module.startswith(f"{m}.") for n, m in NOT_YET_MOVED if n == name)
-        }
+        {f"{name}:{lineno} imports {module}" for name, lineno, module in _domain_imports()}
     )
     assert offenders == [], "\n".join(offenders)
-
-
-def test_the_imports_not_yet_moved_are_still_there():
-    """An entry of NOT_YET_MOVED whose import is gone comes off the list."""
-    imported = {(name, module) for name, _, module in _domain_imports()}
-    assert {entry for entry in NOT_YET_MOVED if entry not in imported} == set()
 
 
 def test_the_check_sees_an_import_inside_a_function():
