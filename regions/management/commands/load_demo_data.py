@@ -38,6 +38,11 @@ class Command(BaseCommand):
         calls = load_campaigns_demo()
         if calls:
             self.stdout.write(f"Demo campaigns opened: {calls}.")
+        from support.demo_mentoring import load_mentoring_demo
+
+        mentoring = load_mentoring_demo()
+        if mentoring:
+            self.stdout.write(f"Demo mentors and asks and offers added: {mentoring}.")
         from earlysupport.services.evaluation import evaluate_risk_flags
 
         result = evaluate_risk_flags()
