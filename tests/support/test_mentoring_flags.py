@@ -92,3 +92,15 @@ def test_the_request_shows_the_flags_it_answers_to_those_who_see_flags(flag, adv
     assert flags_answered_by(user=dcs, support_request=own) == [flag]
     # A Leeds officer sees the request but not the council's risk flags.
     assert flags_answered_by(user=officer, support_request=own) == []
+
+
+def test_the_request_page_shows_its_flags_and_mentoring_link(flag, adviser, officer, client_for):
+    own = mentoring_request(LEEDS)
+    flag.status, flag.support_kind, flag.support_request = "support_agreed", "mentoring", own
+    flag.save()
+    page = client_for(adviser).get(f"/support/requests/{own.pk}/").content.decode()
+    assert "Risk flags this support answers" in page and f"/early-support/flags/{flag.pk}/" in page
+    assert f"/support/mentoring/requests/{own.pk}/" in page
+    hidden = client_for(officer).get(f"/support/requests/{own.pk}/").content.decode()
+    assert "Risk flags this support answers" not in hidden
+    assert f"/support/mentoring/requests/{own.pk}/" in hidden
