@@ -10,6 +10,7 @@ from regions.api import CouncilViewSet, RegionViewSet
 from reviews.api.viewsets import BookingViewSet, CouncilEntitlementView, ProductViewSet
 from support.api.campaigns import CampaignViewSet
 from support.api.mentoring import MentorProposalsView, MentorViewSet
+from support.api.offers import SupportOfferViewSet, SupportRequestViewSet
 
 from . import api_docs
 
@@ -38,6 +39,8 @@ router.register("returns", ReturnViewSet, basename="funds-return")
 router.register("risk-flags", RiskFlagViewSet, basename="risk-flag")
 router.register("risk-rules", RiskRuleViewSet, basename="risk-rule")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("support-offers", SupportOfferViewSet, basename="support-offer")
+router.register("support-requests", SupportRequestViewSet, basename="support-request")
 router.register("mentors", MentorViewSet, basename="mentor")
 
 urlpatterns = [
