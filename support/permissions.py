@@ -185,6 +185,15 @@ def can_decide_campaign(user: UserOrAnonymous, campaign: Campaign) -> Decision:
     )
 
 
+def can_manage_campaigns(user: UserOrAnonymous) -> Decision:
+    """Opening and changing campaigns: those who decide on them (CAMPAIGN_DECIDER_ROLES)."""
+    grants = access.grants_for(user)
+    return access.allow_if(
+        grants.is_superuser or bool(grants.national_roles & CAMPAIGN_DECIDER_ROLES),
+        "Only the national programme manager and the CIB administrator open and change campaigns.",
+    )
+
+
 def can_view_selection(user: UserOrAnonymous, campaign: Campaign) -> Decision:
     """A published selection, with its reasons, is seen by every member; before publishing,
     only by national staff."""

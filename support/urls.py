@@ -20,7 +20,9 @@ urlpatterns: list = [
     path("councils/<str:gss_code>/", request_views.council_support, name="council"),
     # Campaigns (views/campaigns.py)
     path("campaigns/", campaign_views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaign_views.campaign_create, name="campaign_create"),
     path("campaigns/<slug:code>/", campaign_views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<slug:code>/edit/", campaign_views.campaign_edit, name="campaign_edit"),
     path("campaigns/<slug:code>/apply/", campaign_views.campaign_apply, name="campaign_apply"),
     path(
         "campaigns/<slug:code>/publish/", campaign_views.campaign_publish, name="campaign_publish"

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.services import audit_record
+from audit.services import audit_record, audited_change
 from regions.models import Council
 
 from .. import permissions
@@ -88,6 +88,51 @@ def campaign_create(
         summary=f"Opened the campaign {name}",
         after={"opens_on": str(opens_on), "closes_on": str(closes_on), "cap": cap},
     )
+    return campaign
+
+
+CAMPAIGN_FIELDS = ("name", "description", "how_to_apply", "opens_on", "closes_on", "cap", "offer")
+
+
+@transaction.atomic
+def campaign_update(
+    *,
+    user: User,
+    campaign: Campaign,
+    name: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    description: str = "",
+    how_to_apply: str = "",
+    cap: int | None = None,
+    offer_id: int | None = None,
+) -> Campaign:
+    """Change a campaign: its window, cap and words. A cap is never set below the councils
+    already selected."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    allowed = permissions.can_decide_campaign(user, campaign)
+    if not allowed:
+        raise SupportError(allowed.reason)
+    if closes_on < opens_on:
+        raise SupportError("The campaign must close on or after the day it opens.")
+    if cap is not None and cap < max(campaign.selected_count, 1):
+        raise SupportError(
+            f"{campaign.selected_count} councils are selected already: the cap cannot be "
+            "lower than that."
+            if campaign.selected_count
+            else "A cap must be at least 1, or none."
+        )
+    with audited_change(
+        actor=user,
+        action=Action.CAMPAIGN_SAVE,
+        obj=campaign,
+        fields=CAMPAIGN_FIELDS,
+        summary=f"Changed the campaign {name}",
+    ):
+        campaign.name, campaign.description, campaign.how_to_apply = name, description, how_to_apply
+        campaign.opens_on, campaign.closes_on, campaign.cap = opens_on, closes_on, cap
+        campaign.offer_id = offer_id
+        campaign.save()
     return campaign
 
 

@@ -27,7 +27,7 @@ from cib_portal.csv_export import csv_response
 from regions.models import Council
 
 from .. import permissions
-from ..forms.campaigns import ApplicationForm, DecisionForm
+from ..forms.campaigns import ApplicationForm, CampaignForm, DecisionForm
 from ..models.campaigns import Campaign, CampaignApplication
 from ..selectors import campaigns as selectors
 from ..services import campaigns as services
@@ -72,7 +72,91 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     for campaign in page_obj.object_list:
         campaign.open_now = campaign.is_open(today)
-    return page(request, "list.html", page_obj=page_obj, today=today)
+    return page(
+        request,
+        "list.html",
+        page_obj=page_obj,
+        today=today,
+        may_open=bool(permissions.can_manage_campaigns(request.user)),
+    )
+
+
+RESERVED_CODES = {"new"}
+
+
+def _values(data: dict[str, Any]) -> dict[str, Any]:
+    offer = data.get("offer")
+    return {
+        "name": data["name"].strip(),
+        "description": data["description"].strip(),
+        "how_to_apply": data["how_to_apply"].strip(),
+        "opens_on": data["opens_on"],
+        "closes_on": data["closes_on"],
+        "cap": data["cap"],
+        "offer_id": offer.pk if offer else None,
+    }
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    access.require(permissions.can_view_campaigns(request.user))
+    access.require_permission(permissions.can_manage_campaigns(request.user))
+    form = CampaignForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if code in RESERVED_CODES or Campaign.objects.filter(code=code).exists():
+            form.add_error("code", "Another campaign has this code: choose another")
+        else:
+            campaign = services.campaign_create(
+                user=request.user, code=code, **_values(form.cleaned_data)
+            )
+            messages.success(request, f"{campaign.name} is saved.")
+            return redirect(DETAIL, code=campaign.code)
+    return page(
+        request,
+        "form.html",
+        form=form,
+        title="Open a campaign",
+        button="Save the campaign",
+        cancel_url=reverse("support:campaign_list"),
+    )
+
+
+@login_required
+def campaign_edit(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = campaign_for(request, code)
+    access.require_permission(permissions.can_manage_campaigns(request.user))
+    initial = {
+        "name": campaign.name,
+        "description": campaign.description,
+        "how_to_apply": campaign.how_to_apply,
+        "opens_on": campaign.opens_on,
+        "closes_on": campaign.closes_on,
+        "cap": campaign.cap,
+        "offer": campaign.offer_id,
+    }
+    form = CampaignForm(
+        request.POST if request.method == "POST" else None, initial=initial, editing=True
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(
+                user=request.user, campaign=campaign, **_values(form.cleaned_data)
+            )
+        except SupportError as error:
+            form.add_error(None, error.reason)
+        else:
+            messages.success(request, "The campaign is saved.")
+            return redirect(DETAIL, code=campaign.code)
+    return page(
+        request,
+        "form.html",
+        form=form,
+        campaign=campaign,
+        title=f"Change {campaign.name}",
+        button="Save the changes",
+        cancel_url=reverse(DETAIL, kwargs={"code": campaign.code}),
+    )
 
 
 @login_required
@@ -93,6 +177,7 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
         can_apply=_councils_to_apply_for(request, campaign).exists(),
         selection=selectors.published_selection(user=user, campaign=campaign),
         may_decide=bool(permissions.can_decide_campaign(user, campaign)),
+        may_edit=bool(permissions.can_manage_campaigns(user)),
     )
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from support.models import CampaignApplication
-from support.services.campaigns import campaign_decide, campaign_publish
+from support.services.campaigns import campaign_decide, campaign_publish, campaign_update
+from support.services.common import SupportError
 from tests.factories import make_member
 
 from .campaigns_setup import *  # noqa: F403
@@ -165,3 +166,70 @@ def test_each_page_title_starts_with_its_heading(
     for user, path in pages:
         title, heading = title_and_h1(client_for(user).get(path).content.decode())
         assert title.startswith(heading), (path, title, heading)
+
+
+def test_opening_a_campaign_for_the_decider_permitted_and_outsider(
+    client_for, pm, national_adviser, officer, no_role_user, reference_data
+):
+    from support.models import Campaign
+
+    assert client_for(no_role_user).get("/support/campaigns/new/").status_code == 404
+    for user in (national_adviser, officer):
+        response = client_for(user).get("/support/campaigns/new/")
+        assert response.status_code == 403
+        assert "open and change campaigns" in response.content.decode()
+    client = client_for(pm)
+    assert "Open a campaign" in client.get("/support/campaigns/").content.decode()
+    form = {
+        "code": "early-adopters",
+        "name": "Early adopters",
+        "opens_on_day": "10",
+        "opens_on_month": "5",
+        "opens_on_year": "2027",
+        "closes_on_day": "7",
+        "closes_on_month": "5",
+        "closes_on_year": "2027",
+        "cap": "0",
+    }
+    body = client.post("/support/campaigns/new/", form).content.decode()
+    assert "The closing day must be on or after the opening day" in body
+    assert "The cap must be at least 1" in body
+    form.update({"closes_on_day": "7", "closes_on_month": "6", "cap": ""})
+    response = client.post("/support/campaigns/new/", form)
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(code="early-adopters")
+    assert (str(campaign.closes_on), campaign.cap) == ("2027-06-07", None)
+    body = client.post("/support/campaigns/new/", form).content.decode()
+    assert "Another campaign has this code" in body
+
+
+def test_changing_a_campaign_never_caps_below_the_selected(
+    client_for, leeds_application, campaign, pm, officer
+):
+    campaign_decide(user=pm, application=leeds_application, decision="selected", reason="Yes")
+    path = url(campaign, "edit/")
+    assert client_for(officer).get(path).status_code == 403
+    client = client_for(pm)
+    assert client.get(path).status_code == 200
+    form = {
+        "name": "Pathfinders",
+        "opens_on_day": str(campaign.opens_on.day),
+        "opens_on_month": str(campaign.opens_on.month),
+        "opens_on_year": str(campaign.opens_on.year),
+        "closes_on_day": str(campaign.closes_on.day),
+        "closes_on_month": str(campaign.closes_on.month),
+        "closes_on_year": str(campaign.closes_on.year),
+        "cap": "1",
+    }
+    assert client.post(path, form).status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.cap) == ("Pathfinders", 1)
+    with pytest.raises(SupportError, match="1 councils are selected already"):
+        campaign_update(
+            user=pm,
+            campaign=campaign,
+            name="x",
+            opens_on=campaign.opens_on,
+            closes_on=campaign.closes_on,
+            cap=0,
+        )
