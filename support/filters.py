@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 
+from .models.campaigns import ApplicationDecision, CampaignApplication
 from .models.offers import Audience, OfferKind, RequestStatus, SupportOffer, SupportRequest
 from .selectors.offers import open_now_q
 
@@ -50,3 +53,31 @@ class SupportRequestFilter(django_filters.FilterSet):
     class Meta:
         model = SupportRequest
         fields = ["status", "offer", "council"]
+
+
+# --- Campaign applications ------------------------------------------------------------------
+
+
+class CampaignApplicationFilter(django_filters.FilterSet):
+    """A campaign's applications by decision and by the council's region (its GSS code), for
+    the API's list and the CSV."""
+
+    decision = django_filters.ChoiceFilter(choices=ApplicationDecision.choices)
+    region = django_filters.CharFilter(field_name="council__region__gss_code")
+
+    class Meta:
+        model = CampaignApplication
+        fields = ["decision", "region"]
+
+
+def filter_campaign_applications(
+    queryset: QuerySet[CampaignApplication], params: Any
+) -> QuerySet[CampaignApplication]:
+    """`queryset` filtered by `decision` and `region` in `params`; a bad value raises
+    ValueError naming the parameter."""
+    data = {k: params.get(k, "").strip() for k in ("decision", "region") if params.get(k, "")}
+    applied = CampaignApplicationFilter(data, queryset=queryset)
+    if not applied.is_valid():
+        name, errors = next(iter(applied.errors.items()))
+        raise ValueError(f"{name}: {errors[0]}")
+    return applied.qs

@@ -12,10 +12,15 @@ reason.
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -24,7 +29,8 @@ from cib_portal.api import MemberPermission
 from regions.models import Council
 
 from .. import permissions
-from ..models.campaigns import Campaign
+from ..filters import filter_campaign_applications
+from ..models.campaigns import ApplicationDecision, Campaign
 from ..selectors import campaigns as selectors
 from ..services import campaigns as services
 from ..services.common import SupportError
@@ -78,6 +84,10 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         methods=["GET"],
         request=None,
+        parameters=[
+            OpenApiParameter("decision", str, enum=ApplicationDecision.values),
+            OpenApiParameter("region", str, description="A region's GSS code, e.g. E12000003"),
+        ],
         responses={200: ApplicationSerializer(many=True), 404: NOT_YOURS},
     )
     @extend_schema(
@@ -101,6 +111,11 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             qs = selectors.applications_visible(user=request.user, campaign=campaign).order_by(
                 "council__name"
             )
+            try:
+                qs = filter_campaign_applications(qs, request.query_params)
+            except ValueError as exc:
+                name, _, message = str(exc).partition(": ")
+                raise ValidationError({name: [message]}) from None
             return Response(self._application_data(qs))
         data = ApplyRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -27,6 +27,7 @@ from cib_portal.csv_export import csv_response
 from regions.models import Council
 
 from .. import permissions
+from ..filters import filter_campaign_applications
 from ..forms.campaigns import ApplicationForm, CampaignForm, DecisionForm
 from ..models.campaigns import Campaign, CampaignApplication
 from ..selectors import campaigns as selectors
@@ -306,6 +307,10 @@ def applications_csv(request: HttpRequest, code: str) -> HttpResponse:
     applications = selectors.applications_visible(user=request.user, campaign=campaign).order_by(
         "council__region__name", "council__name"
     )
+    try:  # ?decision=selected, ?region=E12000003: part of the list, as the API filters it
+        applications = filter_campaign_applications(applications, request.GET)
+    except ValueError:
+        applications = applications.none()
     for a in applications:
         writer.writerow(
             [

@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from support.models import CampaignApplication
-from support.services.campaigns import campaign_apply, campaign_publish
+from support.services.campaigns import campaign_apply, campaign_decide, campaign_publish
 from tests.conftest import LEEDS, MANCHESTER
 from tests.factories import make_member
 
@@ -144,3 +144,22 @@ def test_the_schema_has_the_campaign_endpoints_and_validates(tmp_path):
     assert "/api/v1/campaigns/{code}/applications/" in paths
     assert set(paths["/api/v1/campaigns/{code}/applications/"]) >= {"get", "post"}
     assert "409" in paths["/api/v1/campaigns/{code}/select/"]["post"]["responses"]
+
+
+def test_applications_filter_by_decision_and_region(leeds_application, campaign, pm):
+    campaign_decide(user=pm, application=leeds_application, decision="reserve", reason="r")
+    client = api_as(pm)
+    assert len(client.get(apps_url(campaign), {"decision": "reserve"}).json()) == 1
+    assert client.get(apps_url(campaign), {"decision": "selected"}).json() == []
+    assert len(client.get(apps_url(campaign), {"region": "E12000003"}).json()) == 1
+    assert client.get(apps_url(campaign), {"region": "E12000002"}).json() == []
+    bad = client.get(apps_url(campaign), {"decision": "maybe"})
+    assert bad.status_code == 400 and "decision" in bad.json()
+    from django.test import Client
+
+    page = Client()  # the CSV takes the same filters
+    page.force_login(pm)
+    text = page.get(
+        f"/support/campaigns/{campaign.code}/applications.csv", {"decision": "selected"}
+    ).content.decode("utf-8-sig")
+    assert "Leeds" not in text
