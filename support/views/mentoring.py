@@ -139,6 +139,17 @@ def mentor_proposals(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         access.require_permission(may_confirm)
         action = request.POST.get("action")
+        if action == "end":
+            current = selectors.confirmed_assignment(support_request)
+            if current is None:
+                raise Http404
+            try:
+                services.mentor_end(user=request.user, assignment=current)
+            except SupportError as exc:
+                messages.error(request, exc.reason)
+            else:
+                messages.success(request, f"{current.mentor.name}'s mentoring has ended.")
+            return redirect("support:mentor_proposals", pk=support_request.pk)
         form: Any = (
             f.ConfirmMentorForm(request.POST)
             if action == "confirm"

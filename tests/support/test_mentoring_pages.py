@@ -107,7 +107,10 @@ def test_the_adviser_sees_explained_proposals_and_confirms_one(as_user):
     assert answer.status_code == 302
     assert MentorAssignment.objects.get(support_request=req).status == "confirmed"
     again = client.get(proposals_url(req)).content.decode()
-    assert "Cllr Good (Manchester) is confirmed" in again
+    assert "Cllr Good (Manchester) is confirmed" in again and "End the mentoring" in again
+    assert client.post(proposals_url(req), {"action": "end"}).status_code == 302
+    assert MentorAssignment.objects.get(support_request=req).status == "ended"
+    assert client.post(proposals_url(req), {"action": "end"}).status_code == 404
 
 
 def test_a_refused_confirmation_says_why(as_user):
