@@ -36,6 +36,7 @@ READ_ONLY_ADMINS = {
     "peerchallenge.declaredconflict",
     "datasets.importrun",
     "audit.auditevent",
+    "support.supportrequest",
 }
 
 
@@ -399,6 +400,15 @@ def one_of_each(superuser, national_adviser, programme_manager):
     )
     _booking(programme_manager)
     ReportJob.objects.create(kind="data_profile", requested_by=superuser, subject_council=leeds)
+    from support.models import Cohort, SupportOffer, SupportRequest
+
+    offer = SupportOffer.objects.create(code="admin-test-offer", name="Admin test", kind="bespoke")
+    Cohort.objects.create(
+        offer=offer, name="First", starts="2030-01-01", ends="2030-01-02", places=5
+    )
+    SupportRequest.objects.create(
+        council=leeds, offer=offer, requested_by=superuser, need="Admin test"
+    )
     AuditEvent.objects.create(
         action="programme.create",
         object_type="peerchallenge.programme",
