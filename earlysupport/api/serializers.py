@@ -38,6 +38,9 @@ class RiskFlagSerializer(serializers.Serializer):
     support_kind = serializers.CharField(allow_blank=True)
     support_booking = serializers.IntegerField(allow_null=True)
     support_challenge = serializers.IntegerField(allow_null=True)
+    support_request = serializers.IntegerField(
+        allow_null=True, help_text="A support request (/api/v1/support-requests/) of the council"
+    )
     proposed_for_closing = serializers.BooleanField(
         help_text="The evidence has gone at the last evaluation"
     )
@@ -60,6 +63,7 @@ class RiskFlagSerializer(serializers.Serializer):
             "support_kind": f.support_kind,
             "support_booking": f.support_booking_id,
             "support_challenge": f.support_challenge_id,
+            "support_request": f.support_request_id,
             "proposed_for_closing": f.is_proposed_for_closing,
             "closed_at": f.closed_at.isoformat() if f.closed_at else None,
         }
@@ -109,6 +113,11 @@ class RiskFlagTransitionSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text="For peer_challenge: a challenge the council hosts",
+    )
+    support_request = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="For support_request or mentoring: a support request of the council",
     )
     support_note = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -31,6 +31,7 @@ from peerchallenge import permissions as peerchallenge_permissions
 from peerchallenge.selectors import challenge_by_pk
 from regions.models import Council
 from reviews.selectors import booking_by_pk
+from support.selectors.mentoring import support_request_by_pk
 
 from .. import permissions
 from ..models import Flag, FlagStatus, Rule, Severity
@@ -184,6 +185,11 @@ class RiskFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 request.user, challenge
             ):
                 raise ValidationError({"support_challenge": ["No peer challenge has that id."]})
+        support_request = None
+        if values.get("support_request") is not None:
+            support_request = support_request_by_pk(values["support_request"])
+            if support_request is None:
+                raise ValidationError({"support_request": ["No support request has that id."]})
         try:
             triage.flag_transition(
                 user=request.user,
@@ -194,6 +200,7 @@ class RiskFlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 support_booking=booking,
                 support_challenge=challenge,
                 support_note=values.get("support_note", ""),
+                support_request=support_request,
             )
         except triage.FlagError as exc:
             return _detail(exc)

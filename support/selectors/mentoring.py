@@ -284,3 +284,9 @@ def councils_user_posts_for(user: User) -> list[Council]:
         return list(qs)
     regions = access.adviser_region_ids(user) or frozenset()
     return list(qs.filter(Q(pk__in=permissions.ask_council_ids(user)) | Q(region_id__in=regions)))
+
+
+def support_request_by_pk(pk: int) -> SupportRequest | None:
+    """A support request by id, for another app linking one (a risk flag's agreed support);
+    the caller's service checks it is the right council's."""
+    return SupportRequest.objects.select_related("council", "offer").filter(pk=pk).first()

@@ -104,3 +104,20 @@ def test_the_request_page_shows_its_flags_and_mentoring_link(flag, adviser, offi
     hidden = client_for(officer).get(f"/support/requests/{own.pk}/").content.decode()
     assert "Risk flags this support answers" not in hidden
     assert f"/support/mentoring/requests/{own.pk}/" in hidden
+
+
+def test_the_api_links_a_support_request(flag, adviser):
+    from rest_framework.test import APIClient
+
+    own = mentoring_request(LEEDS)
+    theirs = mentoring_request(BRADFORD)
+    client = APIClient()
+    client.force_authenticate(adviser)
+    url = f"/api/v1/risk-flags/{flag.pk}/transition/"
+    body = {"to_status": "support_agreed", "support_kind": "support_request"}
+    unknown = client.post(url, {**body, "support_request": 999999}, format="json")
+    assert unknown.status_code == 400 and "support_request" in unknown.json()
+    wrong = client.post(url, {**body, "support_request": theirs.pk}, format="json")
+    assert wrong.status_code == 409 and "not Leeds's" in wrong.json()["detail"]
+    ok = client.post(url, {**body, "support_request": own.pk}, format="json")
+    assert ok.status_code == 200 and ok.json()["support_request"] == own.pk
