@@ -89,3 +89,8 @@ class CloseSerializer(serializers.Serializer):
     what_changed = serializers.CharField(
         max_length=5000, required=False, allow_blank=True, default=""
     )
+
+
+class BrokerSerializer(serializers.Serializer):
+    offer = serializers.CharField(help_text="The code of the offer that fits better")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

@@ -1,6 +1,6 @@
 """The offer and requests API: /api/v1/support-offers/ (the catalogue, filtered by audience,
 kind and open_now; one offer by code) and /api/v1/support-requests/ (the requests the user may
-see; asking; and the accept, decline, waitlist, start_delivery, deliver, close and cancel
+see; asking; and the accept, decline, waitlist, broker, start_delivery, deliver, close and cancel
 steps).
 
 Same rules, reads and writes as the pages (support.permissions, support.selectors, the one
@@ -39,6 +39,7 @@ from ..selectors import requests as selectors
 from ..services import requests as services
 from ..services.common import SupportError
 from .offer_serializers import (
+    BrokerSerializer,
     CloseSerializer,
     DeclineSerializer,
     SupportOfferSerializer,
@@ -221,6 +222,26 @@ class SupportRequestViewSet(
     def waitlist(self, request: Request, pk: str | None = None) -> Response:
         """Put on the waiting list (offers that keep one)."""
         return self._step(permissions.can_decide, services.waitlist)
+
+    @_step_schema("May see the request but does not decide it", body=BrokerSerializer)
+    @action(detail=True, methods=["post"])
+    def broker(self, request: Request, pk: str | None = None) -> Response:
+        """Point the council to another offer: this request is declined with that reason and
+        a new one made for the other offer, which is returned."""
+        found = self.get_object()
+        access.require_permission(permissions.can_decide(request.user, found))
+        data = BrokerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        other = offer_selectors.offer_by_code(data.validated_data["offer"])
+        if other is None:
+            raise ValidationError({"offer": ["No offer has that code."]})
+        try:
+            new = services.broker(
+                user=request.user, request=found, offer=other, note=data.validated_data["note"]
+            )
+        except SupportError as exc:
+            return _conflict(exc)
+        return self._respond(new)
 
     @_step_schema("May see the request but does not decide it")
     @action(detail=True, methods=["post"], url_path="start-delivery")

@@ -121,3 +121,16 @@ def test_decline_and_waitlist(asked, adviser):
     assert api_as(adviser).post(f"{url}waitlist/").json()["status"] == "waiting"
     declined = api_as(adviser).post(f"{url}decline/", {"reason": "Not now."}, format="json")
     assert declined.json()["decline_reason"] == "Not now."
+
+
+def test_brokering_another_offer(asked, adviser, lead_member):
+    make_offer("mentoring", name="Lead member mentoring", kind="mentoring")
+    url = f"{REQUESTS}{asked.pk}/broker/"
+    assert api_as(lead_member).post(url, {"offer": "mentoring"}, format="json").status_code == 403
+    assert api_as(adviser).post(url, {"offer": "nope"}, format="json").status_code == 400
+    same = api_as(adviser).post(url, {"offer": asked.offer.code}, format="json")
+    assert same.status_code == 409 and "different offer" in same.json()["detail"]
+    new = api_as(adviser).post(url, {"offer": "mentoring", "note": "First."}, format="json")
+    assert new.status_code == 200 and new.json()["offer"] == "mentoring"
+    old = api_as(adviser).get(f"{REQUESTS}{asked.pk}/").json()
+    assert old["status"] == "declined" and old["brokered_offer"] == "mentoring"
