@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from .models.campaigns import ApplicationDecision, CampaignApplication
+from .models.mentoring import AskKind, CouncilAsk, ImprovementTheme
 from .models.offers import Audience, OfferKind, RequestStatus, SupportOffer, SupportRequest
 from .selectors.offers import open_now_q
 
@@ -81,3 +82,37 @@ def filter_campaign_applications(
         name, errors = next(iter(applied.errors.items()))
         raise ValueError(f"{name}: {errors[0]}")
     return applied.qs
+
+
+# --- Asks and offers between councils -------------------------------------------------------
+
+
+class CouncilAskFilter(django_filters.FilterSet):
+    theme = django_filters.ChoiceFilter(
+        label="Theme", choices=ImprovementTheme.choices, empty_label="All themes"
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Asks or offers", choices=AskKind.choices, empty_label="Both"
+    )
+    state = django_filters.ChoiceFilter(
+        label="Open or closed",
+        choices=[("open", "Open"), ("closed", "Closed"), ("all", "All")],
+        empty_label=None,
+        method="in_state",
+    )
+
+    class Meta:
+        model = CouncilAsk
+        fields = ["theme", "kind", "state"]
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        data = data.copy() if data is not None else {}
+        data.setdefault("state", "open")
+        super().__init__(data, *args, **kwargs)
+
+    def in_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "closed":
+            return queryset.filter(is_open=False)
+        if value == "all":
+            return queryset
+        return queryset.filter(is_open=True)

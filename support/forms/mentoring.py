@@ -88,20 +88,6 @@ class DeclineMentorForm(forms.Form):
     )
 
 
-class AskFilterForm(forms.Form):
-    theme = forms.ChoiceField(
-        label="Theme", required=False, choices=[("", "All themes"), *ImprovementTheme.choices]
-    )
-    kind = forms.ChoiceField(
-        label="Asks or offers", required=False, choices=[("", "Both"), *AskKind.choices]
-    )
-    state = forms.ChoiceField(
-        label="Open or closed",
-        required=False,
-        choices=[("open", "Open"), ("closed", "Closed"), ("all", "All")],
-    )
-
-
 class AskForm(forms.Form):
     council = forms.TypedChoiceField(
         label="Council", coerce=int, error_messages={"required": "Select the council"}

@@ -197,23 +197,14 @@ def confirmed_assignment(support_request: SupportRequest) -> MentorAssignment | 
 # --- Asks and offers between councils -------------------------------------------------------
 
 
-def asks_visible(*, user: User, data: dict[str, str] | None = None) -> QuerySet[CouncilAsk]:
-    """Asks and offers are shared with every member (that is their point); filtered by theme,
-    kind and open or closed (open by default)."""
+def asks_visible(*, user: User) -> QuerySet[CouncilAsk]:
+    """Asks and offers are shared with every member (that is their point); none for others.
+    support.filters.CouncilAskFilter filters them by theme, kind and open or closed."""
     if not permissions.can_view_asks(user):
         return CouncilAsk.objects.none()
-    data = data or {}
-    qs = CouncilAsk.objects.select_related("council", "council__region")
-    if theme := data.get("theme"):
-        qs = qs.filter(theme=theme)
-    if kind := data.get("kind"):
-        qs = qs.filter(kind=kind)
-    state = data.get("state") or "open"
-    if state == "open":
-        qs = qs.filter(is_open=True)
-    elif state == "closed":
-        qs = qs.filter(is_open=False)
-    return qs.order_by("-created_at", "-pk")
+    return CouncilAsk.objects.select_related("council", "council__region").order_by(
+        "-created_at", "-pk"
+    )
 
 
 def matches_visible(*, user: User) -> QuerySet[CouncilMatch]:

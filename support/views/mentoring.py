@@ -21,6 +21,7 @@ from cib_portal import access
 from earlysupport.selectors.flags import flags_answered_by
 
 from .. import permissions
+from ..filters import CouncilAskFilter
 from ..forms import mentoring as f
 from ..models.mentoring import Mentor
 from ..selectors import mentoring as selectors
@@ -215,11 +216,10 @@ def mentor_proposals(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def ask_list(request: HttpRequest) -> HttpResponse:
     access.require(permissions.can_view_asks(request.user))
-    form = f.AskFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.asks_visible(user=request.user, data=data), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters = CouncilAskFilter(request.GET, queryset=selectors.asks_visible(user=request.user))
+    form = filters.form
+    asks = filters.qs if filters.is_valid() else filters.queryset.none()
+    page = Paginator(asks, PAGE_SIZE).get_page(request.GET.get("page"))
     return _page(
         request,
         "ask_list.html",

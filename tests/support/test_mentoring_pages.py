@@ -167,7 +167,10 @@ def test_asks_are_listed_to_members_with_filters(as_user, officer):
     assert "Retaining social workers" not in page and "Our scrutiny panel" in page
     page = client.get(ASKS, {"kind": "ask", "theme": "scrutiny"}).content.decode()
     assert "No asks or offers match these filters." in page
-    assert client.get(ASKS, {"theme": "nonsense"}).status_code == 200
+    wrong = client.get(ASKS, {"theme": "nonsense"})
+    assert wrong.status_code == 200 and "Select a valid choice" in wrong.content.decode()
+    closed = client.get(ASKS, {"state": "closed"}).content.decode()
+    assert "No asks or offers match these filters." in closed
 
 
 def test_no_role_gets_404(as_user):
