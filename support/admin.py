@@ -18,6 +18,8 @@ class SupportOfferAdmin(PortalModelAdmin):
     list_display = ["name", "code", "kind", "cost_basis", "decided_by", "requestable"]
     list_filter = ["kind", "cost_basis", "decided_by", "requestable"]
     search_fields = ["name", "code"]
+    # An offer's own places are taken and freed only by accepting and cancelling requests.
+    readonly_fields = ["places_taken"]
 
 
 @admin.register(Cohort)

@@ -17,6 +17,7 @@ class CohortSerializer(serializers.ModelSerializer):
 
 class SupportOfferSerializer(serializers.ModelSerializer):
     cohorts = CohortSerializer(many=True, read_only=True)
+    places_left = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = SupportOffer
@@ -29,6 +30,7 @@ class SupportOfferSerializer(serializers.ModelSerializer):
             "cost_basis",
             "price_pence",
             "places",
+            "places_taken",
             "window_opens",
             "window_closes",
             "decided_by",
@@ -36,6 +38,7 @@ class SupportOfferSerializer(serializers.ModelSerializer):
             "requestable",
             "booking_url",
             "waiting_list",
+            "places_left",
             "cohorts",
         ]
 

@@ -59,7 +59,9 @@ class SupportOffer(models.Model):
     description = models.TextField(blank=True)
     cost_basis = models.CharField(max_length=20, choices=CostBasis.choices, default=CostBasis.FREE)
     price_pence = models.PositiveIntegerField(null=True, blank=True)
+    # Places on an offer that runs in no cohorts (a cohort keeps its own); taken by accepting.
     places = models.PositiveIntegerField(null=True, blank=True)
+    places_taken = models.PositiveIntegerField(default=0)
     window_opens = models.DateField(null=True, blank=True)
     window_closes = models.DateField(null=True, blank=True)
     decided_by = models.CharField(
@@ -91,6 +93,11 @@ class SupportOffer(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="guide") | Q(requestable=False),
                 name="offer_guides_not_requestable",
+            ),
+            # The last word on an offer's own places, as on a cohort's.
+            models.CheckConstraint(
+                condition=Q(places__isnull=True, places_taken=0) | Q(places_taken__lte=F("places")),
+                name="offer_places_within_limit",
             ),
         ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Sum, When
 from django.utils import timezone
 
 from ..models.offers import Cohort, SupportOffer
@@ -22,14 +22,25 @@ def open_now_q(on: datetime.date | None = None) -> Q:
 
 
 def catalogue(user: UserOrAnonymous) -> QuerySet[SupportOffer]:
-    """Every offer, with its cohorts' places and places left (None where it has no cohorts).
+    """Every offer, with its places left (its cohorts', or its own; None where it counts
+    none).
     The catalogue is open to every member: the view asks permissions first."""
     return (
         SupportOffer.objects.annotate(
             cohort_places=Sum("cohorts__places"),
             cohort_places_taken=Sum("cohorts__places_taken"),
         )
-        .annotate(places_left=F("cohort_places") - F("cohort_places_taken"))
+        .annotate(
+            places_left=Case(
+                When(
+                    cohort_places__isnull=False,
+                    then=F("cohort_places") - F("cohort_places_taken"),
+                ),
+                When(places__isnull=False, then=F("places") - F("places_taken")),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
         .prefetch_related(Prefetch("cohorts", queryset=Cohort.objects.order_by("starts")))
         .order_by("name")
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -39,7 +39,13 @@ from .offers import offer_window_refusal
 if TYPE_CHECKING:
     from accounts.models import User
 
-COHORT_FULL = "The cohort is full."
+
+def _full(cohort: Cohort | None) -> str:
+    return (
+        "The cohort is full."
+        if cohort is not None
+        else "The offer's places are all taken: it is full."
+    )
 
 
 def _snapshot(request: SupportRequest) -> dict[str, Any]:
@@ -70,22 +76,36 @@ def _from(request: SupportRequest, *statuses: str, doing: str) -> None:
         )
 
 
-def _take_place(cohort_id: int) -> bool:
-    """One conditional UPDATE: a place if one is left, else False (the CHECK as last word)."""
+def _take_place(request: SupportRequest) -> bool:
+    """One conditional UPDATE on the cohort (or on the offer, for one with places of its own
+    and no cohorts): a place if one is left, else False; the CHECK is the last word. True when
+    there are no places to count."""
+    rows: QuerySet[Any]
+    if request.cohort_id is not None:
+        rows = Cohort.objects.filter(pk=request.cohort_id, places_taken__lt=F("places"))
+    elif request.offer.places is not None:
+        rows = SupportOffer.objects.filter(pk=request.offer_id, places_taken__lt=F("places"))
+    else:
+        return True
     try:
         with transaction.atomic():
-            taken = Cohort.objects.filter(pk=cohort_id, places_taken__lt=F("places")).update(
-                places_taken=F("places_taken") + 1
-            )
+            taken = rows.update(places_taken=F("places_taken") + 1)
     except IntegrityError:
         return False
     return taken == 1
 
 
-def _free_place(cohort_id: int) -> None:
-    Cohort.objects.filter(pk=cohort_id, places_taken__gt=0).update(
-        places_taken=F("places_taken") - 1
-    )
+def _counts_places(request: SupportRequest) -> bool:
+    return request.cohort_id is not None or request.offer.places is not None
+
+
+def _free_place(request: SupportRequest) -> None:
+    rows: QuerySet[Any]
+    if request.cohort_id is not None:
+        rows = Cohort.objects.filter(pk=request.cohort_id, places_taken__gt=0)
+    else:
+        rows = SupportOffer.objects.filter(pk=request.offer_id, places_taken__gt=0)
+    rows.update(places_taken=F("places_taken") - 1)
 
 
 # --- Asking ---------------------------------------------------------------------------------
@@ -129,11 +149,15 @@ def request_support(
     waitlisted_at = None
     if cohort is not None:
         cohort = Cohort.objects.get(pk=cohort.pk)
-        if cohort.places_taken >= cohort.places:
-            if not offer.waiting_list:
-                raise SupportError(f"{COHORT_FULL} This offer keeps no waiting list.")
-            status = RequestStatus.WAITING
-            waitlisted_at = timezone.now()
+    counter = cohort or (
+        SupportOffer.objects.get(pk=offer.pk) if offer.places is not None else None
+    )
+    full = counter is not None and counter.places_taken >= (counter.places or 0)
+    if full:
+        if not offer.waiting_list:
+            raise SupportError(f"{_full(cohort)} This offer keeps no waiting list.")
+        status = RequestStatus.WAITING
+        waitlisted_at = timezone.now()
     on_behalf = council.pk not in access.grants_for(user).council_roles
     request = SupportRequest.objects.create(
         council=council,
@@ -170,10 +194,10 @@ def accept(*, user: User, request: SupportRequest) -> SupportRequest:
     _require(permissions.can_decide(user, request))
     _from(request, RequestStatus.REQUESTED, RequestStatus.WAITING, doing="accepted")
     before = _snapshot(request)
-    if request.cohort_id is not None and not _take_place(request.cohort_id):
+    if not _take_place(request):
         if request.offer.waiting_list:
-            raise SupportError(f"{COHORT_FULL} Put the request on the waiting list.")
-        raise SupportError(COHORT_FULL)
+            raise SupportError(f"{_full(request.cohort)} Put the request on the waiting list.")
+        raise SupportError(_full(request.cohort))
     request.status = RequestStatus.ACCEPTED
     request.decider = user
     request.decided_at = timezone.now()
@@ -426,7 +450,7 @@ def cancel(*, user: User, request: SupportRequest) -> SupportRequest:
         doing="cancelled",
     )
     before = _snapshot(request)
-    held_place = request.status in PLACE_HOLDING_STATUSES and request.cohort_id is not None
+    held_place = request.status in PLACE_HOLDING_STATUSES and _counts_places(request)
     request.status = RequestStatus.CANCELLED
     request.cancelled_at = timezone.now()
     request.waitlisted_at = None
@@ -440,24 +464,24 @@ def cancel(*, user: User, request: SupportRequest) -> SupportRequest:
         after=_snapshot(request),
     )
     notifications.notify_decided(request)
-    if held_place and request.cohort_id is not None:
-        _free_place(request.cohort_id)
-        promote_waiting(cohort_id=request.cohort_id, actor=user)
+    if held_place:
+        _free_place(request)
+        promote_waiting(freed=request, actor=user)
     return request
 
 
-def promote_waiting(*, cohort_id: int, actor: User | None) -> SupportRequest | None:
-    """Give a free place to the first request on the cohort's waiting list (by the time it
-    joined), if there is a free place and anyone waiting. Called inside the cancellation's
-    transaction."""
+def promote_waiting(*, freed: SupportRequest, actor: User | None) -> SupportRequest | None:
+    """Give the place `freed` held to the first request on the same waiting list (the
+    cohort's, or the offer's when it runs in no cohorts; by the time it joined), if a place is
+    free and anyone waits. Called inside the cancellation's transaction."""
     first = (
         SupportRequest.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("offer", "council", "cohort")
-        .filter(cohort_id=cohort_id, status=RequestStatus.WAITING)
+        .filter(offer_id=freed.offer_id, cohort=freed.cohort, status=RequestStatus.WAITING)
         .order_by("waitlisted_at", "pk")
         .first()
     )
-    if first is None or not _take_place(cohort_id):
+    if first is None or not _take_place(first):
         return None
     before = _snapshot(first)
     first.status = RequestStatus.ACCEPTED

@@ -69,6 +69,7 @@ def offer_detail(request: HttpRequest, code: str) -> HttpResponse:
         "offers/detail.html",
         offer=offer,
         cohorts=list(offer.cohorts.order_by("starts")),
+        places_left=max((offer.places or 0) - offer.places_taken, 0),
         window_refusal=offer_window_refusal(offer),
         may_ask=bool(councils) and offer.requestable and not offer.booking_url,
     )

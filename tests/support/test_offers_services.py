@@ -325,3 +325,26 @@ def test_twenty_acceptances_at_once_take_exactly_five_places(reference_data):
     assert SupportRequest.objects.filter(cohort=cohort, status="accepted").count() == 5
     assert adviser.pk  # the region's adviser exists; the national one decided
     assert timezone.now()
+
+
+def test_an_offers_own_places_are_kept_like_a_cohorts(adviser):
+    """An offer with places and no cohorts: accepting takes one, a full offer puts requests on
+    its waiting list, a cancellation gives the place to the first waiting; the CHECK refuses
+    more taken than there are."""
+    from support.models import SupportOffer
+
+    offer = make_offer("pathfinder", name="Pathfinder", kind="pathfinder", places=1)
+    leeds, bradford = (Council.objects.get(gss_code=c) for c in (LEEDS, BRADFORD))
+    first = _ask(adviser, leeds, offer)
+    svc.accept(user=adviser, request=first)
+    assert SupportOffer.objects.get(pk=offer.pk).places_taken == 1
+    second = _ask(adviser, bradford, offer)
+    assert second.status == RequestStatus.WAITING
+    with pytest.raises(SupportError, match="places are all taken"):
+        svc.accept(user=adviser, request=second)
+    svc.cancel(user=adviser, request=first)
+    second.refresh_from_db()
+    assert second.status == RequestStatus.ACCEPTED
+    assert SupportOffer.objects.get(pk=offer.pk).places_taken == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SupportOffer.objects.filter(pk=offer.pk).update(places_taken=2)
