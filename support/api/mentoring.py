@@ -73,6 +73,8 @@ class MentorViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation
+            return Mentor.objects.none()
         access.require(permissions.can_view_mentors(self.request.user))
         return selectors.mentors_visible(
             user=self.request.user,
