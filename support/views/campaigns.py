@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.selectors import events_for
 from cib_portal import access
 from cib_portal.csv_export import csv_response
 from regions.models import Council
@@ -231,6 +232,7 @@ def application_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse
         campaign=campaign,
         application=application,
         show_decision=national or campaign.selection_published,
+        history=list(events_for(application)) if national else [],
         may_decide=bool(permissions.can_decide_campaign(request.user, campaign))
         and not campaign.selection_published,
     )

@@ -106,6 +106,12 @@ def test_deciding_for_the_decider_permitted_and_outsider(
     assert client.post(path, {"decision": "selected", "reason": "Good"}).status_code == 302
     leeds_application.refresh_from_db()
     assert leeds_application.decision == "selected"
+    history = client.get(url(campaign, f"applications/{leeds_application.pk}/")).content
+    assert b"Selected: Leeds for Payment by Results pathfinders" in history
+    assert b"Reason: Good" in history
+    # The council sees no history of the deliberation.
+    body = client_for(officer).get(url(campaign, f"applications/{leeds_application.pk}/")).content
+    assert b'id="history"' not in body
 
 
 def test_publishing_shows_the_selection_to_members(
