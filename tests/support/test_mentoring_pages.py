@@ -247,3 +247,11 @@ def test_the_match_is_seen_by_the_councils_not_by_a_third(as_user, officer, othe
     client = as_user(None)[0]
     client.force_login(stranger)
     assert "Secret note" not in client.get(f"{ASKS}{ask.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(("who", "register"), [("officer", False), ("adviser", True)])
+def test_the_catalogue_links_asks_and_for_advisers_the_register(as_user, who, register):
+    client, _ = as_user(who)
+    page = client.get("/support/").content.decode()
+    assert 'href="/support/asks/"' in page
+    assert ('href="/support/mentors/"' in page) is register
