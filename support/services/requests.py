@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -35,17 +34,13 @@ from ..models.offers import (
 )
 from .common import SupportError
 from .offers import offer_window_refusal
+from .places import counts_places as _counts_places
+from .places import free_place as _free_place
+from .places import full as _full
+from .places import take_place as _take_place
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-def _full(cohort: Cohort | None) -> str:
-    return (
-        "The cohort is full."
-        if cohort is not None
-        else "The offer's places are all taken: it is full."
-    )
 
 
 def _snapshot(request: SupportRequest) -> dict[str, Any]:
@@ -74,38 +69,6 @@ def _from(request: SupportRequest, *statuses: str, doing: str) -> None:
         raise SupportError(
             f"A request that is {request.get_status_display().lower()} cannot be {doing}."
         )
-
-
-def _take_place(request: SupportRequest) -> bool:
-    """One conditional UPDATE on the cohort (or on the offer, for one with places of its own
-    and no cohorts): a place if one is left, else False; the CHECK is the last word. True when
-    there are no places to count."""
-    rows: QuerySet[Any]
-    if request.cohort_id is not None:
-        rows = Cohort.objects.filter(pk=request.cohort_id, places_taken__lt=F("places"))
-    elif request.offer.places is not None:
-        rows = SupportOffer.objects.filter(pk=request.offer_id, places_taken__lt=F("places"))
-    else:
-        return True
-    try:
-        with transaction.atomic():
-            taken = rows.update(places_taken=F("places_taken") + 1)
-    except IntegrityError:
-        return False
-    return taken == 1
-
-
-def _counts_places(request: SupportRequest) -> bool:
-    return request.cohort_id is not None or request.offer.places is not None
-
-
-def _free_place(request: SupportRequest) -> None:
-    rows: QuerySet[Any]
-    if request.cohort_id is not None:
-        rows = Cohort.objects.filter(pk=request.cohort_id, places_taken__gt=0)
-    else:
-        rows = SupportOffer.objects.filter(pk=request.offer_id, places_taken__gt=0)
-    rows.update(places_taken=F("places_taken") - 1)
 
 
 # --- Asking ---------------------------------------------------------------------------------
