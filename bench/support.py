@@ -229,17 +229,17 @@ def main() -> int:
         f"{os.cpu_count()} CPUs.",
         "",
         "| Page | As | p50 ms | p95 ms | × floor (p50) | SQL queries | tenth: p50 ms "
-        "| tenth: p95 ms | tenth: SQL queries | p95 ≤ 100 ms |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| tenth: p95 ms | tenth: × floor | tenth: SQL queries | p95 ≤ 100 ms |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for label, p, who_name in paths:
         p50, p95, q = full[(p, who_name)]
         t50, t95, tq = tenth[(p, who_name)]
-        base = full[(FLOOR, who_name)][0]
+        base, tenth_base = full[(FLOOR, who_name)][0], tenth[(FLOOR, who_name)][0]
         verdict = "met" if p95 <= TARGET_P95_MS else "**missed**"
         out.append(
             f"| {label} `{p}` | {who_name} | {p50:.1f} | {p95:.1f} | {p50 / base:.1f} | {q} "
-            f"| {t50:.1f} | {t95:.1f} | {tq} | {verdict} |"
+            f"| {t50:.1f} | {t95:.1f} | {t50 / tenth_base:.1f} | {tq} | {verdict} |"
         )
     text = "\n".join(out)
     print(text)
