@@ -9,7 +9,14 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from .models import Purpose, SpendRequest, SpendStatus
+from .models import (
+    FundingAgreement,
+    Purpose,
+    QuarterlyReturn,
+    ReturnStatus,
+    SpendRequest,
+    SpendStatus,
+)
 
 
 class SpendRequestFilter(django_filters.FilterSet):
@@ -35,5 +42,38 @@ class SpendRequestFilter(django_filters.FilterSet):
 def filter_spend_requests(queryset: QuerySet[SpendRequest], **values: Any) -> QuerySet:
     """`queryset` filtered by the checked values given (agreement, region, purpose, status,
     year, q); those left out or empty do not filter."""
+    return filter_by(SpendRequestFilter, queryset, **values)
+
+
+class AgreementFilter(django_filters.FilterSet):
+    """The agreements list of the API (/api/v1/agreements/): by region (its GSS code) and
+    financial year (its first calendar year, checked by the caller)."""
+
+    region = django_filters.CharFilter(field_name="region__gss_code")
+    financial_year = django_filters.NumberFilter()
+
+    class Meta:
+        model = FundingAgreement
+        fields = ["region", "financial_year"]
+
+
+class ReturnFilter(django_filters.FilterSet):
+    """The quarterly returns list, shared by the page (/funds/returns/, its values checked by
+    ReturnFilterForm) and the API (/api/v1/returns/, each parameter checked with a 400 naming
+    it)."""
+
+    agreement = django_filters.NumberFilter(field_name="agreement_id")
+    year = django_filters.NumberFilter(field_name="agreement__financial_year")
+    region = django_filters.NumberFilter(field_name="agreement__region_id")
+    status = django_filters.ChoiceFilter(choices=ReturnStatus.choices)
+    quarter = django_filters.NumberFilter()
+
+    class Meta:
+        model = QuarterlyReturn
+        fields = ["agreement", "year", "region", "status", "quarter"]
+
+
+def filter_by(filterset: type[django_filters.FilterSet], queryset: QuerySet, **values: Any):
+    """`queryset` filtered by the checked values given; those left out or empty do not filter."""
     data = {name: str(value) for name, value in values.items() if value not in (None, "")}
-    return SpendRequestFilter(data, queryset=queryset).qs
+    return filterset(data, queryset=queryset).qs

@@ -90,17 +90,6 @@ def id_param(params: Any, name: str) -> int | None:
     return int(value)
 
 
-def agreement_and_status(qs: QuerySet, params: Any, statuses: list[str]) -> QuerySet:
-    """`qs` filtered by the `agreement` (an id) and `status` query parameters, if given."""
-    agreement = id_param(params, "agreement")
-    if agreement is not None:
-        qs = qs.filter(agreement_id=agreement)
-    wanted = choice_param(params, "status", statuses)
-    if wanted:
-        qs = qs.filter(status=wanted)
-    return qs
-
-
 def choice_param(params: Any, name: str, choices: list[str]) -> str | None:
     value = params.get(name, "").strip()
     if not value:

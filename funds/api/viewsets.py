@@ -37,7 +37,7 @@ from cib_portal import access
 from cib_portal.api import MemberPermission
 
 from .. import permissions, selectors, services
-from ..filters import filter_spend_requests
+from ..filters import AgreementFilter, ReturnFilter, filter_by, filter_spend_requests
 from ..models import (
     FundingAgreement,
     Purpose,
@@ -68,7 +68,6 @@ from .steps import (
     CONFLICT,
     NOT_YOURS,
     StepMixin,
-    agreement_and_status,
     choice_param,
     id_param,
     step_schema,
@@ -114,16 +113,17 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if self.action != "list":
             return qs
         params = self.request.query_params
-        region = params.get("region", "").strip()
-        if region:
-            qs = qs.filter(region__gss_code=region)
         year = params.get("financial_year", "").strip()
-        if year:
-            try:
-                qs = qs.filter(financial_year=parse_financial_year(year))
-            except ValueError as exc:
-                raise ValidationError({"financial_year": [str(exc)]}) from None
-        return qs
+        try:
+            first_year = parse_financial_year(year) if year else None
+        except ValueError as exc:
+            raise ValidationError({"financial_year": [str(exc)]}) from None
+        return filter_by(
+            AgreementFilter,
+            qs,
+            region=params.get("region", "").strip(),
+            financial_year=first_year,
+        )
 
     def get_object(self) -> FundingAgreement:
         return _agreement(self.request.user, self.kwargs["pk"])
@@ -373,11 +373,13 @@ class ReturnViewSet(
         if self.action != "list":
             return qs
         params = self.request.query_params
-        qs = agreement_and_status(qs, params, ReturnStatus.values)
-        quarter = choice_param(params, "quarter", ["1", "2", "3", "4"])
-        if quarter:
-            qs = qs.filter(quarter=int(quarter))
-        return qs
+        return filter_by(
+            ReturnFilter,
+            qs,
+            agreement=id_param(params, "agreement"),
+            status=choice_param(params, "status", ReturnStatus.values),
+            quarter=choice_param(params, "quarter", ["1", "2", "3", "4"]),
+        )
 
     def _respond(self, ret: QuarterlyReturn) -> Response:
         return Response(ReturnDetailSerializer(self.get_object()).data)

@@ -19,6 +19,7 @@ from cib_portal import access
 from regions.models import Region
 
 from .. import permissions, selectors
+from ..filters import ReturnFilter, filter_by
 from ..forms.returns import ReturnFilterForm, ReturnForm, SendBackForm
 from ..models import QuarterlyReturn, ReturnStatus, financial_year_label
 from ..services import FundsError
@@ -77,14 +78,15 @@ def return_list(request: HttpRequest) -> HttpResponse:
     )
     if filters.is_bound and filters.is_valid():
         data = filters.cleaned_data
-        if data.get("year"):
-            returns = returns.filter(agreement__financial_year=data["year"])
-        if data.get("region"):
-            returns = returns.filter(agreement__region=data["region"])
-        if data.get("status"):
-            returns = returns.filter(status=data["status"])
-        if data.get("quarter"):
-            returns = returns.filter(quarter=data["quarter"])
+        region = data.get("region")
+        returns = filter_by(
+            ReturnFilter,
+            returns,
+            year=data.get("year"),
+            region=region.pk if region else None,
+            status=data.get("status"),
+            quarter=data.get("quarter"),
+        )
     returns = returns.order_by("-agreement__financial_year", "agreement__region__name", "quarter")
     page_obj = Paginator(returns, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
