@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record
+from audit.services import audit_record, fields_of
 from cib_portal import access
 from regions.models import Council
 
@@ -43,12 +43,37 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+# What each step's audit event records before and after.
+AUDITED = ("status", "cohort", "decider")
+
+
 def _snapshot(request: SupportRequest) -> dict[str, Any]:
-    return {
-        "status": request.status,
-        "cohort": request.cohort_id,
-        "decider": request.decider_id,
-    }
+    return fields_of(request, AUDITED)
+
+
+def _save_step(
+    request: SupportRequest,
+    *,
+    actor: User | None,
+    action: Action,
+    summary: str,
+    after_extra: dict[str, Any] | None = None,
+    **changes: Any,
+) -> None:
+    """Set `changes` on the request, save those fields and record the one audit event of the
+    step (AUDITED before and after, with `after_extra`)."""
+    before = _snapshot(request)
+    for name, value in changes.items():
+        setattr(request, name, value)
+    request.save(update_fields=[*changes, "updated_at"])
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=request,
+        summary=summary,
+        before=before,
+        after={**_snapshot(request), **(after_extra or {})},
+    )
 
 
 def _locked(request: SupportRequest) -> SupportRequest:
@@ -156,23 +181,19 @@ def accept(*, user: User, request: SupportRequest) -> SupportRequest:
     request = _locked(request)
     _require(permissions.can_decide(user, request))
     _from(request, RequestStatus.REQUESTED, RequestStatus.WAITING, doing="accepted")
-    before = _snapshot(request)
     if not _take_place(request):
         if request.offer.waiting_list:
             raise SupportError(f"{_full(request.cohort)} Put the request on the waiting list.")
         raise SupportError(_full(request.cohort))
-    request.status = RequestStatus.ACCEPTED
-    request.decider = user
-    request.decided_at = timezone.now()
-    request.waitlisted_at = None
-    request.save(update_fields=["status", "decider", "decided_at", "waitlisted_at", "updated_at"])
-    audit_record(
+    _save_step(
+        request,
         actor=user,
         action=Action.REQUEST_ACCEPT,
-        obj=request,
         summary=f"Accepted {request.offer.name} for {request.council.name}",
-        before=before,
-        after=_snapshot(request),
+        status=RequestStatus.ACCEPTED,
+        decider=user,
+        decided_at=timezone.now(),
+        waitlisted_at=None,
     )
     notifications.notify_decided(request)
     return request
@@ -185,29 +206,16 @@ def decline(*, user: User, request: SupportRequest, reason: str) -> SupportReque
     _from(request, RequestStatus.REQUESTED, RequestStatus.WAITING, doing="declined")
     if not reason.strip():
         raise SupportError("Give the reason for declining: the council will read it.")
-    before = _snapshot(request)
-    request.status = RequestStatus.DECLINED
-    request.decline_reason = reason.strip()
-    request.decider = user
-    request.decided_at = timezone.now()
-    request.waitlisted_at = None
-    request.save(
-        update_fields=[
-            "status",
-            "decline_reason",
-            "decider",
-            "decided_at",
-            "waitlisted_at",
-            "updated_at",
-        ]
-    )
-    audit_record(
+    _save_step(
+        request,
         actor=user,
         action=Action.REQUEST_DECLINE,
-        obj=request,
         summary=f"Declined {request.offer.name} for {request.council.name}: {reason.strip()}",
-        before=before,
-        after=_snapshot(request),
+        status=RequestStatus.DECLINED,
+        decline_reason=reason.strip(),
+        decider=user,
+        decided_at=timezone.now(),
+        waitlisted_at=None,
     )
     notifications.notify_decided(request)
     return request
@@ -220,19 +228,16 @@ def waitlist(*, user: User, request: SupportRequest) -> SupportRequest:
     _from(request, RequestStatus.REQUESTED, doing="put on the waiting list")
     if not request.offer.waiting_list:
         raise SupportError(f"{request.offer.name} keeps no waiting list.")
-    before = _snapshot(request)
-    request.status = RequestStatus.WAITING
-    request.decider = user
-    request.decided_at = timezone.now()
-    request.waitlisted_at = timezone.now()
-    request.save(update_fields=["status", "decider", "decided_at", "waitlisted_at", "updated_at"])
-    audit_record(
+    now = timezone.now()
+    _save_step(
+        request,
         actor=user,
         action=Action.REQUEST_WAITLIST,
-        obj=request,
         summary=f"Put {request.council.name} on the waiting list for {request.offer.name}",
-        before=before,
-        after=_snapshot(request),
+        status=RequestStatus.WAITING,
+        decider=user,
+        decided_at=now,
+        waitlisted_at=now,
     )
     notifications.notify_decided(request)
     return request
@@ -257,25 +262,7 @@ def broker(
         raise SupportError(refusal)
     if offer.cohorts.exists():
         raise SupportError(f"{offer.name} runs in cohorts: the council asks for a cohort itself.")
-    before = _snapshot(request)
     reason = f"Brokered to {offer.name}." + (f" {note.strip()}" if note.strip() else "")
-    request.status = RequestStatus.DECLINED
-    request.decline_reason = reason
-    request.brokered_offer = offer
-    request.decider = user
-    request.decided_at = timezone.now()
-    request.waitlisted_at = None
-    request.save(
-        update_fields=[
-            "status",
-            "decline_reason",
-            "brokered_offer",
-            "decider",
-            "decided_at",
-            "waitlisted_at",
-            "updated_at",
-        ]
-    )
     new = SupportRequest.objects.create(
         council=request.council,
         offer=offer,
@@ -284,13 +271,18 @@ def broker(
         need=request.need,
         why=request.why,
     )
-    audit_record(
+    _save_step(
+        request,
         actor=user,
         action=Action.REQUEST_BROKER,
-        obj=request,
         summary=f"Brokered {request.council.name} from {request.offer.name} to {offer.name}",
-        before=before,
-        after={**_snapshot(request), "brokered_request": new.pk},
+        after_extra={"brokered_request": new.pk},
+        status=RequestStatus.DECLINED,
+        decline_reason=reason,
+        brokered_offer=offer,
+        decider=user,
+        decided_at=timezone.now(),
+        waitlisted_at=None,
     )
     notifications.notify_decided(request)
     return new
@@ -312,17 +304,13 @@ def _step(
     request = _locked(request)
     _require(permissions.can_decide(user, request))
     _from(request, source, doing=doing)
-    before = _snapshot(request)
-    request.status = target
-    setattr(request, stamp, timezone.now())
-    request.save(update_fields=["status", stamp, "updated_at"])
-    audit_record(
+    changes: dict[str, Any] = {"status": target, stamp: timezone.now()}
+    _save_step(
+        request,
         actor=user,
         action=action,
-        obj=request,
-        summary=f"{request.offer.name} for {request.council.name}: {request.get_status_display()}",
-        before=before,
-        after=_snapshot(request),
+        summary=f"{request.offer.name} for {request.council.name}: {RequestStatus(target).label}",
+        **changes,
     )
     notifications.notify_decided(request)
     return request
@@ -371,29 +359,17 @@ def close(
         raise SupportError("Say what came of the support.")
     if useful is not None and (isinstance(useful, bool) or not 1 <= int(useful) <= 5):
         raise SupportError("How useful it was is a number from 1 to 5.")
-    before = _snapshot(request)
-    request.status = RequestStatus.CLOSED
-    request.outcome_note = outcome_note.strip()
-    request.feedback_useful = useful
-    request.feedback_what_changed = what_changed.strip()
-    request.closed_at = timezone.now()
-    request.save(
-        update_fields=[
-            "status",
-            "outcome_note",
-            "feedback_useful",
-            "feedback_what_changed",
-            "closed_at",
-            "updated_at",
-        ]
-    )
-    audit_record(
+    _save_step(
+        request,
         actor=user,
         action=Action.REQUEST_CLOSE,
-        obj=request,
         summary=f"Closed {request.offer.name} for {request.council.name}",
-        before=before,
-        after={**_snapshot(request), "useful": useful},
+        after_extra={"useful": useful},
+        status=RequestStatus.CLOSED,
+        outcome_note=outcome_note.strip(),
+        feedback_useful=useful,
+        feedback_what_changed=what_changed.strip(),
+        closed_at=timezone.now(),
     )
     notifications.notify_decided(request)
     return request
@@ -412,19 +388,15 @@ def cancel(*, user: User, request: SupportRequest) -> SupportRequest:
         RequestStatus.IN_DELIVERY,
         doing="cancelled",
     )
-    before = _snapshot(request)
     held_place = request.status in PLACE_HOLDING_STATUSES and _counts_places(request)
-    request.status = RequestStatus.CANCELLED
-    request.cancelled_at = timezone.now()
-    request.waitlisted_at = None
-    request.save(update_fields=["status", "cancelled_at", "waitlisted_at", "updated_at"])
-    audit_record(
+    _save_step(
+        request,
         actor=user,
         action=Action.REQUEST_CANCEL,
-        obj=request,
         summary=f"Cancelled {request.offer.name} for {request.council.name}",
-        before=before,
-        after=_snapshot(request),
+        status=RequestStatus.CANCELLED,
+        cancelled_at=timezone.now(),
+        waitlisted_at=None,
     )
     notifications.notify_decided(request)
     if held_place:
@@ -446,22 +418,18 @@ def promote_waiting(*, freed: SupportRequest, actor: User | None) -> SupportRequ
     )
     if first is None or not _take_place(first):
         return None
-    before = _snapshot(first)
-    first.status = RequestStatus.ACCEPTED
-    first.decider = first.decider or actor
-    first.decided_at = timezone.now()
-    first.waitlisted_at = None
-    first.save(update_fields=["status", "decider", "decided_at", "waitlisted_at", "updated_at"])
-    audit_record(
+    _save_step(
+        first,
         actor=actor,
         action=Action.REQUEST_PROMOTE,
-        obj=first,
         summary=(
             f"A place came free: {first.council.name} comes off the waiting list for "
             f"{first.offer.name}"
         ),
-        before=before,
-        after=_snapshot(first),
+        status=RequestStatus.ACCEPTED,
+        decider=first.decider or actor,
+        decided_at=timezone.now(),
+        waitlisted_at=None,
     )
     notifications.notify_decided(first, promoted=True)
     return first
